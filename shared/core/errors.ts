@@ -1,0 +1,31 @@
+/** Base class of every error cris-auditor throws on purpose. */
+export class CrisAuditorError extends Error {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CrisAuditorError';
+  }
+}
+
+/** A setting is missing or invalid; the message names the setting. */
+export class ConfigurationError extends CrisAuditorError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** An input (file, payload, event) could not be read; the message names it and why. */
+export class InputError extends CrisAuditorError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InputError';
+  }
+}
+
+/** A notification channel (Slack, SNS, email) did not accept a message after retries. */
+export class DeliveryError extends CrisAuditorError {
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DeliveryError';
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Key design of the single DynamoDB table shared by the alert, digest and replay functions.
+ *
+ * | item                 | pk                      | sk              | written by | read by |
+ * |----------------------|-------------------------|-----------------|------------|---------|
+ * | processed event      | `EVENT#<eventId>`       | `EVENT`         | alert      | alert (idempotency, conditional put) |
+ * | fingerprint state    | `FP#<fingerprint>`      | `STATE`         | alert      | alert (suppression window, repeat counter) |
+ * | hourly aggregate     | `HOUR#<yyyy-mm-ddThh>`  | `FP#<fingerprint>` | alert, replay(store) | digest: one Query per hour |
+ *
+ * The digest reads 24 hour partitions (plus 24 for the day before, to compare), each holding one
+ * item per distinct fingerprint seen that hour: O(distinct fingerprints), never O(events).
+ * Every item carries `ttl` (epoch seconds) for DynamoDB TTL.
+ */
+
+/** Attribute names of the table keys and TTL. */
+export const TABLE_KEYS = { partition: 'pk', sort: 'sk', ttl: 'ttl' } as const;
+
+/** How long items live before DynamoDB TTL removes them, in seconds. */
+export const RETENTION_SECONDS = {
+  event: 7 * 24 * 3600,
+  state: 35 * 24 * 3600,
+  hour: 35 * 24 * 3600,
+} as const;
+
+/** Key of the marker that records one CloudTrail event as processed. */
+export function eventKey(eventId: string): { pk: string; sk: string } {
+  return { pk: `EVENT#${eventId}`, sk: 'EVENT' };
+}
+
+/** Key of the alert state of one fingerprint. */
+export function stateKey(fingerprint: string): { pk: string; sk: string } {
+  return { pk: `FP#${fingerprint}`, sk: 'STATE' };
+}
+
+/** The UTC hour bucket (`yyyy-mm-ddThh`) an ISO timestamp falls in. */
+export function hourBucket(isoTime: string): string {
+  return new Date(isoTime).toISOString().slice(0, 13);
+}
+
+/** Key of the hourly aggregate of one fingerprint. */
+export function hourKey(isoTime: string, fingerprint: string): { pk: string; sk: string } {
+  return { pk: `HOUR#${hourBucket(isoTime)}`, sk: `FP#${fingerprint}` };
+}
+
+/** Every hour bucket that overlaps `[from, to)`, oldest first. */
+export function hourBucketsBetween(from: Date, to: Date): string[] {
+  const buckets: string[] = [];
+  const cursor = new Date(from);
+  cursor.setUTCMinutes(0, 0, 0);
+  while (cursor < to) {
+    buckets.push(cursor.toISOString().slice(0, 13));
+    cursor.setUTCHours(cursor.getUTCHours() + 1);
+  }
+  return buckets;
+}

@@ -1,0 +1,161 @@
+import type { INFERENCE_IAM_ACTIONS, LANGUAGES, VERDICTS } from './constants.js';
+
+/** A verdict code; see {@link VERDICTS}. */
+export type Verdict = (typeof VERDICTS)[keyof typeof VERDICTS];
+
+/** A language of human-facing text. */
+export type Language = (typeof LANGUAGES)[number];
+
+/** An IAM action that cross-Region inference needs. */
+export type InferenceAction = (typeof INFERENCE_IAM_ACTIONS)[number];
+
+/** Result of an operation whose failure is expected and must be reported, not thrown. */
+export type Result<T, R = string> = { ok: true; value: T } | { ok: false; reason: R };
+
+/**
+ * The subset of a CloudTrail record the auditor reads. Every field is optional: records come from
+ * users' files and may be partial or hostile.
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+ */
+export interface CloudTrailRecord {
+  eventVersion?: string;
+  eventID?: string;
+  eventTime?: string;
+  eventSource?: string;
+  eventName?: string;
+  awsRegion?: string;
+  sourceIPAddress?: string;
+  userAgent?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  recipientAccountId?: string;
+  readOnly?: boolean;
+  userIdentity?: {
+    type?: string;
+    arn?: string;
+    accountId?: string;
+    principalId?: string;
+    sessionContext?: { sessionIssuer?: { arn?: string; userName?: string; type?: string } };
+  };
+  requestParameters?: Record<string, unknown> | null;
+  additionalEventData?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+/** How a model was addressed, derived from `requestParameters.modelId`. */
+export interface ProfileRef {
+  /** Profile ID (e.g. `apac.anthropic.claude-3-5-sonnet-20241022-v2:0`) or application profile ARN. */
+  id: string;
+  /** Geographic prefix (`apac`, `us`, `global`, …) or `application` for application profiles. */
+  scope: string;
+}
+
+/**
+ * One denied Bedrock call, explained. A stable JSON contract: other tools and our own functions
+ * consume it. Unknown values are `null`, never absent.
+ */
+export interface Finding {
+  eventId: string | null;
+  eventTime: string | null;
+  eventName: string | null;
+  accountId: string | null;
+  principalArn: string | null;
+  /** The record's `awsRegion`: where the caller sent the request. */
+  sourceRegion: string | null;
+  /** IAM action named in the error message (`Converse` is reported as `bedrock:InvokeModel`). */
+  action: string | null;
+  /** `requestParameters.modelId` exactly as the caller passed it. */
+  modelId: string | null;
+  profile: ProfileRef | null;
+  /** Foundation model ID (`anthropic.claude-…`) when it can be told from the model ID or resource. */
+  foundationModel: string | null;
+  deniedResource: string | null;
+  /** Region of the denied resource ARN; `unspecified` for a Region-less ARN (global profile). */
+  deniedRegion: string | null;
+  /** Policy type as worded in the message (`service control policy`, …). */
+  policyType: string | null;
+  /** Complete ARN of the denying policy when the message names it; null when absent or truncated. */
+  policyArn: string | null;
+  /** Every destination Region of the profile from the source Region, when known. */
+  destinations: string[] | null;
+  /** Whether `destinations` comes from exact catalog data or a geography-wide approximation. */
+  destinationsSource: 'catalog' | 'geography' | 'runtime' | null;
+  verdict: Verdict;
+  /** One sentence a person can act on. */
+  reason: string;
+  /** Caller context shown in alerts; attacker-controlled, always escaped when rendered. */
+  userAgent: string | null;
+  sourceIpAddress: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** Suggested fix, attached by the fix engine (absent until it runs). */
+  fix?: Fix | null;
+}
+
+/** Identifier of one of the ways out of a denial. */
+export type FixOptionId =
+  | 'allow-profile-only'
+  | 'exempt-bedrock'
+  | 'widen-regions'
+  | 'in-region-model'
+  | 'leave-governance'
+  | 'control-tower-parameters'
+  | 'control-tower-custom-scp'
+  | 'identity-policy'
+  | 'next-step';
+
+/** One way out of a denial, ready to paste. */
+export interface FixOption {
+  id: FixOptionId;
+  /** 1 is the best; options are sorted by rank. */
+  rank: number;
+  title: string;
+  summary: string;
+  tradeoffs: string;
+  /** Text to paste: a policy document, CLI parameters, a statement list. Never translated. */
+  snippet: { language: 'json' | 'yaml' | 'text'; content: string } | null;
+}
+
+/** One check run against a patched SCP before it is offered. */
+export interface VerificationCheck {
+  name: string;
+  expected: 'allow' | 'deny';
+  actual: 'allow' | 'deny';
+  passed: boolean;
+}
+
+/** The suggested fix for a finding. */
+export interface Fix {
+  lang: Language;
+  recommended: FixOption | null;
+  /** All options, ranked (the recommended one first). */
+  options: FixOption[];
+  /** Present when the SCP in force was known (from `--scp` files or AWS Organizations). */
+  scp: ScpPatch | null;
+  verification: {
+    status: 'verified' | 'failed' | 'unverified';
+    checks: VerificationCheck[];
+  };
+}
+
+/** The denying SCP statement and the minimal patch that lets the call through. */
+export interface ScpPatch {
+  policyArn: string | null;
+  policyName: string | null;
+  /** The denying statement: its Sid when it has one, and its index in the policy. */
+  statement: { sid: string | null; index: number };
+  controlTowerManaged: boolean;
+  patchedPolicy: string;
+  diff: string;
+  size: number;
+  fitsLimit: boolean;
+}
+
+/** An SCP document as the fix engine receives it. */
+export interface ScpDocument {
+  /** `arn:aws:organizations::…:policy/o-…/service_control_policy/p-…`, or the file name locally. */
+  id: string;
+  name: string | null;
+  /** The policy JSON text exactly as stored (kept for minimal diffs). */
+  content: string;
+}
