@@ -53,3 +53,20 @@ export function hourBucketsBetween(from: Date, to: Date): string[] {
   }
   return buckets;
 }
+
+/**
+ * Attribute names of the items, shared by the writers (alert, replay) and the reader (digest).
+ * `finding` holds the finding as a JSON string.
+ */
+export const ITEM_ATTRIBUTES = {
+  count: 'count',
+  firstSeen: 'firstSeen',
+  lastSeen: 'lastSeen',
+  verdict: 'verdict',
+  accountId: 'accountId',
+  fingerprint: 'fingerprint',
+  finding: 'finding',
+  lastAlertAt: 'lastAlertAt',
+  repeatsSinceAlert: 'repeatsSinceAlert',
+  totalCount: 'totalCount',
+} as const;
