@@ -50,4 +50,13 @@ export interface Evaluation {
   denies: StatementRef[];
   /** The first level index that had no matching Allow, when `basis` is `implicit-deny`. */
   levelWithoutAllow: number | null;
+  /** Allow statements that matched, in policy order (root level first). */
+  allows?: StatementRef[];
+  /** Policies that could not be parsed; they contribute no statement (so no Allow). */
+  invalidPolicies?: { policyId: string; reason: string }[];
+  /**
+   * True when the caller gave only Deny statements and the evaluator assumed the default
+   * `FullAWSAccess` SCP is attached at every level (see `evaluateRequest`).
+   */
+  assumedFullAwsAccess?: boolean;
 }
