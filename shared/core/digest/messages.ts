@@ -1,0 +1,169 @@
+import type { Language, Verdict } from '../types.js';
+
+/**
+ * Every fixed text of the digest, per language. Values that come from events are never part of
+ * these strings: renderers insert them (escaped) next to the labels.
+ */
+export interface DigestMessages {
+  /** Email subject; plain text, one line. */
+  subject(input: { date: string; count: number; newFingerprints: number }): string;
+  emptySubject(input: { date: string }): string;
+  /** The one line of an empty day's mail. */
+  emptyLine(input: { from: string; to: string; timeZone: string }): string;
+  title: string;
+  windowLine(input: { from: string; to: string; timeZone: string }): string;
+  summaryHeading: string;
+  denials: string;
+  distinctProblems: string;
+  newProblems: string;
+  recurringProblems: string;
+  previousDay: string;
+  change: string;
+  byVerdictHeading: string;
+  verdict: string;
+  count: string;
+  topHeading: string;
+  topAccounts: string;
+  topRoles: string;
+  topProfiles: string;
+  topDeniedRegions: string;
+  none: string;
+  groupsHeading: string;
+  groupsIntro: string;
+  groupsNone: string;
+  groupsMore(input: { shown: number; total: number }): string;
+  account: string;
+  role: string;
+  profile: string;
+  route: string;
+  firstSeen: string;
+  lastSeen: string;
+  newBadge: string;
+  reason: string;
+  recommendedFix: string;
+  noFix: string;
+  sameSnippetAs(input: { group: number }): string;
+  tradeoffs: string;
+  footer: string;
+  verdictLabels: Record<Verdict, string>;
+}
+
+const en: DigestMessages = {
+  subject: ({ date, count, newFingerprints }) =>
+    `[cris-auditor] Bedrock denials digest ${date}: ${count} denial${count === 1 ? '' : 's'}, ${newFingerprints} new problem${newFingerprints === 1 ? '' : 's'}`,
+  emptySubject: ({ date }) => `[cris-auditor] Bedrock denials digest ${date}: no denials`,
+  emptyLine: ({ from, to, timeZone }) => `No denied Amazon Bedrock calls from ${from} to ${to} (${timeZone}).`,
+  title: 'Amazon Bedrock denials: daily digest',
+  windowLine: ({ from, to, timeZone }) => `From ${from} to ${to} (${timeZone})`,
+  summaryHeading: 'Summary',
+  denials: 'Denials',
+  distinctProblems: 'Distinct problems',
+  newProblems: 'New problems',
+  recurringProblems: 'Recurring problems',
+  previousDay: 'Previous period',
+  change: 'Change',
+  byVerdictHeading: 'By verdict',
+  verdict: 'Verdict',
+  count: 'Denials',
+  topHeading: 'Most affected',
+  topAccounts: 'Accounts',
+  topRoles: 'Roles',
+  topProfiles: 'Profiles and models',
+  topDeniedRegions: 'Denied Regions',
+  none: 'none',
+  groupsHeading: 'Cross-Region inference blocked by an SCP',
+  groupsIntro: 'Each group is one account, role, profile and denied Region. Apply the recommended fix once per group.',
+  groupsNone: 'No cross-Region inference call was blocked by a service control policy.',
+  groupsMore: ({ shown, total }) => `${total - shown} more group${total - shown === 1 ? '' : 's'} not shown (${total} in all).`,
+  account: 'Account',
+  role: 'Role',
+  profile: 'Profile / model',
+  route: 'Source → denied Region',
+  firstSeen: 'First seen',
+  lastSeen: 'Last seen',
+  newBadge: 'NEW',
+  reason: 'Why',
+  recommendedFix: 'Recommended fix',
+  noFix: 'No fix computed yet: run `cris-audit analyze` with the SCP to get one.',
+  sameSnippetAs: ({ group }) => `Same snippet as group ${group}.`,
+  tradeoffs: 'Trade-offs',
+  footer: 'Sent by cris-auditor. Values from CloudTrail events are shown as recorded.',
+  verdictLabels: {
+    'cross-region-scp': 'Cross-Region inference blocked by an SCP',
+    scp: 'Blocked by an SCP',
+    'cross-region-identity': 'Identity policy misses a destination Region',
+    identity: 'Identity policy',
+    'permissions-boundary': 'Permissions boundary',
+    'session-policy': 'Session policy',
+    'vpc-endpoint-policy': 'VPC endpoint policy',
+    'resource-control-policy': 'Resource control policy',
+    'resource-based-policy': 'Resource-based policy',
+    'model-access': 'Model access',
+    unknown: 'Unknown',
+  },
+};
+
+const ja: DigestMessages = {
+  subject: ({ date, count, newFingerprints }) =>
+    `[cris-auditor] Bedrock 拒否の日次ダイジェスト ${date}: 拒否 ${count} 件、新規の問題 ${newFingerprints} 件`,
+  emptySubject: ({ date }) => `[cris-auditor] Bedrock 拒否の日次ダイジェスト ${date}: 拒否なし`,
+  emptyLine: ({ from, to, timeZone }) => `${from} から ${to} (${timeZone}) まで、拒否された Amazon Bedrock の呼び出しはありません。`,
+  title: 'Amazon Bedrock 拒否の日次ダイジェスト',
+  windowLine: ({ from, to, timeZone }) => `${from} 〜 ${to} (${timeZone})`,
+  summaryHeading: '概要',
+  denials: '拒否',
+  distinctProblems: '問題の種類',
+  newProblems: '新規の問題',
+  recurringProblems: '継続中の問題',
+  previousDay: '前の期間',
+  change: '増減',
+  byVerdictHeading: '判定別',
+  verdict: '判定',
+  count: '拒否',
+  topHeading: '影響の大きい対象',
+  topAccounts: 'アカウント',
+  topRoles: 'ロール',
+  topProfiles: 'プロファイル・モデル',
+  topDeniedRegions: '拒否されたリージョン',
+  none: 'なし',
+  groupsHeading: 'SCP によりブロックされたクロスリージョン推論',
+  groupsIntro: 'グループはアカウント・ロール・プロファイル・拒否リージョンの組です。推奨される修正はグループごとに一度適用してください。',
+  groupsNone: 'SCP によりブロックされたクロスリージョン推論の呼び出しはありません。',
+  groupsMore: ({ shown, total }) => `ほか ${total - shown} グループは省略しました（全 ${total} グループ）。`,
+  account: 'アカウント',
+  role: 'ロール',
+  profile: 'プロファイル / モデル',
+  route: '送信元 → 拒否リージョン',
+  firstSeen: '初回',
+  lastSeen: '最終',
+  newBadge: '新規',
+  reason: '理由',
+  recommendedFix: '推奨される修正',
+  noFix: '修正案はまだ計算されていません。SCP を指定して `cris-audit analyze` を実行してください。',
+  sameSnippetAs: ({ group }) => `グループ ${group} と同じスニペットです。`,
+  tradeoffs: 'トレードオフ',
+  footer: 'cris-auditor が送信しました。CloudTrail イベントの値は記録されたとおりに表示しています。',
+  verdictLabels: {
+    'cross-region-scp': 'SCP によるクロスリージョン推論のブロック',
+    scp: 'SCP によるブロック',
+    'cross-region-identity': 'ID ポリシーに送信先リージョンがない',
+    identity: 'ID ベースのポリシー',
+    'permissions-boundary': 'アクセス許可の境界',
+    'session-policy': 'セッションポリシー',
+    'vpc-endpoint-policy': 'VPC エンドポイントポリシー',
+    'resource-control-policy': 'リソースコントロールポリシー',
+    'resource-based-policy': 'リソースベースのポリシー',
+    'model-access': 'モデルアクセス',
+    unknown: '不明',
+  },
+};
+
+/** Digest texts by language. */
+export const DIGEST_MESSAGES: Readonly<Record<Language, DigestMessages>> = { en, ja };
+
+/** A signed change as shown to people: `+3`, `-2`, `±0`. */
+export function formatChange(change: number): string {
+  if (change > 0) return `+${change}`;
+  if (change < 0) return `${change}`;
+  return '±0';
+}

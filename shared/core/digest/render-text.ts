@@ -1,0 +1,127 @@
+import { principalIdentity } from '../fingerprint.js';
+import type { Language } from '../types.js';
+import type { Digest, DigestRankEntry } from './aggregate.js';
+import { DIGEST_MESSAGES, formatChange, type DigestMessages } from './messages.js';
+import { dateInTimeZone, formatInTimeZone, type DigestWindow } from './schedule.js';
+import { neutralizeText, truncateText } from './text-safety.js';
+
+/** One-line, bidi-neutral text of an untrusted value. */
+function value(raw: string | number | null | undefined, max = 300): string {
+  if (raw === null || raw === undefined) return '-';
+  return truncateText(neutralizeText(String(raw)), max);
+}
+
+/** The local date a window reports on: the day its last hour falls in. */
+function reportDate(window: DigestWindow): string {
+  return dateInTimeZone(new Date(Date.parse(window.to) - 1).toISOString(), window.timeZone);
+}
+
+function windowText(window: DigestWindow, m: DigestMessages): string {
+  return m.windowLine({
+    from: formatInTimeZone(window.from, window.timeZone),
+    to: formatInTimeZone(window.to, window.timeZone),
+    timeZone: window.timeZone,
+  });
+}
+
+/**
+ * The email subject of a digest: fixed words, the local date and counts only (no event values, so
+ * nothing attacker-controlled reaches a header). An empty digest gets the "no denials" subject.
+ */
+export function renderDigestSubject(digest: Digest, options: { lang: Language }): string {
+  const m = DIGEST_MESSAGES[options.lang];
+  const date = reportDate(digest.window);
+  if (digest.totals.count === 0) return m.emptySubject({ date });
+  return m.subject({ date, count: digest.totals.count, newFingerprints: digest.totals.newFingerprints });
+}
+
+/**
+ * An ASCII-only subject for SNS, which rejects non-ASCII subjects and limits them to 100 characters.
+ * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+ */
+export function renderDigestAsciiSubject(digest: Digest): string {
+  const subject = renderDigestSubject(digest, { lang: 'en' }).replace(/[^\x20-\x7E]/g, '?');
+  return subject.length <= 99 ? subject : `${subject.slice(0, 96)}...`;
+}
+
+function rankLines(title: string, entries: DigestRankEntry[], m: DigestMessages): string[] {
+  if (entries.length === 0) return [`${title}: ${m.none}`];
+  return [`${title}:`, ...entries.map((entry) => `  ${entry.count}\t${value(entry.key)}`)];
+}
+
+/**
+ * The digest as plain text (email text part and SNS message). Same content as the HTML; values
+ * are neutralized and kept on one line each, snippets keep their lines and are indented.
+ */
+export function renderDigestText(digest: Digest, options: { lang: Language; maxGroups?: number }): string {
+  const m = DIGEST_MESSAGES[options.lang];
+  const { totals, window } = digest;
+  const lines: string[] = [m.title, windowText(window, m), ''];
+
+  lines.push(`== ${m.summaryHeading} ==`);
+  lines.push(`${m.denials}: ${totals.count} (${m.previousDay}: ${totals.previousCount}, ${m.change}: ${formatChange(totals.change)})`);
+  lines.push(`${m.distinctProblems}: ${totals.fingerprints} (${m.newProblems}: ${totals.newFingerprints}, ${m.recurringProblems}: ${totals.recurringFingerprints})`);
+  lines.push('');
+
+  lines.push(`== ${m.byVerdictHeading} ==`);
+  for (const entry of digest.byVerdict) {
+    lines.push(`${m.verdictLabels[entry.verdict]} [${entry.verdict}]: ${entry.count} (${m.previousDay}: ${entry.previousCount}, ${formatChange(entry.change)})`);
+  }
+  lines.push('');
+
+  lines.push(`== ${m.topHeading} ==`);
+  lines.push(...rankLines(m.topAccounts, digest.top.accounts, m));
+  lines.push(...rankLines(m.topRoles, digest.top.roles, m));
+  lines.push(...rankLines(m.topProfiles, digest.top.profiles, m));
+  lines.push(...rankLines(m.topDeniedRegions, digest.top.deniedRegions, m));
+  lines.push('');
+
+  lines.push(`== ${m.groupsHeading} ==`);
+  const groups = digest.crossRegionScpGroups;
+  if (groups.length === 0) lines.push(m.groupsNone);
+  const maxGroups = options.maxGroups ?? 20;
+  const snippets = new Map<string, number>();
+  groups.slice(0, maxGroups).forEach((group, i) => {
+    const { finding } = group;
+    const index = i + 1;
+    lines.push(`${index}. ${value(finding.profile?.id ?? finding.modelId)} -> ${value(finding.deniedRegion)}: ${group.count}${group.isNew ? ` [${m.newBadge}]` : ''}`);
+    lines.push(`   ${m.account}: ${value(finding.accountId)}`);
+    lines.push(`   ${m.role}: ${value(principalIdentity(finding.principalArn))}`);
+    lines.push(`   ${m.route}: ${value(finding.sourceRegion)} -> ${value(finding.deniedRegion)}`);
+    lines.push(`   ${m.previousDay}: ${group.previousCount}`);
+    lines.push(`   ${m.firstSeen}: ${formatInTimeZone(group.firstSeen, window.timeZone)}  ${m.lastSeen}: ${formatInTimeZone(group.lastSeen, window.timeZone)}`);
+    lines.push(`   ${m.reason}: ${value(finding.reason, 600)}`);
+    const fix = group.recommendedFix;
+    if (fix === null) {
+      lines.push(`   ${m.noFix}`);
+    } else {
+      lines.push(`   ${m.recommendedFix}: ${value(fix.title)}`);
+      lines.push(`   ${value(fix.summary, 1000)}`);
+      lines.push(`   ${m.tradeoffs}: ${value(fix.tradeoffs, 1000)}`);
+      if (fix.snippet !== null) {
+        const seenIn = snippets.get(fix.snippet.content);
+        if (seenIn === undefined) {
+          snippets.set(fix.snippet.content, index);
+          const snippetLines = neutralizeText(fix.snippet.content, { multiline: true }).split('\n');
+          lines.push(...snippetLines.map((line) => `     ${line}`));
+        } else {
+          lines.push(`   ${m.sameSnippetAs({ group: seenIn })}`);
+        }
+      }
+    }
+    lines.push('');
+  });
+  if (groups.length > maxGroups) lines.push(m.groupsMore({ shown: maxGroups, total: groups.length }));
+  lines.push('', '--', m.footer);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The one-line text of a window without denials. */
+export function renderEmptyDigestText(window: DigestWindow, options: { lang: Language }): string {
+  const m = DIGEST_MESSAGES[options.lang];
+  return `${m.emptyLine({
+    from: formatInTimeZone(window.from, window.timeZone),
+    to: formatInTimeZone(window.to, window.timeZone),
+    timeZone: window.timeZone,
+  })}\n`;
+}
