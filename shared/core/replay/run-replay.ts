@@ -1,0 +1,130 @@
+import type { AggregateWriter, Notifier } from '../ports.js';
+import type { Finding, Fix } from '../types.js';
+import type { EventLookup, LookupRecord, StreamOutcome } from './lookup-port.js';
+import type { ReplayRequest } from './payload.js';
+import { buildReplayReport, createReplayAccumulator, type ReplayReport } from './report.js';
+import { encodeResumeToken, streamKey, type StreamCursor } from './resume.js';
+
+/**
+ * The replay use case, shared by `functions/replay.ts` and `cris-audit replay`: read history through
+ * the {@link EventLookup} port, keep Bedrock denials, classify them, optionally store and notify
+ * once per fingerprint, and report. No I/O of its own: everything goes through the ports.
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html
+ */
+
+/** What {@link runReplay} needs from the outside. */
+export interface ReplayDeps {
+  lookup: EventLookup;
+  /** True for a Bedrock call that was denied (`isBedrockDenial`). */
+  isDenial(record: unknown): boolean;
+  /** Explains a denial (`classifyRecord` with the catalog); null when it is not one. */
+  classify(record: unknown): Finding | null;
+  /** Attaches advice (`suggestFix`); absent until the fix engine is wired. */
+  suggestFix?: ((finding: Finding) => Fix | null) | undefined;
+  /** Where `store: true` writes; null when no table is configured. */
+  writer?: AggregateWriter | null | undefined;
+  /** Where `notify: true` sends; null when no channel is configured. */
+  notifier?: Notifier | null | undefined;
+  /** Epoch milliseconds after which no new CloudTrail request starts. */
+  deadline: number;
+}
+
+/** Runs one replay invocation and returns its report (with a resume token when it stopped early). */
+export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promise<ReplayReport> {
+  const accumulator = createReplayAccumulator();
+  const perStream = new Map<string, { scanned: number; denials: number }>();
+  const warnings: string[] = [];
+
+  function onEvents(cursor: StreamCursor, events: LookupRecord[]): void {
+    const key = streamKey(cursor);
+    const counts = perStream.get(key) ?? { scanned: 0, denials: 0 };
+    perStream.set(key, counts);
+    for (const event of events) {
+      counts.scanned += 1;
+      if (event.record === null || !deps.isDenial(event.record)) continue;
+      const finding = deps.classify(event.record);
+      if (finding === null) continue;
+      counts.denials += 1;
+      accumulator.add(finding, event.time);
+    }
+  }
+
+  const outcomes: StreamOutcome[] = await deps.lookup.lookup({
+    cursors: request.cursors,
+    deadline: deps.deadline,
+    maxEvents: request.maxEvents,
+    onEvents,
+  });
+
+  const groups = accumulator.groups();
+  const fixes = new Map<string, Fix | null>();
+  for (const group of groups) {
+    const fix = deps.suggestFix === undefined ? null : deps.suggestFix(group.finding);
+    fixes.set(group.fingerprint, fix);
+    if (fix !== null) {
+      group.finding = { ...group.finding, fix };
+      for (const slot of group.hours.values()) slot.finding = { ...slot.finding, fix };
+    }
+  }
+
+  let stored: ReplayReport['stored'] = null;
+  if (request.store && request.dryRun) warnings.push('dryRun is set: nothing was stored');
+  if (request.store && !request.dryRun) {
+    if (deps.writer == null) {
+      warnings.push('store was requested but no alert store is configured (TABLE_NAME): nothing was stored');
+    } else {
+      stored = { aggregates: 0, failures: 0 };
+      for (const group of groups) {
+        for (const slot of group.hours.values()) {
+          try {
+            await deps.writer.addOccurrences({
+              fingerprint: group.fingerprint,
+              finding: slot.finding,
+              count: slot.count,
+              firstSeen: slot.firstSeen,
+              lastSeen: slot.lastSeen,
+            });
+            stored.aggregates += 1;
+          } catch {
+            stored.failures += 1;
+          }
+        }
+      }
+      if (stored.failures > 0) warnings.push(`${stored.failures} aggregate writes failed; the digest will undercount`);
+    }
+  }
+
+  let notified: ReplayReport['notified'] = null;
+  if (request.notify && request.dryRun) warnings.push('dryRun is set: no alert was sent');
+  if (request.notify && !request.dryRun) {
+    if (deps.notifier == null) {
+      warnings.push('notify was requested but no alert channel is configured: nothing was sent');
+    } else {
+      notified = { alerts: 0, failures: 0 };
+      for (const group of groups) {
+        try {
+          await deps.notifier.notify({ finding: group.finding, fingerprint: group.fingerprint, repeats: group.count - 1 });
+          notified.alerts += 1;
+        } catch {
+          notified.failures += 1;
+        }
+      }
+    }
+  }
+
+  const unfinished = outcomes.filter((o) => !o.cursor.done).map((o) => o.cursor);
+  return buildReplayReport({
+    window: { from: request.from, to: request.to },
+    resumed: request.resumed,
+    mode: { store: request.store, notify: request.notify, dryRun: request.dryRun },
+    outcomes,
+    perStream,
+    accumulator,
+    fixes,
+    stored,
+    notified,
+    warnings,
+    resume: unfinished.length === 0 ? null : encodeResumeToken({ from: request.from, to: request.to, streams: unfinished }),
+    streamKey: (o) => streamKey(o.cursor),
+  });
+}
