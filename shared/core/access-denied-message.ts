@@ -33,7 +33,7 @@ export type ParsedDenialMessage =
 const SDK_PREFIX = /^An error occurred \([^)]*\) when calling the [A-Za-z]+ operation: /;
 
 const AUTHORIZATION =
-  /^User: (\S+) is not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9*]+)(?: on resource: (\S+?))?(?: with an explicit deny in an? (.+?)(?: transitively through an? (.+?))?(?:: (\S*))?| because no (.+?) allows the \S+ action)[.\s]*$/;
+  /^User: (\S+) is not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9*]+)(?: on resource: (\S+))?(?: with an explicit deny in an? ([A-Za-z -]+?)(?: transitively through an? ([A-Za-z -]+?))?(?:: (\S*))?| because no ([A-Za-z -]+?) allows the \S+ action)[.\s]*$/;
 
 const MODEL_ACCESS: ReadonlyArray<[RegExp, 'model-not-enabled' | 'account-not-authorized' | 'marketplace']> = [
   [/^You don[’']t have access to the model with the specified model ID/i, 'model-not-enabled'],
@@ -44,7 +44,8 @@ const MODEL_ACCESS: ReadonlyArray<[RegExp, 'model-not-enabled' | 'account-not-au
 /** Reads an access-denied message; never throws, whatever the input. */
 export function parseDenialMessage(message: unknown): ParsedDenialMessage {
   if (typeof message !== 'string' || message.length === 0) return { kind: 'unreadable' };
-  const text = message.trim().replace(SDK_PREFIX, '');
+  const trimmed = message.trim();
+  const text = trimmed.startsWith('An error occurred (') ? trimmed.replace(SDK_PREFIX, '') : trimmed;
   const match = AUTHORIZATION.exec(text);
   if (match !== null) {
     const [, principal = '', action = '', resource, explicitType, transitive, arnText, implicitType] = match;

@@ -76,17 +76,32 @@ export function createProfileCatalog(data: CatalogData): ProfileCatalog {
   const geographyRegions = (scope: string): string[] =>
     scope === 'global' ? [...data.commercialRegions] : [...(geography.get(scope) ?? [])].sort();
 
+  const lookup = (profileId: string, sourceRegion: string): Destinations | null => {
+    const route = data.profiles[profileId]?.[sourceRegion];
+    if (route === 'commercial') {
+      return { regions: [...new Set([...data.commercialRegions, sourceRegion])].sort(), source: 'catalog' };
+    }
+    if (route !== undefined) return { regions: [...(data.lists[route] ?? [])], source: 'catalog' };
+    const regions = geographyRegions(scopeOf(profileId));
+    return regions.length > 0 ? { regions, source: 'geography' } : null;
+  };
+  // Lookups repeat for every record of the same profile; bounded by profiles × Regions seen.
+  const memo = new Map<string, Destinations | null>();
+
   return {
     size: Object.keys(data.profiles).length,
     source: data.source,
     destinations(profileId, sourceRegion) {
-      const route = data.profiles[profileId]?.[sourceRegion];
-      if (route === 'commercial') {
-        return { regions: [...new Set([...data.commercialRegions, sourceRegion])].sort(), source: 'catalog' };
+      const key = `${profileId}\u0000${sourceRegion}`;
+      let known = memo.get(key);
+      if (known === undefined) {
+        known = lookup(profileId, sourceRegion);
+        // Profile IDs come from callers; never let hostile input grow the memo without bound.
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(key, known);
       }
-      if (route !== undefined) return { regions: [...(data.lists[route] ?? [])], source: 'catalog' };
-      const regions = geographyRegions(scopeOf(profileId));
-      return regions.length > 0 ? { regions, source: 'geography' } : null;
+      // Callers own what they receive: hand out a copy, never the memoised array.
+      return known === null ? null : { regions: known.regions.slice(), source: known.source };
     },
     inRegionModels() {
       // The snapshot lists inference profiles only; in-Region model availability needs
@@ -96,6 +111,8 @@ export function createProfileCatalog(data: CatalogData): ProfileCatalog {
     geographyRegions,
   };
 }
+
+const MEMO_LIMIT = 10_000;
 
 let bundledCatalog: ProfileCatalog | undefined;
 
