@@ -1,0 +1,477 @@
+import { Buffer } from 'node:buffer';
+
+/** Defaults of {@link JsonSplitter}. */
+export const JSON_STREAM_DEFAULTS = {
+  /** Largest single JSON value (a whole non-streamable document, or one array element) buffered. */
+  maxValueBytes: 256 * 1024 * 1024,
+} as const;
+
+/** Top-level object keys whose array is streamed element by element. */
+export const STREAMED_KEYS = ['Records', 'Events'] as const;
+
+/** Where a split value came from: an element of a streamed array, or a whole top-level value. */
+export type SplitContainer = (typeof STREAMED_KEYS)[number] | 'array' | null;
+
+/**
+ * What the splitter emits. `value`: the UTF-8 text of one complete JSON value, ready for
+ * `JSON.parse` (not yet validated). `problem`: a part of the input that cannot be used; `fatal`
+ * means the rest of the input is not read.
+ */
+export type SplitItem =
+  | {
+      kind: 'value';
+      text: string;
+      /** 1-based line where the value starts. */
+      line: number;
+      /** `Records`/`Events`: element of that array of a top-level object; `array`: element of a
+       * top-level array; `null`: a whole top-level value. */
+      container: SplitContainer;
+      /** Element index within its container (0 for whole values). */
+      index: number;
+    }
+  | { kind: 'problem'; reason: string; line: number; fatal: boolean };
+
+/** Options of {@link JsonSplitter}. */
+export interface JsonSplitterOptions {
+  /** See {@link JSON_STREAM_DEFAULTS.maxValueBytes}. */
+  maxValueBytes?: number;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const SPACE = 0x20;
+const TAB = 0x09;
+const CARRIAGE_RETURN = 0x0d;
+const MAX_KEY_BYTES = 64;
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+
+/** How lines relate to values; fixed by the first top-level value. */
+type LineMode = 'first' | 'lines' | 'document';
+
+/**
+ * Splits a stream of JSON bytes into JSON values with memory bounded by the largest single value,
+ * without parsing: it walks the bytes once, aware of strings, escapes and nesting depth, and decodes
+ * only the byte slice of each value it emits. Chunks may split a value, an escape or a multi-byte
+ * UTF-8 character anywhere.
+ *
+ * Layouts handled, told apart by content:
+ * - one JSON document, possibly pretty-printed, or several concatenated (`jq` output);
+ * - NDJSON: when the first value ends on its first line, every line is independent; a broken line
+ *   is a problem with its line number and the next line starts afresh.
+ *
+ * Streaming: the elements of a top-level array, and of the `Records` or `Events` array of a
+ * top-level object, are emitted one by one as soon as each is complete; any other top-level value
+ * is emitted whole, up to `maxValueBytes`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8259 (JSON)
+ * @see https://github.com/ndjson/ndjson-spec
+ */
+export class JsonSplitter {
+  private readonly maxValueBytes: number;
+  private out: SplitItem[] = [];
+  private fatal = false;
+  private bomBytes = 0;
+  private mode: LineMode = 'first';
+  private line = 1;
+  private depth = 0;
+  private stack: number[] = [];
+  private inString = false;
+  private escapePending = false;
+  private skippingLine = false;
+  // Current top-level value.
+  private topActive = false;
+  private topScalar = false;
+  private topIsObject = false;
+  private topStartLine = 1;
+  // Keys at depth 1 of a top-level object, to spot `Records`/`Events`.
+  private expectKey = false;
+  private keyCapturing = false;
+  private keyPieces: Buffer[] = [];
+  private keyStart = 0;
+  private keyBytes = 0;
+  private lastKey: string | null = null;
+  // The array being streamed.
+  private container: SplitContainer = null;
+  private containerDepth = 0;
+  private elementIndex = 0;
+  private elementActive = false;
+  private elementLine = 0;
+  // Bytes of the value being captured (a whole top-level value or one element).
+  private capturing = false;
+  private captureStart = 0;
+  private pieces: Buffer[] = [];
+  private captureBytes = 0;
+  private captureOverflow = false;
+
+  public constructor(options: JsonSplitterOptions = {}) {
+    this.maxValueBytes = options.maxValueBytes ?? JSON_STREAM_DEFAULTS.maxValueBytes;
+  }
+
+  /** Feeds the next chunk; returns what became complete. */
+  public push(input: Uint8Array): SplitItem[] {
+    this.out = [];
+    if (this.fatal) return this.out;
+    let chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    if (this.bomBytes < UTF8_BOM.length) {
+      // A byte order mark may itself arrive split across chunks.
+      let k = 0;
+      while (k < chunk.length && this.bomBytes < UTF8_BOM.length && chunk[k] === UTF8_BOM[this.bomBytes]) {
+        k++;
+        this.bomBytes++;
+      }
+      if (k < chunk.length) this.bomBytes = UTF8_BOM.length;
+      chunk = chunk.subarray(k);
+    }
+    this.scan(chunk);
+    return this.out;
+  }
+
+  /** Signals the end of input; returns the last value or the problem of a truncated one. */
+  public end(): SplitItem[] {
+    this.out = [];
+    if (this.fatal) return this.out;
+    if (this.inString || this.depth > 0) {
+      const inside = this.inString ? 'a string' : this.stack[this.stack.length - 1] === OPEN_ARRAY ? 'an array' : 'an object';
+      this.problem(this.topStartLine, `unexpected end of input inside ${inside}: the JSON starting on line ${this.topStartLine} is truncated`, true);
+    } else if (this.topActive) {
+      this.endTop(null, 0);
+    }
+    this.resetValue();
+    return this.out;
+  }
+
+  private scan(chunk: Buffer): void {
+    const length = chunk.length;
+    let nextNewline = chunk.indexOf(NEWLINE);
+    if (nextNewline === -1) nextNewline = length;
+    let i = 0;
+    if (this.capturing) this.captureStart = 0;
+    if (this.keyCapturing) this.keyStart = 0;
+    if (this.skippingLine) {
+      if (nextNewline === length) return;
+      i = nextNewline;
+      this.skippingLine = false;
+    }
+    for (; i < length; i++) {
+      if (this.inString) {
+        let from = i;
+        if (this.escapePending) {
+          this.escapePending = false;
+          from++;
+          if (from >= length) break;
+        }
+        let quote = from;
+        for (;;) {
+          quote = chunk.indexOf(QUOTE, quote);
+          if (quote === -1) break;
+          let k = quote - 1;
+          while (k >= from && chunk[k] === BACKSLASH) k--;
+          if (((quote - 1 - k) & 1) === 0) break;
+          quote++;
+        }
+        const stop = quote === -1 ? length : quote;
+        if (nextNewline < stop) {
+          // A raw newline inside a string is never valid JSON.
+          if (this.mode !== 'document') {
+            i = nextNewline - 1;
+            this.inString = false;
+            this.brokenLine('a line break inside a string (the line is cut short?)');
+            continue;
+          }
+          while (nextNewline < stop) {
+            this.line++;
+            nextNewline = chunk.indexOf(NEWLINE, nextNewline + 1);
+            if (nextNewline === -1) nextNewline = length;
+          }
+        }
+        if (quote === -1) {
+          let k = length - 1;
+          while (k >= from && chunk[k] === BACKSLASH) k--;
+          this.escapePending = ((length - 1 - k) & 1) === 1;
+          break;
+        }
+        this.inString = false;
+        i = quote;
+        this.stringEnded(chunk, quote);
+        continue;
+      }
+      const c = chunk[i]!;
+      switch (c) {
+        case QUOTE:
+          this.valueByteAt(chunk, i);
+          if (this.depth === 1 && this.expectKey && this.topIsObject) {
+            this.expectKey = false;
+            this.keyCapturing = true;
+            this.keyStart = i + 1;
+            this.keyPieces = [];
+            this.keyBytes = 0;
+          } else if (this.depth === 1) {
+            this.lastKey = null;
+          }
+          this.inString = true;
+          break;
+        case OPEN_OBJECT:
+        case OPEN_ARRAY:
+          this.valueByteAt(chunk, i);
+          this.stack.push(c);
+          this.depth++;
+          if (this.depth === 1) {
+            if (c === OPEN_OBJECT) {
+              this.topIsObject = true;
+              this.expectKey = true;
+            } else {
+              this.startContainer('array');
+            }
+          } else if (this.depth === 2 && c === OPEN_ARRAY && this.topIsObject && this.container === null && this.lastKey !== null) {
+            this.startContainer(this.lastKey as SplitContainer);
+          }
+          break;
+        case CLOSE_OBJECT:
+        case CLOSE_ARRAY: {
+          const open = this.stack.pop();
+          if (open === undefined || (c === CLOSE_OBJECT) !== (open === OPEN_OBJECT)) {
+            i = this.structureError(chunk, i, nextNewline, open === undefined ? `unexpected "${String.fromCharCode(c)}"` : 'mismatched brackets');
+            break;
+          }
+          if (this.container !== null && this.depth === this.containerDepth) {
+            if (this.elementActive) this.endElement(chunk, i);
+            this.container = null;
+          }
+          this.depth--;
+          if (this.depth === 0) this.endTop(chunk, i + 1);
+          else if (this.depth === 1) this.lastKey = null;
+          break;
+        }
+        case COMMA:
+          if (this.depth === 0) {
+            i = this.structureError(chunk, i, nextNewline, 'unexpected ","');
+            break;
+          }
+          if (this.container !== null && this.depth === this.containerDepth) {
+            if (this.elementActive) this.endElement(chunk, i);
+            else this.problem(this.line, `${this.where()}: empty array element`, false);
+          }
+          if (this.depth === 1 && this.topIsObject) {
+            this.expectKey = true;
+            this.lastKey = null;
+          }
+          break;
+        case COLON:
+          break;
+        case NEWLINE:
+          nextNewline = chunk.indexOf(NEWLINE, i + 1);
+          if (nextNewline === -1) nextNewline = length;
+          if (this.depth === 0) {
+            if (this.topScalar) this.endTop(chunk, i);
+          } else if (this.mode === 'first') {
+            this.mode = 'document';
+          } else if (this.mode === 'lines') {
+            this.brokenLine(`incomplete JSON value (the line ends inside ${this.insideWhat()})`);
+          }
+          this.line++;
+          break;
+        case SPACE:
+        case TAB:
+        case CARRIAGE_RETURN:
+          if (this.topScalar) this.endTop(chunk, i);
+          break;
+        default:
+          this.valueByteAt(chunk, i);
+          if (this.depth === 1) this.lastKey = null;
+      }
+      if (this.fatal) return;
+    }
+    this.chunkEnded(chunk);
+  }
+
+  /** A byte that starts or continues a value (not whitespace, not `,` `:` or a closer). */
+  private valueByteAt(chunk: Buffer, i: number): void {
+    if (this.depth === 0) {
+      if (this.topScalar) {
+        if (chunk[i] === QUOTE || chunk[i] === OPEN_OBJECT || chunk[i] === OPEN_ARRAY) this.endTop(chunk, i);
+        else return;
+      }
+      if (!this.topActive) this.startTop(chunk, i);
+    } else if (this.container !== null && this.depth === this.containerDepth && !this.elementActive) {
+      this.elementActive = true;
+      this.elementLine = this.line;
+      this.beginCapture(i);
+    }
+  }
+
+  private startTop(chunk: Buffer, i: number): void {
+    const c = chunk[i];
+    this.topActive = true;
+    this.topStartLine = this.line;
+    this.topIsObject = false;
+    this.topScalar = c !== OPEN_OBJECT && c !== OPEN_ARRAY && c !== QUOTE;
+    this.lastKey = null;
+    if (c !== OPEN_ARRAY) this.beginCapture(i);
+  }
+
+  private endTop(chunk: Buffer | null, end: number): void {
+    if (this.capturing) {
+      const text = this.finishCapture(chunk, end);
+      if (text !== null) this.out.push({ kind: 'value', text, line: this.topStartLine, container: null, index: 0 });
+    }
+    if (this.mode === 'first') this.mode = 'lines';
+    this.topActive = false;
+    this.topScalar = false;
+    this.topIsObject = false;
+    this.expectKey = false;
+    this.lastKey = null;
+  }
+
+  private startContainer(container: SplitContainer): void {
+    this.container = container;
+    this.containerDepth = this.depth;
+    this.elementIndex = 0;
+    this.elementActive = false;
+    // The top-level value is streamed, not buffered.
+    this.capturing = false;
+    this.pieces = [];
+    this.captureBytes = 0;
+  }
+
+  private endElement(chunk: Buffer, end: number): void {
+    const text = this.finishCapture(chunk, end);
+    if (text !== null) {
+      this.out.push({ kind: 'value', text, line: this.elementLine, container: this.container, index: this.elementIndex });
+    }
+    this.elementIndex++;
+    this.elementActive = false;
+  }
+
+  private stringEnded(chunk: Buffer, quote: number): void {
+    if (this.keyCapturing) {
+      this.keyCapturing = false;
+      const tail = chunk.subarray(this.keyStart, quote);
+      const bytes = this.keyPieces.length === 0 ? tail : Buffer.concat([...this.keyPieces, tail]);
+      this.keyPieces = [];
+      this.lastKey = this.keyBytes + tail.length <= MAX_KEY_BYTES ? streamedKey(bytes) : null;
+    } else if (this.depth === 0) {
+      this.endTop(chunk, quote + 1);
+    }
+  }
+
+  private beginCapture(i: number): void {
+    this.capturing = true;
+    this.captureStart = i;
+    this.pieces = [];
+    this.captureBytes = 0;
+    this.captureOverflow = false;
+  }
+
+  private finishCapture(chunk: Buffer | null, end: number): string | null {
+    this.capturing = false;
+    if (this.captureOverflow) {
+      this.captureOverflow = false;
+      return null;
+    }
+    const tail = chunk === null ? null : chunk.subarray(this.captureStart, end);
+    const pieces = this.pieces;
+    this.pieces = [];
+    if (pieces.length === 0) return tail === null ? '' : tail.toString('utf8');
+    if (tail !== null) pieces.push(tail);
+    return Buffer.concat(pieces).toString('utf8');
+  }
+
+  private chunkEnded(chunk: Buffer): void {
+    if (this.keyCapturing && this.keyStart < chunk.length) {
+      const piece = Buffer.from(chunk.subarray(this.keyStart));
+      this.keyBytes += piece.length;
+      if (this.keyBytes <= MAX_KEY_BYTES) this.keyPieces.push(piece);
+    }
+    if (!this.capturing || this.captureOverflow) return;
+    const piece = chunk.subarray(this.captureStart);
+    if (this.captureBytes + piece.length > this.maxValueBytes) {
+      this.captureOverflow = true;
+      this.pieces = [];
+      const limit = `${Math.round(this.maxValueBytes / (1024 * 1024))} MB`;
+      const reason = this.elementActive
+        ? `${this.where()} is larger than ${limit}; skipped`
+        : `the JSON value starting on line ${this.topStartLine} is larger than ${limit} and is not a {"Records":[...]} log file, a LookupEvents response or an array, so it cannot be streamed; skipped`;
+      this.problem(this.elementActive ? this.elementLine : this.topStartLine, reason, false);
+      return;
+    }
+    // Copied: the caller may reuse its chunk buffers.
+    this.pieces.push(Buffer.from(piece));
+    this.captureBytes += piece.length;
+  }
+
+  /** In line mode, drops the value of the current line; the newline that follows starts afresh. */
+  private brokenLine(reason: string): void {
+    this.problem(this.line, `line ${this.line}: ${reason}`, false);
+    this.resetValue();
+    this.mode = 'lines';
+  }
+
+  /** A structural error: fatal in a document; in NDJSON the rest of the line is dropped. */
+  private structureError(chunk: Buffer, i: number, nextNewline: number, what: string): number {
+    if (this.mode === 'document') {
+      this.problem(this.line, `line ${this.line}: ${what}: the JSON is malformed; the rest of this input is not read`, true);
+      return i;
+    }
+    this.problem(this.line, `line ${this.line}: ${what}: not valid JSON`, false);
+    this.resetValue();
+    this.mode = 'lines';
+    if (nextNewline < chunk.length) return nextNewline - 1;
+    this.skippingLine = true;
+    return chunk.length;
+  }
+
+  private problem(line: number, reason: string, fatal: boolean): void {
+    this.out.push({ kind: 'problem', reason, line, fatal });
+    if (fatal) {
+      this.fatal = true;
+      this.resetValue();
+    }
+  }
+
+  private resetValue(): void {
+    this.depth = 0;
+    this.stack = [];
+    this.inString = false;
+    this.escapePending = false;
+    this.topActive = false;
+    this.topScalar = false;
+    this.topIsObject = false;
+    this.expectKey = false;
+    this.keyCapturing = false;
+    this.keyPieces = [];
+    this.lastKey = null;
+    this.container = null;
+    this.elementActive = false;
+    this.capturing = false;
+    this.pieces = [];
+    this.captureBytes = 0;
+    this.captureOverflow = false;
+  }
+
+  private where(): string {
+    return this.container === 'array' ? `[${this.elementIndex}]` : `${this.container ?? ''}[${this.elementIndex}]`;
+  }
+
+  private insideWhat(): string {
+    return this.stack[this.stack.length - 1] === OPEN_ARRAY ? 'an array' : 'an object';
+  }
+}
+
+function streamedKey(bytes: Buffer): string | null {
+  let key = bytes.toString('utf8');
+  if (key.includes('\\')) {
+    try {
+      key = JSON.parse(`"${key}"`) as string;
+    } catch {
+      return null;
+    }
+  }
+  return (STREAMED_KEYS as readonly string[]).includes(key) ? key : null;
+}
