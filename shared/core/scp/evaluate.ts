@@ -131,8 +131,9 @@ function hasAllowStatement(set: PolicySet): boolean {
 export interface EvaluateRequestOptions {
   /**
    * `undefined` (default): when no valid policy holds an Allow statement, assume `FullAWSAccess` is
-   * attached at every level, as it is by default in AWS Organizations. `false`: never assume it.
-   * `true`: assume it whenever no Allow statement exists (same as the default).
+   * attached at every level, as it is by default in AWS Organizations. `true`: always assume it at
+   * every level (pin the decision made for an original set when evaluating a patched copy of it).
+   * `false`: never assume it.
    */
   assumeFullAwsAccess?: boolean;
 }
@@ -151,7 +152,9 @@ export function evaluateRequest(
   const set: PolicySet = Array.isArray(policies)
     ? { levels: [policies] }
     : { levels: Array.isArray(policies?.levels) ? policies.levels.map((l) => (Array.isArray(l) ? l : [])) : [] };
-  const assume = options.assumeFullAwsAccess !== false && set.levels.length > 0 && !hasAllowStatement(set);
+  const assume =
+    set.levels.length > 0 &&
+    (options.assumeFullAwsAccess === true || (options.assumeFullAwsAccess === undefined && !hasAllowStatement(set)));
   const effective: PolicySet = assume
     ? { levels: set.levels.map((level) => [...level, { id: FULL_AWS_ACCESS_POLICY_ID, document: FULL_AWS_ACCESS_POLICY }]) }
     : set;

@@ -119,6 +119,17 @@ describe('evaluateRequest with published and sample SCPs', () => {
     expect(result).toMatchObject({ decision: 'deny', basis: 'implicit-deny', levelWithoutAllow: 0, assumedFullAwsAccess: false });
   });
 
+  it('assumes FullAWSAccess even beside an Allow when told to (pinning the original decision)', () => {
+    // Prepare
+    const allowBedrockOnly: PolicyInput = { id: 'AllowBedrock', document: { Statement: { Effect: 'Allow', Action: 'bedrock:*', Resource: '*' } } };
+    // Act
+    const auto = evaluateRequest([allowBedrockOnly], ec2In('eu-west-1'));
+    const pinned = evaluateRequest([allowBedrockOnly], ec2In('eu-west-1'), { assumeFullAwsAccess: true });
+    // Assess
+    expect(auto).toMatchObject({ decision: 'deny', basis: 'implicit-deny', assumedFullAwsAccess: false });
+    expect(pinned).toMatchObject({ decision: 'allow', assumedFullAwsAccess: true });
+  });
+
   it('adds FullAWSAccess to every level of a deny-only policy set', () => {
     // Prepare
     const set = { levels: [[policyFile(EVENTS, 'region-deny-eu.json')], [], [policyFile(FIXTURES, GRREGIONDENY)]] };
