@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Entry point of the `cris-audit` CLI. The CLI is TypeScript; tsx compiles it on the fly so the
-// same sources serve the Lambdas (bundled by esbuild) and laptops (no build step).
-import { register } from 'tsx/esm/api';
+// same sources serve the Lambdas (bundled by esbuild) and laptops (no build step). The package is
+// CommonJS (osls invoke local needs that), so both of tsx's loaders are registered.
+import { register as registerCjs } from 'tsx/cjs/api';
+import { register as registerEsm } from 'tsx/esm/api';
+import { createRequire } from 'node:module';
 
-register();
-const { main } = await import('../cli/main.ts');
+registerEsm();
+registerCjs();
+const { main } = createRequire(import.meta.url)('../cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,167 @@
+/**
+ * `cris-audit analyze`: classify every denied Bedrock call in CloudTrail files and say, for each
+ * cross-Region SCP block, which profile, which Region and which SCP.
+ */
+import { parseArgs } from 'node:util';
+import { readCloudTrailInputs } from '../shared/adapters/cloudtrail-files.js';
+import { classifyRecord } from '../shared/core/classify.js';
+import { VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
+import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
+import type { Finding, Verdict } from '../shared/core/types.js';
+import { fit, palette, safe, useColour } from './terminal.js';
+
+export const ANALYZE_USAGE = `usage: cris-audit analyze [--json] PATH...
+
+Reads CloudTrail data — EventBridge events, bare records, S3 log files ({"Records":[...]}, .json or
+.json.gz), LookupEvents responses, NDJSON of any of these, or directories of them ("-" for stdin) —
+and explains every denied Amazon Bedrock call.
+
+  --json       one finding per line (NDJSON) on stdout, nothing else on stdout
+  --unique     report each CloudTrail event ID once, however many inputs hold it
+               (memory grows with the number of distinct events)
+  -h, --help   this text
+
+The summary goes to stderr. Exit code 0 when every input was read, 2 when any failed, 64 on a usage error.`;
+
+interface Counts {
+  records: number;
+  findings: number;
+  byVerdict: Map<Verdict, number>;
+  files: { read: number; failed: number; skipped: number };
+  problems: number;
+  duplicates: number;
+}
+
+interface BlockGroup {
+  finding: Finding;
+  count: number;
+}
+
+const COLUMNS = [
+  ['TIME', 20],
+  ['ACCOUNT', 12],
+  ['VERDICT', 21],
+  ['SOURCE → DENIED', 31],
+  ['PROFILE / MODEL', 46],
+] as const;
+
+function tableRow(finding: Finding): string {
+  const route = `${finding.sourceRegion ?? '?'} → ${finding.deniedRegion ?? '?'}`;
+  const policy = finding.policyArn?.split('/').pop() ?? finding.policyType ?? '';
+  const cells = [
+    (finding.eventTime ?? '').replace('T', ' ').replace('Z', ''),
+    finding.accountId ?? '',
+    finding.verdict,
+    route,
+    finding.profile?.id ?? finding.modelId ?? '',
+  ];
+  return `${cells.map((cell, index) => fit(safe(cell), COLUMNS[index]?.[1] ?? 10)).join('  ')}  ${safe(policy)}`;
+}
+
+function blockKey(finding: Finding): string {
+  return [finding.profile?.id ?? finding.modelId, finding.sourceRegion, finding.deniedRegion, finding.policyArn].join('\u0000');
+}
+
+function blockLine(group: BlockGroup): string {
+  const { finding, count } = group;
+  const what = finding.profile === null ? `model ${finding.modelId ?? '(unnamed)'}` : `profile ${finding.profile.id}`;
+  const denied = finding.deniedRegion === 'unspecified' ? 'Region-less (global, aws:RequestedRegion "unspecified")' : `in ${finding.deniedRegion}`;
+  const policy = finding.policyArn === null ? 'an SCP (ARN not in the message)' : `SCP ${finding.policyArn}`;
+  const times = count === 1 ? '' : ` ×${count}`;
+  const approximate = finding.destinationsSource === 'geography' ? ' (approximate)' : '';
+  const routes =
+    finding.destinations === null
+      ? ''
+      : finding.deniedRegion === 'unspecified'
+        ? `; it can route to ${finding.destinations.length} commercial Regions: allow "unspecified" for this profile`
+        : `; allow all ${finding.destinations.length} destinations${approximate}: ${finding.destinations.join(', ')}`;
+  return safe(`${what} from ${finding.sourceRegion} was denied ${denied} by ${policy}${times}${routes}`);
+}
+
+function summary(counts: Counts): string {
+  const verdicts = VERDICT_ORDER.filter((verdict) => counts.byVerdict.has(verdict))
+    .map((verdict) => `${verdict} ${counts.byVerdict.get(verdict)}`)
+    .join(', ');
+  return [
+    `records read: ${counts.records} · Bedrock denials: ${counts.findings} · other records: ${counts.records - counts.findings}${counts.duplicates > 0 ? ` · repeated event IDs skipped: ${counts.duplicates}` : ''}`,
+    `denials by verdict: ${verdicts || 'none'}`,
+    `files: ${counts.files.read} read, ${counts.files.failed} failed, ${counts.files.skipped} skipped${counts.problems > 0 ? ` · problems: ${counts.problems}` : ''}`,
+  ].join('\n');
+}
+
+/** Runs `analyze`; returns the process exit code. */
+export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, unique: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+  } catch (error) {
+    io.stderr.write(`cris-audit analyze: ${(error as Error).message}\n\n${ANALYZE_USAGE}\n`);
+    return 64;
+  }
+  if (parsed.values.help) {
+    io.stdout.write(`${ANALYZE_USAGE}\n`);
+    return 0;
+  }
+  if (parsed.positionals.length === 0) {
+    io.stderr.write(`cris-audit analyze: name at least one file or directory\n\n${ANALYZE_USAGE}\n`);
+    return 64;
+  }
+
+  const json = parsed.values.json;
+  const colour = palette(!json && useColour(io.stdout));
+  const catalog = loadBundledCatalog();
+  const counts: Counts = { records: 0, findings: 0, byVerdict: new Map(), files: { read: 0, failed: 0, skipped: 0 }, problems: 0, duplicates: 0 };
+  const blocks = new Map<string, BlockGroup>();
+  let headerPrinted = false;
+  const seen = parsed.values.unique ? new Set<string>() : null;
+
+  for await (const item of readCloudTrailInputs(parsed.positionals)) {
+    if (item.kind === 'problem') {
+      counts.problems += 1;
+      io.stderr.write(`cris-audit: ${safe(item.file)}${item.line === undefined ? '' : `:${item.line}`}: ${safe(item.reason)}\n`);
+      continue;
+    }
+    if (item.kind === 'file') {
+      counts.files[item.status === 'read' ? 'read' : item.status === 'failed' ? 'failed' : 'skipped'] += 1;
+      continue;
+    }
+    if (seen !== null && typeof item.record.eventID === 'string') {
+      if (seen.has(item.record.eventID)) {
+        counts.duplicates += 1;
+        continue;
+      }
+      seen.add(item.record.eventID);
+    }
+    counts.records += 1;
+    const finding = classifyRecord(item.record, { catalog });
+    if (finding === null) continue;
+    counts.findings += 1;
+    counts.byVerdict.set(finding.verdict, (counts.byVerdict.get(finding.verdict) ?? 0) + 1);
+    if (json) {
+      io.stdout.write(`${JSON.stringify(finding)}\n`);
+      continue;
+    }
+    if (!headerPrinted) {
+      io.stdout.write(`${colour.bold(`${COLUMNS.map(([title, width]) => fit(title, width)).join('  ')}  POLICY`)}\n`);
+      headerPrinted = true;
+    }
+    const row = tableRow(finding);
+    io.stdout.write(`${finding.verdict === VERDICTS.crossRegionScp ? colour.red(row) : row}\n`);
+    if (finding.verdict === VERDICTS.crossRegionScp) {
+      const key = blockKey(finding);
+      const group = blocks.get(key);
+      if (group === undefined) blocks.set(key, { finding, count: 1 });
+      else group.count += 1;
+    }
+  }
+
+  if (!json) {
+    if (!headerPrinted) io.stdout.write('No denied Bedrock calls found.\n');
+    if (blocks.size > 0) {
+      io.stdout.write(`\n${colour.bold(`Cross-Region SCP blocks (${blocks.size}):`)}\n`);
+      for (const group of blocks.values()) io.stdout.write(`  ${colour.red('✗')} ${blockLine(group)}\n`);
+    }
+  }
+  io.stderr.write(`${summary(counts)}\n`);
+  return counts.files.failed > 0 || counts.problems > 0 ? 2 : 0;
+}

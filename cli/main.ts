@@ -1,0 +1,34 @@
+/**
+ * The `cris-audit` command line: the same core the Lambdas run, on a laptop, without deploying.
+ */
+import { ANALYZE_USAGE } from './analyze.js';
+
+const USAGE = `usage: cris-audit <command> [options]
+
+Commands:
+  analyze PATH...   explain every denied Bedrock call in CloudTrail files or directories
+  demo              run the product on the bundled samples (what \`npm start\` does)
+
+Run \`cris-audit <command> --help\` for a command's options.
+
+${ANALYZE_USAGE}`;
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'analyze':
+      return (await import('./analyze.js')).runAnalyze(rest);
+    case 'demo':
+      return (await import('./analyze.js')).runAnalyze(['--unique', 'events/cloudtrail', 'events/s3', 'events/lookup-events', 'events/ndjson', ...rest]);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 64 : 0;
+    default:
+      process.stderr.write(`cris-audit: unknown command "${command}"\n\n${USAGE}\n`);
+      return 64;
+  }
+}

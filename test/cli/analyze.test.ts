@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runAnalyze } from '../../cli/analyze.js';
+import type { Finding } from '../../shared/core/types.js';
+import { captureStream } from '../helpers/capture-stream.js';
+import { ROOT } from '../helpers/load-event.js';
+
+const sample = (name: string) => join(ROOT, 'events', 'cloudtrail', `${name}.json`);
+
+async function analyze(args: string[]) {
+  const stdout = captureStream();
+  const stderr = captureStream();
+  const code = await runAnalyze(args, { stdout, stderr });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('cris-audit analyze', () => {
+  it('prints a table and one line per cross-Region SCP block naming profile, Region and SCP', async () => {
+    // Act
+    const { code, stdout, stderr } = await analyze([sample('cross-region-scp-apac-converse'), sample('session-policy')]);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^TIME\s+ACCOUNT\s+VERDICT/);
+    expect(stdout).toContain('Cross-Region SCP blocks (1):');
+    expect(stdout).toContain(
+      'profile apac.anthropic.claude-3-5-sonnet-20241022-v2:0 from ap-northeast-1 was denied in ap-southeast-1 by SCP arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1',
+    );
+    expect(stderr).toContain('records read: 2 · Bedrock denials: 2');
+    expect(stderr).toContain('denials by verdict: cross-region-scp 1, session-policy 1');
+  });
+
+  it('writes only NDJSON findings on stdout with --json', async () => {
+    const { code, stdout, stderr } = await analyze(['--json', join(ROOT, 'events', 'cloudtrail')]);
+
+    const findings = stdout.trim().split('\n').map((line) => JSON.parse(line) as Finding);
+    expect(code).toBe(0);
+    expect(findings).toHaveLength(18);
+    for (const finding of findings) {
+      expect(Object.keys(finding)).toEqual(expect.arrayContaining(['eventId', 'eventTime', 'accountId', 'principalArn', 'sourceRegion', 'action', 'modelId', 'profile', 'deniedResource', 'deniedRegion', 'policyType', 'policyArn', 'destinations', 'verdict', 'reason']));
+    }
+    expect(stderr).toContain('other records: 2');
+  });
+
+  it('names a file it cannot parse, still reads the others, and exits 2', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'cris-analyze-'));
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{"Records": [ {"eventSource": ');
+
+    // Act
+    const { code, stdout, stderr } = await analyze([broken, sample('cross-region-scp-batch-job'), join(dir, 'missing.json')]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain(broken);
+    expect(stderr).toContain(join(dir, 'missing.json'));
+    expect(stdout).toContain('apac.amazon.nova-pro-v1:0 from ap-northeast-1 was denied in ap-south-1');
+  });
+
+  it('neutralises terminal control characters from hostile records', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'cris-analyze-'));
+    const record = JSON.parse(readFileSync(sample('cross-region-scp-apac-converse'), 'utf8')) as Record<string, unknown>;
+    record.requestParameters = { modelId: 'apac.evil\u001b[2J\u001b]8;;https://evil.example\u0007model' };
+    const file = join(dir, 'hostile.json');
+    writeFileSync(file, JSON.stringify(record));
+
+    // Act
+    const { stdout } = await analyze([file]);
+
+    // Assess
+    expect(stdout).not.toContain('\u001b');
+    expect(stdout).not.toContain('\u0007');
+    expect(stdout).toContain('apac.evil\uFFFD[2J');
+  });
+
+  it.each([
+    ['no path', []],
+    ['an unknown option', ['--bogus', 'x']],
+  ])('rejects %s with usage and exit code 64', async (_name, args) => {
+    const { code, stderr } = await analyze(args);
+
+    expect(code).toBe(64);
+    expect(stderr).toContain('usage: cris-audit analyze');
+  });
+
+  it('reports each event once with --unique when inputs overlap', async () => {
+    const { stderr } = await analyze(['--unique', join(ROOT, 'events', 'cloudtrail'), join(ROOT, 'events', 's3')]);
+
+    expect(stderr).toContain('records read: 20');
+    expect(stderr).toContain('repeated event IDs skipped: 8');
+  });
+
+  it('runs as the installed bin, through npm run cris-audit', async () => {
+    const { stdout } = await promisify(execFile)('node', ['bin/cris-audit.mjs', 'analyze', '--json', 'events/cloudtrail'], { cwd: ROOT });
+
+    const verdicts = stdout.trim().split('\n').map((line) => (JSON.parse(line) as Finding).verdict);
+    expect(verdicts).toHaveLength(18);
+    expect(verdicts.filter((verdict) => verdict === 'cross-region-scp')).toHaveLength(7);
+  });
+});
