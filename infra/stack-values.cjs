@@ -1,0 +1,107 @@
+'use strict';
+/**
+ * Values of serverless.yml that depend on the stage's parameters in ways YAML cannot express:
+ * - each function's environment, where an optional setting left empty is left OUT (the functions
+ *   treat an absent variable as "not configured"; an empty string would be a configuration error);
+ * - one SNS email subscription per address of `alertEmails` (a comma list).
+ *
+ * In the `local` stage (`invokeLocal: 'true'`) every value is a literal, so `osls invoke local`
+ * never has to ask CloudFormation for a `Ref`. In deployed stages the names of resources created by
+ * this stack are CloudFormation references.
+ */
+
+const text = async (resolveVariable, name) => {
+  const value = await resolveVariable(`param:${name}`);
+  return value === undefined || value === null ? '' : String(value).trim();
+};
+
+const list = (value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+
+const isLocal = async (resolveVariable) => (await text(resolveVariable, 'invokeLocal')) === 'true';
+
+/** Puts `value` under `name` unless it is empty. */
+const optional = (env, name, value) => {
+  if (value !== '') env[name] = value;
+};
+
+async function common(resolveVariable) {
+  const local = await isLocal(resolveVariable);
+  return {
+    local,
+    env: {
+      POWERTOOLS_SERVICE_NAME: 'cris-auditor',
+      POWERTOOLS_LOG_LEVEL: (await text(resolveVariable, 'logLevel')) || 'INFO',
+      LOCALE: (await text(resolveVariable, 'locale')) || 'en',
+      TABLE_NAME: local ? await text(resolveVariable, 'localTableName') : { Ref: 'AuditTable' },
+      NODE_OPTIONS: '--enable-source-maps',
+    },
+  };
+}
+
+async function slack(resolveVariable, env) {
+  optional(env, 'SLACK_WEBHOOK_SECRET_ARN', await text(resolveVariable, 'slackSecretArn'));
+  const parameterName = await text(resolveVariable, 'slackParameterName');
+  if (parameterName !== '' && !parameterName.startsWith('/')) {
+    throw new Error(`param slackParameterName must be a full SSM path starting with "/", got "${parameterName}"`);
+  }
+  optional(env, 'SLACK_WEBHOOK_PARAMETER_NAME', parameterName);
+}
+
+async function alertTopic(resolveVariable, local) {
+  return local ? text(resolveVariable, 'localAlertTopicArn') : { Ref: 'AlertTopic' };
+}
+
+module.exports.alertEnvironment = async ({ resolveVariable }) => {
+  const { local, env } = await common(resolveVariable);
+  env.ALERT_TOPIC_ARN = await alertTopic(resolveVariable, local);
+  env.SUPPRESSION_WINDOW_MINUTES = (await text(resolveVariable, 'suppressionWindowMinutes')) || '60';
+  await slack(resolveVariable, env);
+  optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
+  return env;
+};
+
+module.exports.digestEnvironment = async ({ resolveVariable }) => {
+  const { local, env } = await common(resolveVariable);
+  optional(env, 'DIGEST_RECIPIENTS', list(await text(resolveVariable, 'digestRecipients')).join(','));
+  optional(env, 'DIGEST_SENDER', await text(resolveVariable, 'digestSender'));
+  env.DIGEST_TIME_ZONE = (await text(resolveVariable, 'digestTimeZone')) || 'UTC';
+  env.DIGEST_EMPTY_DAY = (await text(resolveVariable, 'digestEmptyDay')) || 'send';
+  if ((await text(resolveVariable, 'digestTopic')) === 'true') {
+    env.DIGEST_TOPIC_ARN = local
+      ? await text(resolveVariable, 'localDigestTopicArn')
+      : { 'Fn::If': ['HasDigestTopic', { Ref: 'DigestTopic' }, { Ref: 'AWS::NoValue' }] };
+  }
+  return env;
+};
+
+module.exports.replayEnvironment = async ({ resolveVariable }) => {
+  const { local, env } = await common(resolveVariable);
+  const regions = list(await text(resolveVariable, 'replayRegions'));
+  env.REPLAY_REGIONS = regions.length > 0 ? regions.join(',') : String(await resolveVariable('self:provider.region'));
+  optional(env, 'REPLAY_ROLE_NAME', await text(resolveVariable, 'replayRoleName'));
+  optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
+  // Replay sends alerts only when asked (`notify`), through the same channels as the alert function.
+  env.ALERT_TOPIC_ARN = await alertTopic(resolveVariable, local);
+  env.SUPPRESSION_WINDOW_MINUTES = (await text(resolveVariable, 'suppressionWindowMinutes')) || '60';
+  await slack(resolveVariable, env);
+  return env;
+};
+
+/** One `AWS::SNS::Subscription` (protocol email) on the alert topic per address in `alertEmails`. */
+module.exports.alertSubscriptions = async ({ resolveVariable }) => {
+  const resources = {};
+  list(await text(resolveVariable, 'alertEmails')).forEach((address, index) => {
+    if (!/^[^@\s]+@[^@\s]+$/.test(address)) {
+      throw new Error(`param alertEmails holds "${address}", which is not an email address`);
+    }
+    resources[`AlertEmailSubscription${index + 1}`] = {
+      Type: 'AWS::SNS::Subscription',
+      Properties: { TopicArn: { Ref: 'AlertTopic' }, Protocol: 'email', Endpoint: address },
+    };
+  });
+  return resources;
+};

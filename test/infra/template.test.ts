@@ -1,0 +1,394 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INFERENCE_EVENT_NAMES } from '../../shared/core/constants.js';
+import { matchesEventPattern, type EventPattern } from '../../shared/core/event-pattern-matcher.js';
+import { actionsOf, identityStatements, resourcesOf } from './iam-statements.js';
+import { packageStack, ROOT, type PackagedStack } from './package-stack.js';
+
+// `osls package --stage dev` runs ONCE for this file, offline, with dummy credentials, in a copy of
+// the repository; every test below reads the CloudFormation template it wrote.
+let stack: PackagedStack;
+
+beforeAll(async () => {
+  stack = await packageStack('dev');
+  if (stack.stubbedHandlers.length > 0) {
+    console.warn(`[infra] functions/${stack.stubbedHandlers.join(', ')}.ts missing: packaged with stubs in the copy`);
+  }
+  console.info(`[infra] bundle sizes (zip bytes): ${JSON.stringify(stack.zipBytes)}`);
+}, 120_000);
+
+afterAll(() => stack?.dispose());
+
+const resource = (id: string) => {
+  const found = stack.template.Resources[id];
+  if (!found) throw new Error(`resource ${id} missing from the packaged template`);
+  return found;
+};
+const ofType = (type: string) => Object.entries(stack.template.Resources).filter(([, r]) => r.Type === type);
+const getAtt = (id: string, attribute: string) => ({ 'Fn::GetAtt': [id, attribute] });
+
+const EVENT_DIR = join(ROOT, 'events', 'eventbridge');
+const samples = readdirSync(EVENT_DIR)
+  .filter((name) => name.endsWith('.json'))
+  .map((name) => ({ name, event: JSON.parse(readFileSync(join(EVENT_DIR, name), 'utf8')) as unknown }));
+const denials = samples.filter(({ name }) => !name.startsWith('negative-'));
+const negatives = samples.filter(({ name }) => name.startsWith('negative-'));
+
+describe('capture rules', () => {
+  const RULES = ['CentralCaptureRule', 'LocalCaptureRule'];
+
+  it.each(RULES)('%s receives read-only management events (Bedrock runtime calls are read-only)', (id) => {
+    expect(resource(id).Properties?.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+  });
+
+  it('listens on the central bus and on the default bus', () => {
+    expect(resource('CentralCaptureRule').Properties?.EventBusName).toEqual({ Ref: 'CentralEventBus' });
+    expect(resource('LocalCaptureRule').Properties?.EventBusName).toBe('default');
+  });
+
+  it.each(RULES)('%s uses exactly the pattern of infra/event-pattern.json', (id) => {
+    const source = JSON.parse(readFileSync(join(ROOT, 'infra', 'event-pattern.json'), 'utf8'));
+    expect(resource(id).Properties?.EventPattern).toEqual(source);
+  });
+
+  it('names the inference APIs of shared/core/constants.ts, except GetAsyncInvoke (a status poll, not an invocation)', () => {
+    const pattern = resource('CentralCaptureRule').Properties?.EventPattern as { detail: { eventName: string[] } };
+    expect([...pattern.detail.eventName].sort()).toEqual(
+      INFERENCE_EVENT_NAMES.filter((name) => name !== 'GetAsyncInvoke').sort(),
+    );
+  });
+
+  it.each(RULES)('%s targets the alert function with a retry policy and the dead-letter queue', (id) => {
+    const targets = resource(id).Properties?.Targets as Record<string, any>[];
+    expect(targets).toHaveLength(1);
+    expect(targets[0]).toMatchObject({
+      Arn: getAtt('AlertLambdaFunction', 'Arn'),
+      RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 7200 },
+      DeadLetterConfig: { Arn: getAtt('DeadLetterQueue', 'Arn') },
+    });
+  });
+
+  it.each(RULES)('%s may invoke the alert function, and only from that rule', (id) => {
+    const permissions = ofType('AWS::Lambda::Permission').filter(
+      ([, p]) => JSON.stringify(p.Properties?.SourceArn) === JSON.stringify(getAtt(id, 'Arn')),
+    );
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0]?.[1].Properties).toMatchObject({
+      FunctionName: { Ref: 'AlertLambdaFunction' },
+      Principal: 'events.amazonaws.com',
+      Action: 'lambda:InvokeFunction',
+    });
+  });
+});
+
+describe('the capture pattern read from the packaged template', () => {
+  const pattern = () => resource('CentralCaptureRule').Properties?.EventPattern as EventPattern;
+
+  it('has denial samples to check', () => {
+    expect(denials.length).toBeGreaterThanOrEqual(10);
+    expect(negatives.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(denials)('matches the denial sample $name', ({ event }) => {
+    expect(matchesEventPattern(pattern(), structuredClone(event))).toBe(true);
+  });
+
+  it.each(negatives)('rejects $name', ({ event }) => {
+    expect(matchesEventPattern(pattern(), structuredClone(event))).toBe(false);
+  });
+
+  it('matches the SDK spelling AccessDeniedException as well as AccessDenied', () => {
+    const [first] = denials;
+    const event = structuredClone(first?.event) as { detail: { errorCode: string } };
+    const results = ['AccessDenied', 'AccessDeniedException', 'ValidationException'].map((code) => {
+      event.detail.errorCode = code;
+      return matchesEventPattern(pattern(), event);
+    });
+    expect(results).toEqual([true, true, false]);
+  });
+});
+
+describe('IAM', () => {
+  const statements = () => identityStatements(stack.template);
+
+  it('gives each function its own role', () => {
+    const roles = ['Alert', 'Digest', 'Replay'].map((name) => resource(`${name}LambdaFunction`).Properties?.Role);
+    expect(roles).toEqual([getAtt('AlertRole', 'Arn'), getAtt('DigestRole', 'Arn'), getAtt('ReplayRole', 'Arn')]);
+    expect(stack.template.Resources['IamRoleLambdaExecution']).toBeUndefined();
+  });
+
+  it('never grants a wildcard action', () => {
+    const wildcards = statements()
+      .filter(({ statement }) => actionsOf(statement).some((action) => String(action) === '*' || String(action).endsWith(':*')))
+      .map(({ where }) => where);
+    expect(wildcards).toEqual([]);
+  });
+
+  it('uses Resource "*" only for cloudtrail:LookupEvents, which has no resource-level permissions', () => {
+    const starred = statements()
+      .filter(({ statement }) => resourcesOf(statement).includes('*'))
+      .map(({ statement }) => actionsOf(statement));
+    expect(starred).toEqual([['cloudtrail:LookupEvents']]);
+  });
+
+  it('grants only Allow statements', () => {
+    expect(statements().filter(({ statement }) => statement['Effect'] !== 'Allow')).toEqual([]);
+  });
+
+  it('scopes each role\'s log permissions to its own function\'s log group', () => {
+    for (const name of ['Alert', 'Digest', 'Replay']) {
+      const logs = statements().filter(
+        ({ where, statement }) => where.startsWith(`${name}Role/`) && actionsOf(statement).some((a) => String(a).startsWith('logs:')),
+      );
+      expect(logs.map(({ statement }) => statement['Resource'])).toEqual([getAtt(`${name}LogGroup`, 'Arn')]);
+    }
+  });
+
+  it('reads the Slack webhook secret by its exact ARN only', () => {
+    const secretStatements = statements().filter(({ statement }) => actionsOf(statement).includes('secretsmanager:GetSecretValue'));
+    expect(secretStatements.map(({ where }) => where.split('/')[0])).toEqual(['AlertRole', 'ReplayRole']);
+    for (const { statement } of secretStatements) {
+      expect(statement['Resource']).toBe(
+        'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:cris-auditor/slack-webhook-AbCdEf',
+      );
+    }
+  });
+
+  it('sends email only from the configured SES identity, and only from the digest role', () => {
+    const ses = statements().filter(({ statement }) => actionsOf(statement).some((a) => String(a).startsWith('ses:')));
+    expect(ses.map(({ where }) => where.split('/')[0])).toEqual(['DigestRole']);
+    expect(ses[0]?.statement['Resource']).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/example.com',
+    });
+  });
+
+  it('lets only replay read CloudTrail, and assume reader roles only inside the organization', () => {
+    const lookups = statements().filter(({ statement }) => actionsOf(statement).includes('cloudtrail:LookupEvents'));
+    expect(lookups.map(({ where }) => where.split('/')[0])).toEqual(['ReplayRole']);
+    const assumeReader = statements().find(({ where }) => where.endsWith('/AssumeReplayReaderInOrganization'));
+    expect(assumeReader?.statement).toMatchObject({
+      Action: 'sts:AssumeRole',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/cris-auditor-replay-reader' },
+      Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-exampleorgid' } },
+    });
+  });
+
+  it('lets the KMS key be used for SNS only, by the roles that publish', () => {
+    const kms = statements().filter(({ statement }) => actionsOf(statement).some((a) => String(a).startsWith('kms:')));
+    for (const { statement } of kms) {
+      expect(statement['Resource']).toEqual(getAtt('NotificationKey', 'Arn'));
+      expect(statement['Condition']).toEqual({
+        StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' } },
+      });
+    }
+    expect(kms.map(({ where }) => where.split('/')[0]).sort()).toEqual(['AlertRole', 'DigestRole', 'ReplayRole']);
+  });
+});
+
+describe('dead letters', () => {
+  it('keeps them two weeks, encrypted', () => {
+    expect(resource('DeadLetterQueue').Properties).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
+  });
+
+  it('lets EventBridge write to the queue only on behalf of the two capture rules', () => {
+    const statements = resource('DeadLetterQueuePolicy').Properties?.PolicyDocument.Statement as Record<string, any>[];
+    const allow = statements.filter((s) => s['Effect'] === 'Allow');
+    expect(allow).toEqual([
+      {
+        Sid: 'CaptureRulesDeadLetters',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: getAtt('DeadLetterQueue', 'Arn'),
+        Condition: { ArnEquals: { 'aws:SourceArn': [getAtt('CentralCaptureRule', 'Arn'), getAtt('LocalCaptureRule', 'Arn')] } },
+      },
+    ]);
+  });
+
+  it('raises an alarm to the alert topic as soon as one message waits', () => {
+    expect(resource('DeadLetterQueueAlarm').Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt('DeadLetterQueue', 'QueueName') }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    });
+  });
+
+  it.each(['Alert', 'Digest'])('parks failed asynchronous %s invocations in the queue', (name) => {
+    expect(resource(`${name}LambdaEvConf`).Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: getAtt('DeadLetterQueue', 'Arn') } },
+    });
+  });
+
+  it('never retries a replay behind the caller', () => {
+    expect(resource('ReplayLambdaEvConf').Properties?.MaximumRetryAttempts).toBe(0);
+  });
+});
+
+describe('resources', () => {
+  it('stores alerts in an on-demand table with TTL, point-in-time recovery and encryption', () => {
+    expect(resource('AuditTable').Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it.each(['AlertTopic', 'DigestTopic'])('encrypts %s with the customer managed key', (id) => {
+    expect(resource(id).Properties?.KmsMasterKeyId).toEqual({ Ref: 'NotificationKey' });
+  });
+
+  it('rotates the key and lets CloudWatch alarms use it for the topics of this account only', () => {
+    const key = resource('NotificationKey').Properties as Record<string, any>;
+    expect(key['EnableKeyRotation']).toBe(true);
+    const cloudwatch = (key['KeyPolicy'].Statement as Record<string, any>[]).find((s) => s['Principal']?.Service === 'cloudwatch.amazonaws.com');
+    expect(cloudwatch).toMatchObject({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+  });
+
+  it('admits the organization, and only it, to the central bus', () => {
+    expect(resource('CentralEventBusPolicy').Properties).toMatchObject({
+      EventBusName: { Ref: 'CentralEventBus' },
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: getAtt('CentralEventBus', 'Arn'),
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorgid' } },
+      },
+    });
+  });
+
+  it('subscribes each configured email address to the alert topic', () => {
+    const endpoints = ofType('AWS::SNS::Subscription').map(([, s]) => [s.Properties?.Protocol, s.Properties?.Endpoint]);
+    expect(endpoints).toEqual([
+      ['email', 'security-team@example.com'],
+      ['email', 'platform-team@example.com'],
+    ]);
+  });
+
+  it('runs the digest on the configured cron and time zone, through its own role, with retries and the DLQ', () => {
+    expect(resource('DigestSchedule').Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 9 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Tokyo',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: getAtt('DigestLambdaFunction', 'Arn'),
+        RoleArn: getAtt('DigestSchedulerRole', 'Arn'),
+        DeadLetterConfig: { Arn: getAtt('DeadLetterQueue', 'Arn') },
+      },
+    });
+  });
+});
+
+describe('functions', () => {
+  const ALLOWED_ENV = new Set([
+    'TABLE_NAME', 'SLACK_WEBHOOK_URL', 'SLACK_WEBHOOK_SECRET_ARN', 'SLACK_WEBHOOK_PARAMETER_NAME', 'ALERT_TOPIC_ARN',
+    'SUPPRESSION_WINDOW_MINUTES', 'LOCALE', 'DIGEST_RECIPIENTS', 'DIGEST_SENDER', 'DIGEST_TIME_ZONE', 'DIGEST_EMPTY_DAY',
+    'DIGEST_TOPIC_ARN', 'REPLAY_REGIONS', 'REPLAY_ROLE_NAME', 'ORG_READ_ROLE_ARN', 'POWERTOOLS_SERVICE_NAME',
+    'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS',
+  ]);
+  const functions = () => ofType('AWS::Lambda::Function').filter(([id]) => id !== 'CustomDashresourceDasheventDashbridgeLambdaFunction');
+  const env = (name: string) => resource(`${name}LambdaFunction`).Properties?.Environment.Variables as Record<string, unknown>;
+
+  it('runs three functions on Node.js 22 on arm64', () => {
+    expect(functions().map(([id, f]) => [id, f.Properties?.Runtime, f.Properties?.Architectures])).toEqual([
+      ['AlertLambdaFunction', 'nodejs22.x', ['arm64']],
+      ['DigestLambdaFunction', 'nodejs22.x', ['arm64']],
+      ['ReplayLambdaFunction', 'nodejs22.x', ['arm64']],
+    ]);
+  });
+
+  it('uses only the agreed environment variable names', () => {
+    const names = functions().flatMap(([, f]) => Object.keys(f.Properties?.Environment.Variables ?? {}));
+    expect(names.filter((name) => !ALLOWED_ENV.has(name))).toEqual([]);
+  });
+
+  it('gives each function the settings it reads', () => {
+    expect(env('Alert')).toMatchObject({
+      TABLE_NAME: { Ref: 'AuditTable' },
+      ALERT_TOPIC_ARN: { Ref: 'AlertTopic' },
+      SUPPRESSION_WINDOW_MINUTES: '60',
+      LOCALE: 'en',
+      POWERTOOLS_SERVICE_NAME: 'cris-auditor',
+      ORG_READ_ROLE_ARN: 'arn:aws:iam::999999999999:role/cris-auditor-org-read',
+    });
+    expect(env('Digest')).toMatchObject({
+      DIGEST_RECIPIENTS: 'security-team@example.com',
+      DIGEST_SENDER: 'cris-auditor@example.com',
+      DIGEST_TIME_ZONE: 'Asia/Tokyo',
+      DIGEST_EMPTY_DAY: 'send',
+    });
+    expect(env('Replay')).toMatchObject({
+      REPLAY_REGIONS: 'ap-northeast-1,ap-northeast-3,us-east-1',
+      REPLAY_ROLE_NAME: 'cris-auditor-replay-reader',
+    });
+  });
+
+  it('caps the alert function\'s concurrency and gives replay the full 15 minutes', () => {
+    expect(resource('AlertLambdaFunction').Properties?.ReservedConcurrentExecutions).toBe(5);
+    expect(resource('ReplayLambdaFunction').Properties?.Timeout).toBe(900);
+  });
+
+  it('ships one small bundle per function', () => {
+    for (const [name, bytes] of Object.entries(stack.zipBytes)) {
+      expect(bytes, name).toBeGreaterThan(0);
+      expect(bytes, name).toBeLessThan(5 * 1024 * 1024);
+    }
+  });
+});
+
+describe('cfn-lint', () => {
+  const cfnLint = (() => {
+    try {
+      return execFileSync('sh', ['-c', 'command -v cfn-lint'], { encoding: 'utf8' }).trim();
+    } catch {
+      return '';
+    }
+  })();
+  if (!cfnLint) console.info('[infra] cfn-lint tests skipped: `command -v cfn-lint` found nothing (pip install cfn-lint)');
+
+  const FILES = ['forwarder.yml', 'replay-reader-role.yml', 'org-read-role.yml'].map((file) => join(ROOT, 'infra', file));
+  let findings: Promise<string[]> | undefined;
+  /** Every finding of one cfn-lint run over all templates, as `path:line:col:line:col:rule:message` lines. */
+  const lintAll = () =>
+    (findings ??= promisify(execFile)(cfnLint, ['--format', 'parseable', stack.templatePath, ...FILES], { timeout: 120_000 })
+      .then(({ stdout }) => stdout)
+      .catch((error: { code?: unknown; stdout?: string }) => {
+        // Exit status is a bit mask (2 errors, 4 warnings, 8 informational): findings are on stdout.
+        if (typeof error.code !== 'number') throw error;
+        return error.stdout ?? '';
+      })
+      .then((stdout) => stdout.split('\n').filter((line) => line.trim() !== '')));
+  const errorsIn = async (path: string) =>
+    (await lintAll()).filter((line) => line.startsWith(`${path}:`) && /:E\d{4}:/.test(line));
+
+  it.skipIf(!cfnLint)('finds no errors in the packaged template', async () => {
+    expect(await errorsIn(stack.templatePath)).toEqual([]);
+  }, 120_000);
+
+  it.skipIf(!cfnLint).each(FILES)('finds no errors in %s', async (path) => {
+    expect(await errorsIn(path)).toEqual([]);
+  }, 120_000);
+
+  it.skipIf(!cfnLint)('reads findings it can attribute (a broken template would show up)', async () => {
+    // Warnings are expected (conditions over literal parameters); each line names a file we passed.
+    const lines = await lintAll();
+    expect(lines.every((line) => [stack.templatePath, ...FILES].some((path) => line.startsWith(`${path}:`)))).toBe(true);
+  }, 120_000);
+});
