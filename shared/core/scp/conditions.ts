@@ -78,6 +78,7 @@ function resolveVariable(body: string, lookup: ContextLookup): string | null {
  * Returns null when a variable cannot be resolved (absent or multivalued key without a default):
  * such a value matches nothing. Placeholders like `${Account}` in published examples resolve to
  * nothing and therefore never match.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
  */
 export function resolvePattern(
   pattern: string,
@@ -265,6 +266,7 @@ function anyValueMatcher(base: BaseOperator, policyValues: readonly string[], lo
 /**
  * Evaluates one `operator → key → values` clause against the request. Contract: total, never
  * throws; see the module comment for the documented rules it follows.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  */
 export function evaluateCondition(clause: ConditionClause, lookup: ContextLookup): boolean {
   const values = lookup(clause.key);

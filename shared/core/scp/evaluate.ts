@@ -58,6 +58,7 @@ function matchesStatement(statement: ParsedStatement, prepared: Prepared): boole
 /**
  * Whether a statement applies to the request: its Action/NotAction, Resource/NotResource and every
  * Condition clause match. The Effect is not considered.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
 export function statementMatches(statement: ParsedStatement, request: RequestContext): boolean {
   return matchesStatement(statement, prepare(request));
@@ -143,6 +144,7 @@ export interface EvaluateRequestOptions {
  * one level (all policies attached to the same target); a `PolicySet` keeps its levels. Users
  * usually supply only their deny SCPs; when no Allow statement exists anywhere, `FullAWSAccess` is
  * added to every level and `assumedFullAwsAccess` says so.
+ * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
  */
 export function evaluateRequest(
   policies: PolicyInput[] | PolicySet,

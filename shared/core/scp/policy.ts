@@ -115,6 +115,7 @@ function stringList(value: unknown, where: string, field: string): Result<string
 /**
  * Splits an operator name into qualifier, base operator and `IfExists`. Names are matched ignoring
  * case and normalized to IAM's spelling; null when the operator is unknown.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  */
 export function parseOperator(
   operator: string,
@@ -233,6 +234,7 @@ function parseStatement(raw: unknown, index: number, policyId: string): Result<P
  * Validates and normalizes an already-decoded SCP document (the `document` of a `PolicyInput`).
  * A string is decoded as JSON first. `Statement` may be one object or an array; list fields may be
  * a string or an array; a statement without `Resource`/`NotResource` applies to `*`.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
  */
 export function parsePolicyDocument(id: string, document: unknown): Result<ParsedPolicy> {
   if (typeof document === 'string') return parsePolicy(id, document);
@@ -258,6 +260,7 @@ export function parsePolicyDocument(id: string, document: unknown): Result<Parse
  * Parses SCP JSON text (as stored in AWS Organizations or a `--scp` file) and validates it.
  * Contract: never throws; `{ ok: false, reason }` for text that is not JSON or not a valid SCP,
  * the reason naming the policy, the statement and the field.
+ * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_syntax.html
  */
 export function parsePolicy(id: string, text: string): Result<ParsedPolicy> {
   if (typeof text !== 'string') return { ok: false, reason: `policy ${id}: the document must be JSON text` };
