@@ -1,0 +1,280 @@
+import { createReadStream } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { JSON_STREAM_DEFAULTS, JsonSplitter, type SplitItem } from '../core/json-stream.js';
+import {
+  detectShape,
+  INPUT_SHAPES,
+  recordFromLogFileEntry,
+  recordFromLookupEvent,
+  recordsIn,
+  syntaxErrorText,
+} from '../core/record-shapes.js';
+import { InputError } from '../core/errors.js';
+import type { CloudTrailRecord, Result } from '../core/types.js';
+
+/**
+ * One item read from CloudTrail inputs. Every file ends with exactly one `file` item; `record` and
+ * `problem` items of a file come before it, in input order.
+ * - `record`: a CloudTrail record found in `file`.
+ * - `problem`: a part of `file` that held no usable record, or why `file` could not be read; `line`
+ *   (1-based) when the position is known.
+ * - `file`: the end of `file`. `read`: read to the end (it may still have had problems);
+ *   `failed`: could not be opened or reading stopped early (a `problem` says why); `skipped`: not
+ *   a CloudTrail input (a directory entry with another extension, a digest file, a hidden directory).
+ */
+export type CloudTrailInputItem =
+  | { kind: 'record'; file: string; record: CloudTrailRecord }
+  | { kind: 'problem'; file: string; reason: string; line?: number }
+  | { kind: 'file'; file: string; records: number; status: FileStatus };
+
+/** Outcome of one file; see {@link CloudTrailInputItem}. */
+export type FileStatus = 'read' | 'failed' | 'skipped';
+
+/** Options of {@link readCloudTrailInputs}. */
+export interface ReadCloudTrailInputsOptions {
+  /** What the path `-` reads; `process.stdin` by default. */
+  stdin?: AsyncIterable<Uint8Array | string>;
+  /** Largest JSON value buffered whole; see {@link JSON_STREAM_DEFAULTS}. */
+  maxValueBytes?: number;
+  /** Bytes per read from files (default 1 MiB). */
+  readChunkBytes?: number;
+}
+
+/** The path that means standard input. */
+export const STDIN_PATH = '-';
+
+/**
+ * File name endings read when walking a directory (case-insensitive). An explicit file path is
+ * read whatever its name; content, not the name, decides gzip and format.
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html
+ */
+export const DIRECTORY_INPUT_EXTENSIONS = ['.json', '.json.gz', '.ndjson', '.jsonl', '.gz'] as const;
+
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+const DEFAULT_READ_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Reads CloudTrail records from files, directories (recursively, in sorted order) and `-` (stdin),
+ * streaming: memory stays bounded by the largest single record however big a file is. Accepts
+ * every shape of {@link recordsIn} — EventBridge events, bare records, S3 log files, `LookupEvents`
+ * responses, arrays — as one JSON document or NDJSON, plain or gzip (detected by magic bytes).
+ * Never throws for bad input: a file that cannot be opened or parsed becomes `problem` items and
+ * the next path is read.
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html
+ */
+export async function* readCloudTrailInputs(
+  paths: readonly string[],
+  options: ReadCloudTrailInputsOptions = {},
+): AsyncGenerator<CloudTrailInputItem, void, undefined> {
+  for (const path of paths) {
+    if (path === STDIN_PATH) {
+      yield* readOne(STDIN_PATH, () => options.stdin ?? process.stdin, options);
+      continue;
+    }
+    let isDirectory: boolean;
+    try {
+      isDirectory = (await stat(path)).isDirectory();
+    } catch (error) {
+      yield* failed(path, ioReason(error));
+      continue;
+    }
+    if (!isDirectory) {
+      yield* readOne(path, () => openFile(path, options), options);
+      continue;
+    }
+    for await (const entry of walk(path, new Set<string>())) {
+      if (entry.kind === 'read') yield* readOne(entry.path, () => openFile(entry.path, options), options);
+      else if (entry.kind === 'skip') yield { kind: 'file', file: entry.path, records: 0, status: 'skipped' };
+      else yield* failed(entry.path, entry.reason);
+    }
+  }
+}
+
+type WalkEntry =
+  | { kind: 'read'; path: string }
+  | { kind: 'skip'; path: string }
+  | { kind: 'error'; path: string; reason: string };
+
+async function* walk(directory: string, visited: Set<string>): AsyncGenerator<WalkEntry, void, undefined> {
+  let names: string[];
+  try {
+    // Symbolic links may loop back to an ancestor; each real directory is walked once.
+    const real = await realpath(directory);
+    if (visited.has(real)) return;
+    visited.add(real);
+    names = (await readdir(directory)).sort(compareCodeUnits);
+  } catch (error) {
+    yield { kind: 'error', path: directory, reason: ioReason(error) };
+    return;
+  }
+  for (const name of names) {
+    const path = join(directory, name);
+    if (name.startsWith('.')) {
+      yield { kind: 'skip', path };
+      continue;
+    }
+    let isDirectory: boolean;
+    try {
+      isDirectory = (await stat(path)).isDirectory();
+    } catch (error) {
+      yield { kind: 'error', path, reason: ioReason(error) };
+      continue;
+    }
+    if (isDirectory) yield* walk(path, visited);
+    else if (hasInputExtension(name)) yield { kind: 'read', path };
+    else yield { kind: 'skip', path };
+  }
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function hasInputExtension(name: string): boolean {
+  const lower = name.toLowerCase();
+  return DIRECTORY_INPUT_EXTENSIONS.some((extension) => lower.endsWith(extension));
+}
+
+function* failed(file: string, reason: string): Generator<CloudTrailInputItem, void, undefined> {
+  yield { kind: 'problem', file, reason };
+  yield { kind: 'file', file, records: 0, status: 'failed' };
+}
+
+function openFile(path: string, options: ReadCloudTrailInputsOptions): Readable {
+  return createReadStream(path, { highWaterMark: options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES });
+}
+
+/** Reads one input to its end; yields its records, its problems, then its `file` item. */
+async function* readOne(
+  file: string,
+  open: () => AsyncIterable<Uint8Array | string>,
+  options: ReadCloudTrailInputsOptions,
+): AsyncGenerator<CloudTrailInputItem, void, undefined> {
+  const splitter = new JsonSplitter({ maxValueBytes: options.maxValueBytes ?? JSON_STREAM_DEFAULTS.maxValueBytes });
+  const tally = { records: 0, stopped: false, digest: false };
+  try {
+    for await (const chunk of decompressed(open())) {
+      for (const item of splitter.push(chunk)) yield* itemsOf(file, item, tally);
+    }
+    for (const item of splitter.end()) yield* itemsOf(file, item, tally);
+  } catch (error) {
+    tally.stopped = true;
+    yield { kind: 'problem', file, reason: ioReason(error) };
+  }
+  const status: FileStatus = tally.stopped ? 'failed' : tally.digest && tally.records === 0 ? 'skipped' : 'read';
+  yield { kind: 'file', file, records: tally.records, status };
+}
+
+function* itemsOf(
+  file: string,
+  item: SplitItem,
+  tally: { records: number; stopped: boolean; digest: boolean },
+): Generator<CloudTrailInputItem, void, undefined> {
+  if (item.kind === 'problem') {
+    if (item.fatal) tally.stopped = true;
+    yield { kind: 'problem', file, reason: item.reason, line: item.line };
+    return;
+  }
+  const where = item.container === null ? '' : item.container === 'array' ? `[${item.index}]` : `${item.container}[${item.index}]`;
+  let value: unknown;
+  try {
+    value = JSON.parse(item.text);
+  } catch (error) {
+    const at = where === '' ? `line ${item.line}` : `${where} (line ${item.line})`;
+    yield { kind: 'problem', file, reason: `${at}: not valid JSON: ${syntaxErrorText(error)}`, line: item.line };
+    return;
+  }
+  let results: Iterable<Result<CloudTrailRecord>>;
+  if (item.container === 'Records') results = [recordFromLogFileEntry(value, where)];
+  else if (item.container === 'Events') results = [recordFromLookupEvent(value, where)];
+  else {
+    if (item.container === null && detectShape(value) === INPUT_SHAPES.digest) tally.digest = true;
+    results = recordsIn(value, where);
+  }
+  for (const result of results) {
+    if (result.ok) {
+      tally.records++;
+      yield { kind: 'record', file, record: result.value };
+    } else {
+      const reason = item.container === null ? `line ${item.line}: ${result.reason}` : result.reason;
+      yield { kind: 'problem', file, reason, line: item.line };
+    }
+  }
+}
+
+/**
+ * The bytes of a source, gunzipped when they start with the gzip magic bytes. Multi-member gzip
+ * (concatenated `.gz` files) is read whole. Source and zlib errors surface as rejections.
+ * @see https://www.rfc-editor.org/rfc/rfc1952#section-2.3.1
+ */
+async function* decompressed(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<Buffer, void, undefined> {
+  const iterator = source[Symbol.asyncIterator]();
+  try {
+    let head: Buffer = Buffer.alloc(0);
+    while (head.length < GZIP_MAGIC.length) {
+      const next = await iterator.next();
+      if (next.done === true) {
+        if (head.length > 0) yield head;
+        return;
+      }
+      head = head.length === 0 ? toBuffer(next.value) : Buffer.concat([head, toBuffer(next.value)]);
+    }
+    const rest: AsyncIterable<Uint8Array | string> = { [Symbol.asyncIterator]: () => iterator };
+    if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) {
+      yield head;
+      for await (const chunk of rest) yield toBuffer(chunk);
+      return;
+    }
+    const compressed = Readable.from(
+      (async function* () {
+        yield head;
+        for await (const chunk of rest) yield toBuffer(chunk);
+      })(),
+      { objectMode: false },
+    );
+    const gunzip = createGunzip();
+    compressed.on('error', (error) => gunzip.destroy(error));
+    compressed.pipe(gunzip);
+    try {
+      for await (const chunk of gunzip) yield chunk as Buffer;
+    } catch (error) {
+      throw new GzipError(error);
+    } finally {
+      compressed.destroy();
+      gunzip.destroy();
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+function toBuffer(chunk: Uint8Array | string): Buffer {
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/** An error raised while decompressing, so the message can say so. */
+class GzipError extends InputError {
+  public constructor(public readonly original: unknown) {
+    super('gzip stream failed', { cause: original });
+    this.name = 'GzipError';
+  }
+}
+
+function ioReason(error: unknown): string {
+  if (error instanceof GzipError) {
+    const original = error.original as NodeJS.ErrnoException;
+    if (typeof original?.code === 'string' && original.code.startsWith('Z_')) {
+      return `gzip data is corrupt or truncated: ${original.message} (${original.code}); records before this point were read`;
+    }
+    return ioReason(original);
+  }
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== undefined && !error.message.includes(code) ? `cannot read: ${error.message} (${code})` : `cannot read: ${error.message}`;
+  }
+  return `cannot read: ${String(error)}`;
+}
