@@ -257,6 +257,27 @@ describe('documented multi-key condition examples', () => {
   });
 });
 
+// Further SCPs from the AWS Organizations "SCP examples" page, evaluated with FullAWSAccess assumed.
+const protectRole = { Statement: [{ Sid: 'DenyAccessWithException', Effect: 'Deny', Action: ['iam:AttachRolePolicy', 'iam:DeleteRole', 'iam:DeleteRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:UpdateRole'], Resource: ['arn:aws:iam::*:role/role-to-deny'], Condition: { ArnNotLike: { 'aws:PrincipalARN': 'arn:aws:iam::*:role/role-to-allow' } } }] };
+const requireMfa = { Statement: [{ Sid: 'DenyStopAndTerminateWhenMFAIsNotPresent', Effect: 'Deny', Action: ['ec2:StopInstances', 'ec2:TerminateInstances'], Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': false } } }] };
+const denyRoot = { Statement: [{ Sid: 'RestrictEC2ForRoot', Effect: 'Deny', Action: ['ec2:*'], Resource: ['*'], Condition: { StringLike: { 'aws:PrincipalArn': ['arn:aws:iam::*:root'] } } }] };
+const instance = 'arn:aws:ec2:us-east-1:111122223333:instance/i-0abcd1234';
+
+describe('Organizations SCP examples', () => {
+  it.each([
+    { name: 'protect a role: another principal cannot delete role-to-deny', document: protectRole, request: request('iam:DeleteRole', 'arn:aws:iam::111122223333:role/role-to-deny', {}), decision: 'deny' },
+    { name: 'protect a role: role-to-allow is exempt (ArnNotLike)', document: protectRole, request: request('iam:DeleteRole', 'arn:aws:iam::111122223333:role/role-to-deny', { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/role-to-allow' }), decision: 'allow' },
+    { name: 'protect a role: other roles are not covered by Resource', document: protectRole, request: request('iam:DeleteRole', 'arn:aws:iam::111122223333:role/other', {}), decision: 'allow' },
+    { name: 'require MFA: stopping an instance without MFA is denied', document: requireMfa, request: request('ec2:StopInstances', instance, { 'aws:MultiFactorAuthPresent': false }), decision: 'deny' },
+    { name: 'require MFA: stopping an instance with MFA is allowed', document: requireMfa, request: request('ec2:StopInstances', instance, { 'aws:MultiFactorAuthPresent': true }), decision: 'allow' },
+    { name: 'require MFA: a request without the MFA key is denied (BoolIfExists)', document: requireMfa, request: request('ec2:TerminateInstances', instance, {}), decision: 'deny' },
+    { name: 'restrict root: the root user cannot use EC2', document: denyRoot, request: request('ec2:RunInstances', instance, { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:root' }), decision: 'deny' },
+    { name: 'restrict root: a role can use EC2', document: denyRoot, request: request('ec2:RunInstances', instance, {}), decision: 'allow' },
+  ])('$name', ({ document, request: req, decision }) => {
+    expect(evaluateRequest([{ id: 'example', document }], req).decision).toBe(decision);
+  });
+});
+
 describe('findMatchingStatements', () => {
   it('returns only the Bedrock statement of the CRIS variant for a batch job outside the Regions (the general deny exempts it through NotAction)', () => {
     // Prepare
