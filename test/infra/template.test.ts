@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INFERENCE_EVENT_NAMES } from '../../shared/core/constants.js';
 import { matchesEventPattern, type EventPattern } from '../../shared/core/event-pattern-matcher.js';
 import { actionsOf, identityStatements, resourcesOf } from './iam-statements.js';
-import { packageStack, ROOT, type PackagedStack } from './package-stack.js';
+import { osls, packageStack, ROOT, type PackagedStack } from './package-stack.js';
 
 // `osls package --stage dev` runs ONCE for this file, offline, with dummy credentials, in a copy of
 // the repository; every test below reads the CloudFormation template it wrote.
@@ -351,6 +351,32 @@ describe('functions', () => {
       expect(bytes, name).toBeLessThan(5 * 1024 * 1024);
     }
   });
+});
+
+describe('stages', () => {
+  const print = async (stage: string) => JSON.parse((await osls(stack.dir, ['print', '--stage', stage, '--format', 'json'])).stdout);
+
+  it('local: every environment value is a literal, so `osls invoke local` never asks CloudFormation', async () => {
+    const config = await print('local');
+    const values = Object.values(config.functions as Record<string, { environment: Record<string, unknown> }>).flatMap(
+      (fn) => Object.values(fn.environment),
+    );
+    expect(values.filter((value) => typeof value !== 'string')).toEqual([]);
+    expect(config.functions.alert.environment).toMatchObject({
+      TABLE_NAME: 'cris-auditor-local',
+      ALERT_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:000000000000:cris-auditor-local-alerts',
+    });
+  }, 60_000);
+
+  it('a stage with only defaults leaves unset optional features out entirely', async () => {
+    const config = await print('prod');
+    expect(Object.keys(config.functions.alert.environment).sort()).toEqual([
+      'ALERT_TOPIC_ARN', 'LOCALE', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'SUPPRESSION_WINDOW_MINUTES', 'TABLE_NAME',
+    ]);
+    expect(config.functions.replay.environment.REPLAY_REGIONS).toBe('ap-northeast-1');
+    expect(Object.keys(config.resources.Resources).filter((id) => id.startsWith('AlertEmailSubscription'))).toEqual([]);
+    expect(config.resources.Conditions.HasOrganization).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  }, 60_000);
 });
 
 describe('cfn-lint', () => {
