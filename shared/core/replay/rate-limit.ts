@@ -27,6 +27,12 @@ export interface TokenBucket {
    * available, so a caller that woke up early waits {@link delayMs} again.
    */
   tryTake(): boolean;
+  /**
+   * Marks the request taken last as answered. Time spent in flight earns no tokens: the server saw
+   * the request some time after it was sent, so refilling only from the answer on keeps the client
+   * behind the server's own bucket, whatever the latency.
+   */
+  answered(): void;
 }
 
 /**
@@ -59,6 +65,9 @@ export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
       if (tokens < 1) return false;
       tokens -= 1;
       return true;
+    },
+    answered() {
+      updatedAt = Math.max(updatedAt, now());
     },
   };
 }

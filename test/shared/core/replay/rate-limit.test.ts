@@ -72,3 +72,18 @@ describe('rate limiter', () => {
     expect(osaka).toBe(true);
   });
 });
+
+describe('token bucket with answers', () => {
+  it('earns no tokens while a request is in flight, so server-side arrival never runs ahead', () => {
+    const clock = fakeClock();
+    const bucket = createTokenBucket({ ratePerSecond: 2, burst: 2, now: clock.now });
+    bucket.tryTake();
+    bucket.tryTake();
+    clock.advance(40); // second request in flight for 40 ms
+    bucket.answered();
+
+    const wait = bucket.delayMs();
+
+    expect(wait).toBe(500);
+  });
+});
