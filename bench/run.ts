@@ -1,0 +1,55 @@
+/**
+ * `npm run bench`: every performance goal of the project, measured in one run and printed as
+ * figures and ratios (never asserted: timing belongs to benchmarks, not tests).
+ *
+ *   npm run bench                 all sections
+ *   npm run bench -- classify     only the named sections (classify, large-file, alert, replay, digest)
+ */
+import { benchClassify } from './classify.js';
+
+interface Section {
+  name: string;
+  goal: string;
+  run: () => Promise<Record<string, unknown>>;
+  verdict: (result: Record<string, unknown>) => boolean;
+}
+
+const SECTIONS: Section[] = [
+  {
+    name: 'classify',
+    goal: 'parse+classify ≤ 1.5× JSON.parse of the same ≥100k records',
+    run: async () => ({ ...benchClassify() }),
+    verdict: (result) => Number(result.ratioToJsonParse) <= 1.5,
+  },
+  {
+    name: 'large-file',
+    goal: 'peak RSS ≤ 200 MB while analyzing a ≥100 MB gzipped log file',
+    run: async () => ({ ...(await (await import('./read-large-file.js')).benchReadLargeFile()) }),
+    verdict: (result) => Number(result.peakRssMb) <= 200,
+  },
+];
+
+function format(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(value < 10 ? 3 : 1);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const wanted = argv.length === 0 ? SECTIONS : SECTIONS.filter((section) => argv.includes(section.name));
+  const summary: string[] = [];
+  for (const section of wanted) {
+    process.stdout.write(`\n== ${section.name} — goal: ${section.goal}\n`);
+    const started = Date.now();
+    const result = await section.run();
+    for (const [key, value] of Object.entries(result)) process.stdout.write(`  ${key.padEnd(28)} ${format(value)}\n`);
+    const met = section.verdict(result);
+    summary.push(`${met ? 'met    ' : 'MISSED '} ${section.name}: ${section.goal}`);
+    process.stdout.write(`  (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  }
+  process.stdout.write(`\n== goals\n${summary.map((line) => `  ${line}`).join('\n')}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
