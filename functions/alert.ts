@@ -1,0 +1,85 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
+import { createSlackNotifier } from '../shared/adapters/slack-webhook.js';
+import { createSnsNotifier } from '../shared/adapters/sns-publisher.js';
+import { createWebhookUrlSource } from '../shared/adapters/webhook-secret.js';
+import { classifyRecord } from '../shared/core/classify.js';
+import type { Notifier } from '../shared/core/ports.js';
+import { processAlertEvent, type AlertOutcome, type ProcessAlertDependencies } from '../shared/core/process-alert.js';
+import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
+import { loadAlertConfig } from '../shared/runtime/config.js';
+import { METRIC_NAMES, countDenial, countMetric, logger, withRuntime } from '../shared/runtime/middleware.js';
+
+/** Builds the alert function's dependencies from its configuration (once per cold start). */
+export function buildAlertDependencies(env: Record<string, string | undefined> = process.env): ProcessAlertDependencies {
+  const config = loadAlertConfig(env);
+  const notifiers: Record<string, Notifier> = {};
+  if (config.slack !== null) notifiers['slack'] = createSlackNotifier({ webhookUrl: createWebhookUrlSource(config.slack), lang: config.locale });
+  if (config.topicArn !== null) notifiers['sns'] = createSnsNotifier({ client: new SNSClient({}), topicArn: config.topicArn, lang: config.locale });
+  const catalog = loadBundledCatalog();
+  return {
+    store: createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
+    notifiers,
+    classify: (record) => classifyRecord(record, { catalog }),
+    windowMinutes: config.suppressionWindowMinutes,
+  };
+}
+
+/** Logs and counts one outcome; the event ID is already on every line. */
+function report(outcome: AlertOutcome): void {
+  if (outcome.outcome === 'ignored') {
+    countMetric(METRIC_NAMES.eventsIgnored);
+    logger.info('Event ignored', { reason: outcome.reason });
+    return;
+  }
+  if (outcome.outcome === 'duplicate') {
+    countMetric(METRIC_NAMES.duplicatesSkipped);
+    logger.info('Duplicate delivery skipped', { state: outcome.state });
+    return;
+  }
+  if (outcome.malformed !== null) logger.warn('Malformed event recorded as unknown', { reason: outcome.malformed });
+  if (outcome.fixError !== null) logger.error('Fix engine failed; alert sent without a fix', { error: outcome.fixError });
+  countDenial(outcome.finding.verdict);
+  const facts = { verdict: outcome.finding.verdict, fingerprint: outcome.fingerprint, accountId: outcome.finding.accountId };
+  if (outcome.outcome === 'sent') {
+    countMetric(METRIC_NAMES.alertsSent);
+    logger.info('Alert sent', { ...facts, repeats: outcome.repeats, channels: outcome.channels, alreadyDelivered: outcome.alreadyDelivered });
+  } else {
+    countMetric(METRIC_NAMES.alertsSuppressed);
+    logger.info('Alert suppressed', { ...facts, nextAlertAt: outcome.nextAlertAt });
+  }
+}
+
+/**
+ * Creates the alert handler over `dependencies` (an object, or a factory called lazily on the first
+ * invocation and kept for the life of the execution environment). Tests pass their own.
+ */
+export function createAlertHandler(
+  dependencies: ProcessAlertDependencies | (() => ProcessAlertDependencies),
+  options: { clock?: () => Date } = {},
+) {
+  const clock = options.clock ?? (() => new Date());
+  let resolved: ProcessAlertDependencies | null = typeof dependencies === 'function' ? null : dependencies;
+  return withRuntime(
+    async (event: unknown, context: Context): Promise<AlertOutcome> => {
+      resolved ??= (dependencies as () => ProcessAlertDependencies)();
+      const now = clock();
+      const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60_000;
+      try {
+        const outcome = await processAlertEvent(event, resolved, { now, leaseUntil: new Date(now.getTime() + remaining) });
+        report(outcome);
+        return outcome;
+      } catch (error) {
+        countMetric(METRIC_NAMES.processingFailures);
+        logger.error('Event not processed; failing the invocation so EventBridge retries it', error as Error);
+        throw error;
+      }
+    },
+    { name: 'alert' },
+  );
+}
+
+/** Lambda entry point (`functions/alert.handler`). */
+export const handler = createAlertHandler(() => buildAlertDependencies());

@@ -1,0 +1,55 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { DeliveryError } from '../core/errors.js';
+import type { Notifier } from '../core/ports.js';
+import { renderSnsMessage, type SnsAlertMessage } from '../core/render/sns.js';
+import type { Language } from '../core/types.js';
+
+/** Options of {@link createSnsNotifier}. */
+export interface SnsNotifierOptions {
+  /**
+   * An SNS client; its endpoint comes from `AWS_ENDPOINT_URL_SNS` or its own config. Its retry
+   * strategy (the SDK's standard mode: exponential backoff with jitter, `maxAttempts`) is the retry
+   * of this channel.
+   */
+  client: SNSClient;
+  topicArn: string;
+  lang: Language;
+}
+
+/** Publishes one rendered message; resolves to the SNS `MessageId`. */
+export async function publishSnsMessage(client: SNSClient, topicArn: string, message: SnsAlertMessage): Promise<string> {
+  const output = await client.send(
+    new PublishCommand({
+      TopicArn: topicArn,
+      Subject: message.subject,
+      Message: message.message,
+      MessageStructure: 'json',
+      MessageAttributes: Object.fromEntries(
+        Object.entries(message.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+      ),
+    }),
+  );
+  return output.MessageId ?? '';
+}
+
+/**
+ * The SNS channel of an alert: one `Publish` per alert with `MessageStructure: json` (a readable
+ * text for email, a JSON body for SQS/Lambda/HTTP subscribers), an ASCII subject and the message
+ * attributes `verdict`, `accountId`, `sourceRegion`, `deniedRegion`, `severity` for filter
+ * policies. Throws `DeliveryError` (with the SDK error as `cause`) when SNS refuses after the SDK's
+ * retries.
+ * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+ */
+export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
+  return {
+    async notify(alert) {
+      const message = renderSnsMessage({ ...alert, lang: options.lang });
+      try {
+        await publishSnsMessage(options.client, options.topicArn, message);
+      } catch (error) {
+        const name = error instanceof Error ? error.name : 'Error';
+        throw new DeliveryError(`SNS did not accept the alert for topic ${options.topicArn}: ${name}`, { cause: error });
+      }
+    },
+  };
+}

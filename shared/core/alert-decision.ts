@@ -1,0 +1,87 @@
+import type { AggregateWriter } from './ports.js';
+import type { Finding } from './types.js';
+
+/**
+ * Suppression of repeated alerts: one alert per fingerprint per window. The rule is pure and
+ * lives here; the store applies it atomically (a conditional update whose condition is
+ * {@link suppressionWindowStart}) so concurrent invocations agree on exactly one sender.
+ */
+
+/** The alert state of one fingerprint, as the store keeps it. */
+export interface AlertState {
+  /** When the last alert of this fingerprint was sent (ISO 8601, UTC), or null if never. */
+  lastAlertAt: string | null;
+  /** Occurrences suppressed since that alert. */
+  repeatsSinceAlert: number;
+}
+
+/** What to do with one occurrence. */
+export type AlertDecision =
+  | {
+      action: 'send';
+      /** Occurrences suppressed since the previous alert ("N more since last alert"). */
+      repeats: number;
+      /** When the previous alert was sent, or null for the first alert of this fingerprint. */
+      previousAlertAt: string | null;
+    }
+  | {
+      action: 'suppress';
+      /** The earliest time the next alert of this fingerprint may be sent. */
+      nextAlertAt: string;
+    };
+
+/** The oldest `lastAlertAt` that no longer suppresses: `now - windowMinutes`, as ISO 8601. */
+export function suppressionWindowStart(now: Date, windowMinutes: number): string {
+  return new Date(now.getTime() - windowMinutes * 60_000).toISOString();
+}
+
+/**
+ * Decides whether one occurrence is alerted or suppressed. Sends when the fingerprint was never
+ * alerted or its last alert is at least `windowMinutes` old; otherwise suppresses.
+ * Timestamps are compared as ISO 8601 strings in `Date#toISOString` form.
+ */
+export function decideAlert(state: AlertState | null, now: Date, windowMinutes: number): AlertDecision {
+  const lastAlertAt = state?.lastAlertAt ?? null;
+  if (lastAlertAt === null || lastAlertAt <= suppressionWindowStart(now, windowMinutes)) {
+    return { action: 'send', repeats: state?.repeatsSinceAlert ?? 0, previousAlertAt: lastAlertAt };
+  }
+  const nextAlertAt = new Date(new Date(lastAlertAt).getTime() + windowMinutes * 60_000).toISOString();
+  return { action: 'suppress', nextAlertAt };
+}
+
+/** Outcome of claiming a CloudTrail event for processing. */
+export type EventClaim =
+  | {
+      status: 'claimed';
+      /** Proof of ownership passed to the later steps (a stale owner cannot complete). */
+      token: string;
+      /** Channels that already delivered this event's alert in an earlier, failed attempt. */
+      deliveredChannels: string[];
+    }
+  | {
+      status: 'duplicate';
+      /** `done`: processed before; `in-flight`: another invocation holds an unexpired claim. */
+      state: 'done' | 'in-flight';
+    };
+
+/**
+ * The store the alert function needs (implemented over DynamoDB in `shared/adapters/`).
+ * Protocol per event: {@link AlertStore.claimEvent} → {@link AlertStore.decide} → deliver →
+ * {@link AlertStore.completeEvent} (which also adds the occurrence to the hourly aggregate).
+ * When delivery fails: {@link AlertStore.revertDecision} and {@link AlertStore.releaseEvent}, so
+ * the retry sends and nothing is counted twice.
+ */
+export interface AlertStore extends AggregateWriter {
+  /** Claims an event (idempotency by CloudTrail event ID) until `leaseUntil`. */
+  claimEvent(input: { eventId: string; now: Date; leaseUntil: Date }): Promise<EventClaim>;
+  /** Counts the occurrence in the fingerprint state and atomically decides send or suppress. */
+  decide(input: { fingerprint: string; finding: Finding; now: Date; windowMinutes: number }): Promise<AlertDecision>;
+  /** Undoes a `send` decision whose delivery failed, keeping repeats counted by others meanwhile. */
+  revertDecision(input: { fingerprint: string; decision: AlertDecision & { action: 'send' }; now: Date }): Promise<void>;
+  /** Records that one channel delivered this event's alert (a retry will not deliver it again). */
+  markDelivered(input: { eventId: string; token: string; channel: string }): Promise<void>;
+  /** Marks the event done and adds it to the hourly aggregate of its fingerprint. */
+  completeEvent(input: { eventId: string; token: string; fingerprint: string; finding: Finding; now: Date }): Promise<void>;
+  /** Releases a claim after a failure so a retry can claim it again. */
+  releaseEvent(input: { eventId: string; token: string; reason: string }): Promise<void>;
+}

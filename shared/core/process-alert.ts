@@ -1,0 +1,128 @@
+import { type AlertDecision, type AlertStore } from './alert-decision.js';
+import { readAlertEvent } from './alert-input.js';
+import { CrisAuditorError, DeliveryError } from './errors.js';
+import { fingerprintFinding } from './fingerprint.js';
+import type { Notifier } from './ports.js';
+import type { CloudTrailRecord, Finding, Fix } from './types.js';
+
+/** What processing one event needs; every part is a port, so tests and the demo swap them. */
+export interface ProcessAlertDependencies {
+  store: AlertStore;
+  /** Alert channels by name (`slack`, `sns`); the name is recorded per delivered event. */
+  notifiers: Readonly<Record<string, Notifier>>;
+  /** The classifier (null: not a Bedrock denial). */
+  classify: (record: CloudTrailRecord) => Finding | null;
+  /** The fix engine; optional, and a failure of it never blocks an alert. */
+  suggestFix?: (finding: Finding) => Fix | null | Promise<Fix | null>;
+  /** Suppression window: one alert per fingerprint per this many minutes. */
+  windowMinutes: number;
+}
+
+/** Common facts of an event that became a finding. */
+interface FindingOutcome {
+  eventId: string;
+  finding: Finding;
+  fingerprint: string;
+  /** Set when the event could not be read and was recorded as `unknown`. */
+  malformed: string | null;
+  /** Set when the fix engine failed (the alert went out without a fix). */
+  fixError: string | null;
+}
+
+/** What happened to one event. */
+export type AlertOutcome =
+  | { outcome: 'ignored'; eventId: string; reason: string }
+  | { outcome: 'duplicate'; eventId: string; state: 'done' | 'in-flight' }
+  | (FindingOutcome & { outcome: 'sent'; repeats: number; channels: string[]; alreadyDelivered: string[] })
+  | (FindingOutcome & { outcome: 'suppressed'; nextAlertAt: string });
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * Processes one EventBridge event exactly once: read → classify → claim the event ID → attach the
+ * fix → decide (suppress or send) → deliver to every channel not yet delivered → complete (mark
+ * done, add to the hourly aggregate). When a channel fails, the decision is reverted and the claim
+ * released before the `DeliveryError` is thrown, so the retry (EventBridge, then the DLQ) sends
+ * and counts once. Not-a-denial events are ignored; unreadable events are recorded as `unknown`.
+ */
+export async function processAlertEvent(
+  event: unknown,
+  deps: ProcessAlertDependencies,
+  clock: { now: Date; leaseUntil: Date },
+): Promise<AlertOutcome> {
+  const input = readAlertEvent(event);
+  const finding = input.ok ? deps.classify(input.record) : input.finding;
+  if (finding === null) {
+    const record = input.ok ? input.record : {};
+    const reason = `not a denied Bedrock call (eventSource ${String(record.eventSource ?? '-')}, errorCode ${String(record.errorCode ?? '-')})`;
+    return { outcome: 'ignored', eventId: input.eventId, reason };
+  }
+  const claim = await deps.store.claimEvent({ eventId: input.eventId, now: clock.now, leaseUntil: clock.leaseUntil });
+  if (claim.status === 'duplicate') return { outcome: 'duplicate', eventId: input.eventId, state: claim.state };
+
+  let decision: AlertDecision | null = null;
+  const fingerprint = fingerprintFinding(finding);
+  const base = { eventId: input.eventId, fingerprint, malformed: input.ok ? null : input.reason, fixError: null as string | null };
+  try {
+    if (deps.suggestFix !== undefined && finding.fix === undefined) {
+      try {
+        finding.fix = await deps.suggestFix(finding);
+      } catch (error) {
+        finding.fix = null;
+        base.fixError = describe(error);
+      }
+    }
+    decision = await deps.store.decide({ fingerprint, finding, now: clock.now, windowMinutes: deps.windowMinutes });
+    if (decision.action === 'suppress') {
+      await deps.store.completeEvent({ eventId: input.eventId, token: claim.token, fingerprint, finding, now: clock.now });
+      return { ...base, outcome: 'suppressed', finding, nextAlertAt: decision.nextAlertAt };
+    }
+    const repeats = decision.repeats;
+    const pending = Object.entries(deps.notifiers).filter(([name]) => !claim.deliveredChannels.includes(name));
+    const results = await Promise.allSettled(
+      pending.map(async ([name, notifier]) => {
+        await notifier.notify({ finding, fingerprint, repeats });
+        await deps.store.markDelivered({ eventId: input.eventId, token: claim.token, channel: name });
+        return name;
+      }),
+    );
+    const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [{ channel: pending[index]?.[0] ?? '?', error: result.reason as unknown }] : []));
+    if (failures.length > 0) {
+      throw new DeliveryError(
+        `alert delivery failed on ${failures.map((failure) => `${failure.channel} (${describe(failure.error)})`).join(', ')}`,
+        { cause: failures.length === 1 ? failures[0]?.error : new AggregateError(failures.map((failure) => failure.error)) },
+      );
+    }
+    await deps.store.completeEvent({ eventId: input.eventId, token: claim.token, fingerprint, finding, now: clock.now });
+    return {
+      ...base,
+      outcome: 'sent',
+      finding,
+      repeats,
+      channels: pending.map(([name]) => name),
+      alreadyDelivered: claim.deliveredChannels,
+    };
+  } catch (error) {
+    await rollBack(deps.store, { eventId: input.eventId, token: claim.token, fingerprint, decision, now: clock.now, error });
+    throw error;
+  }
+}
+
+/** Undoes a send decision and releases the claim; a failure here is attached to the original error. */
+async function rollBack(
+  store: AlertStore,
+  input: { eventId: string; token: string; fingerprint: string; decision: AlertDecision | null; now: Date; error: unknown },
+): Promise<void> {
+  try {
+    if (input.decision?.action === 'send') {
+      await store.revertDecision({ fingerprint: input.fingerprint, decision: input.decision, now: input.now });
+    }
+    await store.releaseEvent({ eventId: input.eventId, token: input.token, reason: describe(input.error) });
+  } catch (rollbackError) {
+    throw new CrisAuditorError(`processing failed (${describe(input.error)}) and its rollback failed too (${describe(rollbackError)})`, {
+      cause: new AggregateError([input.error, rollbackError]),
+    });
+  }
+}

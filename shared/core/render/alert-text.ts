@@ -1,0 +1,156 @@
+import { VERDICTS } from '../constants.js';
+import type { Severity } from '../severity.js';
+import type { Finding, Language, Verdict } from '../types.js';
+
+/** Every human-facing label of an alert, in one language. */
+export interface AlertLabels {
+  headline: Record<Verdict, string>;
+  severity: Record<Severity, string>;
+  account: string;
+  principal: string;
+  profile: string;
+  route: string;
+  action: string;
+  scp: string;
+  statement: string;
+  reason: string;
+  recommendedFix: string;
+  noFix: string;
+  alternatives: (count: number) => string;
+  repeats: (count: number) => string;
+  cloudTrailEvent: string;
+  organizationsPolicy: string;
+  caller: string;
+  errorMessage: string;
+  fingerprint: string;
+  verdict: string;
+  eventTime: string;
+}
+
+const EN: AlertLabels = {
+  headline: {
+    [VERDICTS.crossRegionScp]: 'Cross-Region inference blocked by a region-deny SCP',
+    [VERDICTS.scp]: 'Bedrock call denied by a service control policy',
+    [VERDICTS.crossRegionIdentity]: 'Identity policy does not allow the destination Region',
+    [VERDICTS.identity]: 'Bedrock call denied by an identity-based policy',
+    [VERDICTS.permissionsBoundary]: 'Bedrock call denied by a permissions boundary',
+    [VERDICTS.sessionPolicy]: 'Bedrock call denied by a session policy',
+    [VERDICTS.vpcEndpointPolicy]: 'Bedrock call denied by a VPC endpoint policy',
+    [VERDICTS.resourceControlPolicy]: 'Bedrock call denied by a resource control policy',
+    [VERDICTS.resourceBased]: 'Bedrock call denied by a resource-based policy',
+    [VERDICTS.modelAccess]: 'Bedrock model access is not granted',
+    [VERDICTS.unknown]: 'Bedrock call denied (cause not recognised)',
+  },
+  severity: { high: 'High', medium: 'Medium', low: 'Low' },
+  account: 'Account',
+  principal: 'Principal',
+  profile: 'Profile / model',
+  route: 'Source → denied Region',
+  action: 'Action',
+  scp: 'SCP',
+  statement: 'Statement',
+  reason: 'Why',
+  recommendedFix: 'Recommended fix',
+  noFix: 'No fix computed for this denial.',
+  alternatives: (count) => (count === 1 ? '1 alternative' : `${count} alternatives`),
+  repeats: (count) => `${count} more since last alert`,
+  cloudTrailEvent: 'CloudTrail event',
+  organizationsPolicy: 'Policy in AWS Organizations',
+  caller: 'Caller',
+  errorMessage: 'Error message',
+  fingerprint: 'Fingerprint',
+  verdict: 'Verdict',
+  eventTime: 'Event time',
+};
+
+const JA: AlertLabels = {
+  headline: {
+    [VERDICTS.crossRegionScp]: 'クロスリージョン推論がリージョン制限 SCP で拒否されました',
+    [VERDICTS.scp]: 'Bedrock の呼び出しがサービスコントロールポリシー (SCP) で拒否されました',
+    [VERDICTS.crossRegionIdentity]: 'ID ポリシーが推論先リージョンを許可していません',
+    [VERDICTS.identity]: 'Bedrock の呼び出しが ID ベースのポリシーで拒否されました',
+    [VERDICTS.permissionsBoundary]: 'Bedrock の呼び出しがアクセス許可の境界で拒否されました',
+    [VERDICTS.sessionPolicy]: 'Bedrock の呼び出しがセッションポリシーで拒否されました',
+    [VERDICTS.vpcEndpointPolicy]: 'Bedrock の呼び出しが VPC エンドポイントポリシーで拒否されました',
+    [VERDICTS.resourceControlPolicy]: 'Bedrock の呼び出しがリソースコントロールポリシー (RCP) で拒否されました',
+    [VERDICTS.resourceBased]: 'Bedrock の呼び出しがリソースベースのポリシーで拒否されました',
+    [VERDICTS.modelAccess]: 'Bedrock のモデルアクセスが許可されていません',
+    [VERDICTS.unknown]: 'Bedrock の呼び出しが拒否されました (原因を特定できません)',
+  },
+  severity: { high: '高', medium: '中', low: '低' },
+  account: 'アカウント',
+  principal: 'プリンシパル',
+  profile: 'プロファイル / モデル',
+  route: '呼び出し元 → 拒否されたリージョン',
+  action: 'アクション',
+  scp: 'SCP',
+  statement: 'ステートメント',
+  reason: '理由',
+  recommendedFix: '推奨される修正',
+  noFix: 'この拒否に対する修正案はありません。',
+  alternatives: (count) => `代替案 ${count} 件`,
+  repeats: (count) => `前回の通知以降さらに ${count} 件`,
+  cloudTrailEvent: 'CloudTrail イベント',
+  organizationsPolicy: 'AWS Organizations のポリシー',
+  caller: '呼び出し元',
+  errorMessage: 'エラーメッセージ',
+  fingerprint: 'フィンガープリント',
+  verdict: '判定',
+  eventTime: '発生時刻',
+};
+
+/** The alert labels of a language (English when the language is not known). */
+export function alertLabels(lang: Language): AlertLabels {
+  return lang === 'ja' ? JA : EN;
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const EVENT_ID_PATTERN = /^[0-9A-Za-z-]{1,128}$/;
+const SCP_ID_PATTERN = /\/service_control_policy\/(p-[0-9A-Za-z_]{8,128})$/;
+
+/** The `p-…` ID of the denying SCP, from the finding or its fix, when a complete ARN is known. */
+export function scpPolicyId(finding: Finding): string | null {
+  for (const arn of [finding.policyArn, finding.fix?.scp?.policyArn ?? null]) {
+    const match = arn === null ? null : SCP_ID_PATTERN.exec(arn);
+    if (match?.[1] !== undefined) return match[1];
+  }
+  return null;
+}
+
+/** Console links of an alert. Built only from validated IDs, never from free text. */
+export interface ConsoleLinks {
+  cloudTrailEvent: string | null;
+  organizationsPolicy: string | null;
+}
+
+/**
+ * Links to the CloudTrail event (in its source Region, where the record is written) and to the SCP
+ * in the AWS Organizations console (a global console served from us-east-1).
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events-console.html
+ * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+ */
+export function consoleLinks(finding: Finding): ConsoleLinks {
+  const region = finding.sourceRegion;
+  const eventId = finding.eventId;
+  const policyId = scpPolicyId(finding);
+  return {
+    cloudTrailEvent:
+      region !== null && REGION_PATTERN.test(region) && eventId !== null && EVENT_ID_PATTERN.test(eventId)
+        ? `https://${region}.console.aws.amazon.com/cloudtrailv2/home?region=${region}#/events/${eventId}`
+        : null,
+    organizationsPolicy:
+      policyId === null ? null : `https://us-east-1.console.aws.amazon.com/organizations/v2/home/policies/service-control-policy/${policyId}`,
+  };
+}
+
+/** The profile ID, else the model ID as passed, else the foundation model. */
+export function profileOrModel(finding: Finding): string | null {
+  return finding.profile?.id ?? finding.modelId ?? finding.foundationModel;
+}
+
+/** The denying statement as shown to people: its Sid, or its index when it has none. */
+export function statementLabel(finding: Finding): string | null {
+  const statement = finding.fix?.scp?.statement;
+  if (statement === undefined) return null;
+  return statement.sid ?? `#${statement.index}`;
+}

@@ -1,0 +1,138 @@
+import { severityOf, type Severity } from '../severity.js';
+import type { Finding, Language } from '../types.js';
+import { alertLabels, consoleLinks, profileOrModel, statementLabel } from './alert-text.js';
+import { codeBlock, escapeMrkdwn, inlineCode, truncateEscaped, truncatePlain } from './mrkdwn.js';
+
+/**
+ * Block Kit limits this renderer respects.
+ * @see https://api.slack.com/reference/block-kit/blocks
+ */
+export const SLACK_LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  headerText: 150,
+  fields: 10,
+  fieldText: 2000,
+  contextElements: 10,
+} as const;
+
+/** A Block Kit text object. */
+export interface SlackText {
+  type: 'mrkdwn' | 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
+
+/** The subset of Block Kit blocks an alert uses. */
+export type SlackBlock =
+  | { type: 'header'; text: SlackText }
+  | { type: 'section'; text?: SlackText; fields?: SlackText[] }
+  | { type: 'context'; elements: SlackText[] }
+  | { type: 'divider' };
+
+/** A message for an incoming webhook: `text` is the notification fallback, `blocks` the layout. */
+export interface SlackMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/** What one alert says. */
+export interface AlertContent {
+  finding: Finding;
+  fingerprint: string;
+  /** Occurrences suppressed since the previous alert of this fingerprint. */
+  repeats: number;
+  lang: Language;
+}
+
+const SEVERITY_EMOJI: Record<Severity, string> = {
+  high: ':red_circle:',
+  medium: ':large_orange_circle:',
+  low: ':white_circle:',
+};
+
+function mrkdwn(text: string, max: number = SLACK_LIMITS.sectionText): SlackText {
+  return { type: 'mrkdwn', text: truncateEscaped(text, max) };
+}
+
+function field(label: string, value: string): SlackText {
+  return mrkdwn(`*${label}*\n${value}`, SLACK_LIMITS.fieldText);
+}
+
+/** A label line followed by a code block, the whole within one section's text limit. */
+function labelledCodeBlock(label: string, content: string): SlackText {
+  const head = `*${label}*\n`;
+  return { type: 'mrkdwn', text: `${head}${codeBlock(content, SLACK_LIMITS.sectionText - head.length)}` };
+}
+
+/**
+ * Renders one alert as a Block Kit message: verdict headline; account, principal, profile,
+ * source → denied Region; the SCP (ARN, statement) with a console link; the recommended fix as a
+ * code block and the number of alternatives; the caller; links to the CloudTrail event. Every value
+ * taken from the record is escaped (see `mrkdwn.ts`); every block fits Block Kit's limits and any
+ * cut is marked `…(truncated)`.
+ * @see https://api.slack.com/messaging/webhooks
+ * @see https://api.slack.com/reference/surfaces/formatting
+ */
+export function renderSlackMessage(content: AlertContent): SlackMessage {
+  const { finding, fingerprint, repeats } = content;
+  const labels = alertLabels(content.lang);
+  const severity = severityOf(finding);
+  const headline = labels.headline[finding.verdict];
+  const links = consoleLinks(finding);
+  const blocks: SlackBlock[] = [];
+
+  blocks.push({ type: 'header', text: { type: 'plain_text', text: truncatePlain(`${SEVERITY_EMOJI[severity]} ${headline}`, SLACK_LIMITS.headerText), emoji: true } });
+
+  const action = finding.action === null ? inlineCode(finding.eventName) : `${inlineCode(finding.action)} (${inlineCode(finding.eventName)})`;
+  blocks.push({
+    type: 'section',
+    fields: [
+      field(labels.account, inlineCode(finding.accountId)),
+      field(labels.principal, inlineCode(finding.principalArn)),
+      field(labels.profile, inlineCode(profileOrModel(finding))),
+      field(labels.route, `${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}`),
+      field(labels.action, action),
+      field(labels.verdict, `${inlineCode(finding.verdict)} · ${labels.severity[severity]}`),
+    ].slice(0, SLACK_LIMITS.fields),
+  });
+
+  const scpArn = finding.policyArn ?? finding.fix?.scp?.policyArn ?? null;
+  if (scpArn !== null || finding.policyType !== null) {
+    const statement = statementLabel(finding);
+    const lines = [`*${labels.scp}* ${scpArn === null ? inlineCode(finding.policyType) : inlineCode(scpArn)}`];
+    if (statement !== null) lines.push(`*${labels.statement}* ${inlineCode(statement)}`);
+    if (links.organizationsPolicy !== null) lines.push(`<${links.organizationsPolicy}|${labels.organizationsPolicy}>`);
+    blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });
+  }
+
+  blocks.push({ type: 'section', text: mrkdwn(`*${labels.reason}*\n${escapeMrkdwn(finding.reason)}`) });
+
+  const fix = finding.fix ?? null;
+  const recommended = fix?.recommended ?? null;
+  if (recommended === null) {
+    blocks.push({ type: 'section', text: mrkdwn(`*${labels.recommendedFix}*\n${escapeMrkdwn(labels.noFix)}`) });
+  } else {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(`*${labels.recommendedFix}: ${escapeMrkdwn(recommended.title)}*\n${escapeMrkdwn(recommended.summary)}`),
+    });
+    if (recommended.snippet !== null) {
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(recommended.snippet.content, SLACK_LIMITS.sectionText) } });
+    }
+  }
+
+  const callerLines = [`*${labels.caller}* ${inlineCode(finding.userAgent, 300)} ${inlineCode(finding.sourceIpAddress, 60)}`];
+  blocks.push({ type: 'section', text: mrkdwn(callerLines.join('\n')) });
+  if (finding.errorMessage !== null) blocks.push({ type: 'section', text: labelledCodeBlock(labels.errorMessage, finding.errorMessage) });
+
+  const context: SlackText[] = [];
+  if (fix !== null) context.push({ type: 'mrkdwn', text: labels.alternatives(Math.max(0, fix.options.length - (recommended === null ? 0 : 1))) });
+  if (repeats > 0) context.push({ type: 'mrkdwn', text: labels.repeats(repeats) });
+  if (links.cloudTrailEvent !== null) context.push({ type: 'mrkdwn', text: `<${links.cloudTrailEvent}|${labels.cloudTrailEvent}>` });
+  context.push({ type: 'mrkdwn', text: `${labels.fingerprint} ${inlineCode(fingerprint, 64)}` });
+  blocks.push({ type: 'context', elements: context.slice(0, SLACK_LIMITS.contextElements) });
+
+  const fallback = `${headline}: ${escapeMrkdwn(finding.accountId ?? '-')} ${escapeMrkdwn(finding.sourceRegion ?? '-')} → ${escapeMrkdwn(finding.deniedRegion ?? '-')}`;
+  return { text: truncateEscaped(fallback, SLACK_LIMITS.sectionText), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
+}

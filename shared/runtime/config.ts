@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { LANGUAGES } from '../core/constants.js';
+import { ConfigurationError } from '../core/errors.js';
+import type { Language } from '../core/types.js';
+
+/** Settings of the alert function, validated once per cold start. */
+export interface AlertConfig {
+  tableName: string;
+  /** Where the Slack webhook URL comes from; null when Slack is not configured. */
+  slack: { secretArn: string } | { parameterName: string } | { url: string } | null;
+  /** SNS topic of alerts; null when SNS is not configured. */
+  topicArn: string | null;
+  suppressionWindowMinutes: number;
+  locale: Language;
+  /** Role in the management (or delegated administrator) account to read SCPs; optional. */
+  orgReadRoleArn: string | null;
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const ARN = /^arn:aws[a-z-]*:/;
+
+/** The environment of the alert function; names are fixed across the project. */
+const alertEnvironment = z.object({
+  TABLE_NAME: z.string({ error: 'is required' }).trim().min(1, 'is required'),
+  SLACK_WEBHOOK_URL: optionalText.pipe(z.url({ error: 'must be an http(s) URL' }).optional()),
+  SLACK_WEBHOOK_SECRET_ARN: optionalText.pipe(z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, 'must be a Secrets Manager secret ARN').optional()),
+  SLACK_WEBHOOK_PARAMETER_NAME: optionalText.pipe(z.string().regex(/^(\/[\w.\-/]+|[\w.-]+|arn:aws[a-z-]*:ssm:.+)$/, 'must be an SSM parameter name or ARN').optional()),
+  ALERT_TOPIC_ARN: optionalText.pipe(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'must be an SNS topic ARN').optional()),
+  SUPPRESSION_WINDOW_MINUTES: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of minutes')
+      .transform(Number)
+      .pipe(z.number().min(1, 'must be at least 1').max(10_080, 'must be at most 10080 (7 days)'))
+      .optional(),
+  ),
+  LOCALE: optionalText.pipe(z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` }).optional()),
+  ORG_READ_ROLE_ARN: optionalText.pipe(z.string().regex(ARN, 'must be an IAM role ARN').optional()),
+});
+
+/** Names of settings whose values are secrets: never echoed in an error. */
+const SECRET_SETTINGS = new Set(['SLACK_WEBHOOK_URL']);
+
+/**
+ * Validates `env` against a zod object schema of environment variables; the error names every
+ * failing setting and why (and the offending value, unless the setting is a secret).
+ */
+export function parseEnvironment<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>, functionName: string): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '(environment)');
+    const value = env[name];
+    const shown = value === undefined || SECRET_SETTINGS.has(name) ? '' : ` (got ${JSON.stringify(value.slice(0, 80))})`;
+    return `${name} ${issue.message}${shown}`;
+  });
+  throw new ConfigurationError(`Invalid configuration of the ${functionName} function: ${problems.join('; ')}`);
+}
+
+/**
+ * Loads and validates the alert function's configuration. At least one channel (Slack or SNS)
+ * must be configured; when several Slack sources are set, Secrets Manager wins over SSM over the
+ * literal URL. Throws `ConfigurationError` naming the missing or invalid setting.
+ */
+export function loadAlertConfig(env: Record<string, string | undefined> = process.env): AlertConfig {
+  const parsed = parseEnvironment(alertEnvironment, env, 'alert');
+  const slack =
+    parsed.SLACK_WEBHOOK_SECRET_ARN !== undefined
+      ? { secretArn: parsed.SLACK_WEBHOOK_SECRET_ARN }
+      : parsed.SLACK_WEBHOOK_PARAMETER_NAME !== undefined
+        ? { parameterName: parsed.SLACK_WEBHOOK_PARAMETER_NAME }
+        : parsed.SLACK_WEBHOOK_URL !== undefined
+          ? { url: parsed.SLACK_WEBHOOK_URL }
+          : null;
+  const topicArn = parsed.ALERT_TOPIC_ARN ?? null;
+  if (slack === null && topicArn === null) {
+    throw new ConfigurationError(
+      'Invalid configuration of the alert function: no alert channel; set SLACK_WEBHOOK_SECRET_ARN, SLACK_WEBHOOK_PARAMETER_NAME or SLACK_WEBHOOK_URL, and/or ALERT_TOPIC_ARN',
+    );
+  }
+  return {
+    tableName: parsed.TABLE_NAME,
+    slack,
+    topicArn,
+    suppressionWindowMinutes: parsed.SUPPRESSION_WINDOW_MINUTES ?? 60,
+    locale: parsed.LOCALE ?? 'en',
+    orgReadRoleArn: parsed.ORG_READ_ROLE_ARN ?? null,
+  };
+}
+
+/**
+ * Memoizes a loader so configuration is read and validated once per cold start; `reset()` forgets
+ * it (tests). A failed load is not cached, so the error repeats on every invocation.
+ */
+export function oncePerColdStart<T>(load: () => T): { get: () => T; reset: () => void } {
+  let value: { current: T } | null = null;
+  return {
+    get() {
+      value ??= { current: load() };
+      return value.current;
+    },
+    reset() {
+      value = null;
+    },
+  };
+}

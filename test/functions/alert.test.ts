@@ -1,0 +1,381 @@
+import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildAlertDependencies, createAlertHandler } from '../../functions/alert.js';
+import { createDynamoDbAlertStore } from '../../shared/adapters/dynamodb-alert-store.js';
+import { createSlackNotifier } from '../../shared/adapters/slack-webhook.js';
+import { createSnsNotifier } from '../../shared/adapters/sns-publisher.js';
+import { classifyRecord } from '../../shared/core/classify.js';
+import { DeliveryError } from '../../shared/core/errors.js';
+import type { ProcessAlertDependencies } from '../../shared/core/process-alert.js';
+import { loadBundledCatalog } from '../../shared/core/profile-catalog.js';
+import { eventKey, hourKey, stateKey } from '../../shared/core/store-keys.js';
+import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
+import { loadEvent } from '../helpers/load-event.js';
+import { SLACK_SECRET_PATH, startSlackServer, type SlackServer } from '../helpers/slack-server.js';
+import { startSnsServer, type SnsServer } from '../helpers/sns-server.js';
+
+const TOPIC_ARN = 'arn:aws:sns:ap-northeast-1:111122223333:cris-auditor-alerts';
+const SAMPLE = 'eventbridge/cross-region-scp-apac-converse.json';
+const catalog = loadBundledCatalog();
+
+type Sample = { id: string; time: string; detail: Record<string, unknown> & { eventID: string; eventTime: string } };
+
+let db: LocalDynamoDb;
+let slack: SlackServer;
+let sns: SnsServer;
+let doc: DynamoDBDocumentClient;
+let tableName: string;
+let tableCounter = 0;
+
+const context = {
+  functionName: 'cris-auditor-test-alert',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:111122223333:function:cris-auditor-test-alert',
+  memoryLimitInMB: '256',
+  awsRequestId: 'request-1',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+
+/** A fresh copy of the sample with its own CloudTrail event ID (and optional changes). */
+function sampleEvent(eventId: string, change?: (event: Sample) => void): Sample {
+  const event = loadEvent<Sample>(SAMPLE);
+  event.detail.eventID = eventId;
+  change?.(event);
+  return event;
+}
+
+function dependencies(overrides: Partial<ProcessAlertDependencies> = {}): ProcessAlertDependencies {
+  return {
+    store: createDynamoDbAlertStore({ client: db.client, tableName }),
+    notifiers: {
+      slack: createSlackNotifier({
+        webhookUrl: () => slack.url,
+        lang: 'en',
+        retry: { baseDelayMs: 5, maxDelayMs: 20, totalTimeoutMs: 5000 },
+      }),
+      sns: createSnsNotifier({
+        client: new SNSClient({ endpoint: sns.endpoint, region: 'ap-northeast-1', maxAttempts: 2 }),
+        topicArn: TOPIC_ARN,
+        lang: 'en',
+      }),
+    },
+    classify: (record) => classifyRecord(record, { catalog }),
+    windowMinutes: 60,
+    ...overrides,
+  };
+}
+
+async function item(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+  return (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+}
+
+/** Captures what the Powertools Logger writes (JSON lines on stdout/stderr). */
+function captureLogs(): { lines: () => Array<Record<string, unknown>>; raw: () => string } {
+  const chunks: string[] = [];
+  const record = (chunk: unknown): boolean => {
+    chunks.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(record);
+  vi.spyOn(process.stderr, 'write').mockImplementation(record);
+  return {
+    raw: () => chunks.join(''),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => typeof line['message'] === 'string' && !('_aws' in line)),
+  };
+}
+
+async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const index = next;
+        next += 1;
+        await work(items[index] as T);
+      }
+    }),
+  );
+}
+
+beforeAll(async () => {
+  db = await startDynalite();
+  slack = await startSlackServer();
+  sns = await startSnsServer();
+  doc = DynamoDBDocumentClient.from(db.client);
+});
+
+afterAll(async () => {
+  await Promise.all([db.stop(), slack.stop(), sns.stop()]);
+});
+
+beforeEach(async () => {
+  tableCounter += 1;
+  tableName = `alerts-${tableCounter}`;
+  await db.createTable(tableName);
+  slack.requests.length = 0;
+  sns.published.length = 0;
+  sns.failWith500(0);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('alert handler', () => {
+  it('sends one Slack message and one SNS publish for a cross-Region SCP denial and counts it in the hour', async () => {
+    // Prepare
+    const handler = createAlertHandler(dependencies());
+    const event = sampleEvent('evt-first');
+
+    // Act
+    const outcome = await handler(event, context);
+
+    // Assess
+    expect(outcome).toMatchObject({ outcome: 'sent', repeats: 0, channels: ['slack', 'sns'] });
+    const [message] = slack.delivered();
+    expect(slack.delivered()).toHaveLength(1);
+    expect(message?.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: ':red_circle: Cross-Region inference blocked by a region-deny SCP', emoji: true },
+    });
+    expect(JSON.stringify(message)).toContain(
+      '<https://ap-northeast-1.console.aws.amazon.com/cloudtrailv2/home?region=ap-northeast-1#/events/evt-first|CloudTrail event>',
+    );
+    expect(JSON.stringify(message)).toContain(
+      '<https://us-east-1.console.aws.amazon.com/organizations/v2/home/policies/service-control-policy/p-examplescp1|Policy in AWS Organizations>',
+    );
+    expect(sns.published).toHaveLength(1);
+    expect(sns.published[0]).toMatchObject({
+      topicArn: TOPIC_ARN,
+      subject: '[cris-auditor] high cross-region-scp 111122223333 ap-northeast-1 -> ap-southeast-1',
+      messageStructure: 'json',
+      attributes: {
+        verdict: { dataType: 'String', stringValue: 'cross-region-scp' },
+        accountId: { dataType: 'String', stringValue: '111122223333' },
+        sourceRegion: { dataType: 'String', stringValue: 'ap-northeast-1' },
+        deniedRegion: { dataType: 'String', stringValue: 'ap-southeast-1' },
+        severity: { dataType: 'String', stringValue: 'high' },
+      },
+    });
+    const fingerprint = outcome.outcome === 'sent' ? outcome.fingerprint : '';
+    const hour = await item(hourKey('2026-11-27T01:01:07Z', fingerprint));
+    expect(hour).toMatchObject({ count: 1, verdict: 'cross-region-scp', firstSeen: '2026-11-27T01:01:07.000Z', lastSeen: '2026-11-27T01:01:07.000Z' });
+    expect(JSON.parse(String(hour?.['finding']))).toMatchObject({ eventId: 'evt-first', verdict: 'cross-region-scp' });
+    expect(typeof hour?.['ttl']).toBe('number');
+    expect(await item(eventKey('evt-first'))).toMatchObject({ status: 'done', fingerprint });
+  });
+
+  it('delivers a duplicate EventBridge delivery once and leaves every count unchanged', async () => {
+    // Prepare
+    const handler = createAlertHandler(dependencies());
+    const event = sampleEvent('evt-duplicate');
+    const first = await handler(event, context);
+    const fingerprint = first.outcome === 'sent' ? first.fingerprint : '';
+
+    // Act
+    const second = await handler(structuredClone(event), context);
+
+    // Assess
+    expect(second).toEqual({ outcome: 'duplicate', eventId: 'evt-duplicate', state: 'done' });
+    expect(slack.delivered()).toHaveLength(1);
+    expect(sns.published).toHaveLength(1);
+    expect(await item(hourKey('2026-11-27T01:01:07Z', fingerprint))).toMatchObject({ count: 1 });
+    expect(await item(stateKey(fingerprint))).toMatchObject({ totalCount: 1, repeatsSinceAlert: 0 });
+  });
+
+  it('sends exactly one alert for 1,000 events of one fingerprint processed 20 at a time and counts exactly 1,000', async () => {
+    // Prepare
+    const handler = createAlertHandler(dependencies());
+    const events = Array.from({ length: 1000 }, (_, index) => sampleEvent(`evt-burst-${index}`));
+
+    // Act
+    const outcomes: string[] = [];
+    await mapLimit(events, 20, async (event) => {
+      outcomes.push((await handler(event, context)).outcome);
+    });
+
+    // Assess
+    expect(slack.delivered()).toHaveLength(1);
+    expect(sns.published).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'sent')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'suppressed')).toHaveLength(999);
+    const fingerprint = JSON.parse(JSON.parse(sns.published[0]?.message ?? '{}').sqs).fingerprint as string;
+    expect(await item(hourKey('2026-11-27T01:01:07Z', fingerprint))).toMatchObject({ count: 1000 });
+    expect(await item(stateKey(fingerprint))).toMatchObject({ totalCount: 1000, repeatsSinceAlert: 999 });
+  }, 120_000);
+
+  it('reports the repeats of the last window in the next alert, once the window has passed', async () => {
+    // Prepare
+    let now = new Date('2026-11-27T01:02:00Z');
+    const handler = createAlertHandler(dependencies(), { clock: () => now });
+    for (let index = 0; index < 4; index += 1) await handler(sampleEvent(`evt-window-${index}`), context);
+    now = new Date('2026-11-27T02:02:00Z');
+
+    // Act
+    const outcome = await handler(sampleEvent('evt-window-next'), context);
+
+    // Assess
+    expect(outcome).toMatchObject({ outcome: 'sent', repeats: 3 });
+    expect(slack.delivered()).toHaveLength(2);
+    expect(JSON.stringify(slack.delivered()[1])).toContain('3 more since last alert');
+    expect(sns.published).toHaveLength(2);
+    expect(JSON.parse(sns.published[1]?.message ?? '{}').email).toContain('3 more since last alert');
+  });
+
+  it('delivers one Slack message when Slack answers 500 and then 200', async () => {
+    // Prepare
+    slack.answer({ status: 500, body: 'internal_error' });
+    const handler = createAlertHandler(dependencies());
+
+    // Act
+    const outcome = await handler(sampleEvent('evt-slack-500'), context);
+
+    // Assess
+    expect(outcome.outcome).toBe('sent');
+    expect(slack.requests.map((request) => request.path)).toEqual([SLACK_SECRET_PATH, SLACK_SECRET_PATH]);
+    expect(slack.delivered()).toHaveLength(1);
+  });
+
+  it('waits at least the Retry-After of a Slack 429 before delivering', async () => {
+    // Prepare
+    slack.answer({ status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' });
+    const handler = createAlertHandler(dependencies());
+
+    // Act
+    const outcome = await handler(sampleEvent('evt-slack-429'), context);
+
+    // Assess
+    expect(outcome.outcome).toBe('sent');
+    expect(slack.requests).toHaveLength(2);
+    expect((slack.requests[1]?.receivedAt ?? 0) - (slack.requests[0]?.receivedAt ?? 0)).toBeGreaterThanOrEqual(1000);
+    expect(slack.delivered()).toHaveLength(1);
+  });
+
+  it('fails the invocation when SNS is down, records nothing as sent, and the retry sends SNS without repeating Slack', async () => {
+    // Prepare
+    const handler = createAlertHandler(dependencies());
+    const event = sampleEvent('evt-sns-down');
+    await sns.goDown();
+
+    // Act
+    const failure = await handler(event, context).then(
+      () => null,
+      (error: unknown) => error,
+    );
+
+    // Assess: the failure, and nothing recorded as sent
+    expect(failure).toBeInstanceOf(DeliveryError);
+    expect((failure as Error).message).toMatch(/^alert delivery failed on sns \(DeliveryError: SNS did not accept the alert/);
+    expect(await item(eventKey('evt-sns-down'))).toMatchObject({ status: 'failed', deliveredChannels: new Set(['slack']) });
+    const fingerprint = JSON.parse(slack.requests[0]?.body ?? '{}').blocks.at(-1).elements.at(-1).text.match(/`([0-9a-f]{32})`/)[1] as string;
+    const state = await item(stateKey(fingerprint));
+    expect(state?.['lastAlertAt']).toBeUndefined();
+    expect(state).toMatchObject({ totalCount: 0, repeatsSinceAlert: 0 });
+    expect(await item(hourKey('2026-11-27T01:01:07Z', fingerprint))).toBeUndefined();
+
+    // Act: EventBridge retries once SNS is back
+    await sns.comeUp();
+    const retry = await handler(structuredClone(event), context);
+
+    // Assess: SNS sent once, Slack not repeated, counted once
+    expect(retry).toMatchObject({ outcome: 'sent', channels: ['sns'], alreadyDelivered: ['slack'] });
+    expect(sns.published).toHaveLength(1);
+    expect(slack.delivered()).toHaveLength(1);
+    expect(await item(hourKey('2026-11-27T01:01:07Z', fingerprint))).toMatchObject({ count: 1 });
+    expect(await item(stateKey(fingerprint))).toMatchObject({ totalCount: 1, repeatsSinceAlert: 0 });
+    expect(await item(eventKey('evt-sns-down'))).toMatchObject({ status: 'done' });
+  });
+
+  it('records an event without detail as unknown with the reason, logged, without crashing', async () => {
+    // Prepare
+    const logs = captureLogs();
+    const handler = createAlertHandler(dependencies());
+    const event = { version: '0', id: 'envelope-without-detail', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.bedrock', account: '111122223333', time: '2026-11-27T03:00:00Z', region: 'ap-northeast-1' };
+
+    // Act
+    const outcome = await handler(event, context);
+
+    // Assess
+    expect(outcome).toMatchObject({ outcome: 'sent', finding: { verdict: 'unknown', eventId: 'envelope-without-detail', accountId: '111122223333' } });
+    const fingerprint = outcome.outcome === 'sent' ? outcome.fingerprint : '';
+    expect(await item(hourKey('2026-11-27T03:00:00Z', fingerprint))).toMatchObject({ count: 1, verdict: 'unknown' });
+    const warning = logs.lines().find((line) => line['message'] === 'Malformed event recorded as unknown');
+    expect(warning).toMatchObject({ level: 'WARN', eventId: 'envelope-without-detail', reason: expect.stringMatching(/detail is .*undefined.*not a CloudTrail record$/) });
+  });
+
+  it('records a denial with a garbled message as unknown', async () => {
+    // Prepare
+    const handler = createAlertHandler(dependencies());
+    const event = loadEvent('eventbridge/unknown-garbled-message.json');
+
+    // Act
+    const outcome = await handler(event, context);
+
+    // Assess
+    expect(outcome).toMatchObject({ outcome: 'sent', finding: { verdict: 'unknown' } });
+    expect(sns.published[0]?.attributes['verdict']?.stringValue).toBe('unknown');
+  });
+
+  it('ignores a call that is not a denial with a log line and stores nothing', async () => {
+    // Prepare
+    const logs = captureLogs();
+    const handler = createAlertHandler(dependencies());
+    const event = loadEvent<Sample>('eventbridge/negative-successful-cris-converse.json');
+
+    // Act
+    const outcome = await handler(event, context);
+
+    // Assess
+    expect(outcome).toMatchObject({ outcome: 'ignored', eventId: event.detail.eventID });
+    expect(slack.requests).toHaveLength(0);
+    expect(sns.published).toHaveLength(0);
+    expect(await item(eventKey(event.detail.eventID))).toBeUndefined();
+    expect(logs.lines().find((line) => line['message'] === 'Event ignored')).toMatchObject({ eventId: event.detail.eventID });
+  });
+
+  it('puts the CloudTrail event ID on every log line and never logs the webhook URL', async () => {
+    // Prepare
+    const logs = captureLogs();
+    slack.answer({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
+    const handler = createAlertHandler(dependencies());
+
+    // Act
+    await handler(sampleEvent('evt-logged'), context).catch(() => undefined);
+
+    // Assess
+    const lines = logs.lines();
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((line) => line['eventId'] === 'evt-logged')).toBe(true);
+    expect(lines.find((line) => line['level'] === 'ERROR')).toMatchObject({ function_request_id: 'request-1' });
+    expect(logs.raw()).not.toContain('secretTOKENvalue123');
+  });
+
+  it('builds its dependencies from the environment, reaching DynamoDB and SNS through AWS_ENDPOINT_URL_*', async () => {
+    // Prepare
+    vi.stubEnv('TABLE_NAME', tableName);
+    vi.stubEnv('SLACK_WEBHOOK_URL', slack.url);
+    vi.stubEnv('ALERT_TOPIC_ARN', TOPIC_ARN);
+    vi.stubEnv('LOCALE', 'ja');
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
+    vi.stubEnv('AWS_ENDPOINT_URL_SNS', sns.endpoint);
+    const handler = createAlertHandler(() => buildAlertDependencies());
+
+    // Act
+    const outcome = await handler(sampleEvent('evt-from-env'), context);
+
+    // Assess
+    vi.unstubAllEnvs();
+    expect(outcome.outcome).toBe('sent');
+    expect(JSON.stringify(slack.delivered()[0]?.blocks[0])).toContain('クロスリージョン推論がリージョン制限 SCP で拒否されました');
+    expect(sns.published).toHaveLength(1);
+    expect(await item(eventKey('evt-from-env'))).toMatchObject({ status: 'done' });
+  });
+});
