@@ -294,6 +294,11 @@ describe('resources', () => {
       },
     });
   });
+
+  it('passes the digest the scheduled time (the digest window is computed from it)', () => {
+    const input = JSON.parse(resource('DigestSchedule').Properties?.Target.Input as string);
+    expect(input).toMatchObject({ scheduledTime: '<aws.scheduler.scheduled-time>' });
+  });
 });
 
 describe('functions', () => {
@@ -341,7 +346,9 @@ describe('functions', () => {
   });
 
   it('caps the alert function\'s concurrency and gives replay the full 15 minutes', () => {
-    expect(resource('AlertLambdaFunction').Properties?.ReservedConcurrentExecutions).toBe(5);
+    expect(resource('AlertLambdaFunction').Properties?.ReservedConcurrentExecutions).toEqual({
+      'Fn::If': ['HasAlertReservedConcurrency', '5', { Ref: 'AWS::NoValue' }],
+    });
     expect(resource('ReplayLambdaFunction').Properties?.Timeout).toBe(900);
   });
 
