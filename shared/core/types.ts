@@ -114,6 +114,8 @@ export interface FixOption {
   tradeoffs: string;
   /** Text to paste: a policy document, CLI parameters, a statement list. Never translated. */
   snippet: { language: 'json' | 'yaml' | 'text'; content: string } | null;
+  /** Outcome of evaluating this option's patched SCP, when the SCP in force was known. */
+  verification?: 'verified' | 'failed' | 'unverified';
 }
 
 /** One check run against a patched SCP before it is offered. */
@@ -136,6 +138,10 @@ export interface Fix {
     status: 'verified' | 'failed' | 'unverified';
     checks: VerificationCheck[];
   };
+  /** Every patched policy when the patch touches more than one (the first is `scp`). */
+  scpPatches?: ScpPatch[];
+  /** Sentences a person should read with the fix: approximations, fallbacks, size warnings. */
+  notes?: string[];
 }
 
 /** The denying SCP statement and the minimal patch that lets the call through. */
@@ -149,6 +155,10 @@ export interface ScpPatch {
   diff: string;
   size: number;
   fitsLimit: boolean;
+  /** Size once white space outside strings is removed (what a saved, minified copy counts). */
+  minifiedSize?: number;
+  /** `edit`: patched copy of the denying policy; `new-policy`: a separate SCP to attach next to it. */
+  mode?: 'edit' | 'new-policy';
 }
 
 /** An SCP document as the fix engine receives it. */
@@ -158,4 +168,6 @@ export interface ScpDocument {
   name: string | null;
   /** The policy JSON text exactly as stored (kept for minimal diffs). */
   content: string;
+  /** The policy description, when known (tells Control Tower-managed SCPs apart). */
+  description?: string | null;
 }

@@ -1,0 +1,40 @@
+/**
+ * Every other verdict: one short, correct next step.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+ * @see https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html
+ */
+import type { Finding, FixOption, Language } from '../../types.js';
+import { isMessageKey, type MessageKey } from '../messages.js';
+import { buildOption } from './common.js';
+
+function key(prefix: string, verdict: string, fallback: MessageKey): MessageKey {
+  const candidate = `${prefix}.${verdict}`;
+  return isMessageKey(candidate) ? candidate : fallback;
+}
+
+/** Builds the next-step option for a verdict that has no policy to patch. */
+export function nextStepOption(input: { lang: Language; rank: number; finding: Finding }): FixOption {
+  const { finding } = input;
+  const marketplace = finding.verdict === 'model-access' && /marketplace/i.test(finding.errorMessage ?? '');
+  const policy = finding.policyArn !== null ? ` (${finding.policyArn})` : '';
+  return buildOption({
+    id: 'next-step',
+    rank: input.rank,
+    lang: input.lang,
+    title: key('nextStep.title', finding.verdict, 'nextStep.title.unknown'),
+    summary: marketplace
+      ? 'nextStep.summary.model-access.marketplace'
+      : key('nextStep.summary', finding.verdict, 'nextStep.summary.unknown'),
+    tradeoffs: 'nextStep.tradeoffs',
+    params: {
+      action: finding.action ?? 'bedrock:InvokeModel',
+      account: finding.accountId ?? '-',
+      principal: finding.principalArn ?? '-',
+      resource: finding.deniedResource ?? finding.modelId ?? '-',
+      model: finding.foundationModel ?? finding.modelId ?? '-',
+      event: finding.eventId ?? '-',
+      policy,
+    },
+    snippet: null,
+  });
+}
