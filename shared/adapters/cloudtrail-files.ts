@@ -237,7 +237,7 @@ async function* decompressed(source: AsyncIterable<Uint8Array | string>): AsyncG
       })(),
       { objectMode: false },
     );
-    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES, highWaterMark: GUNZIP_CHUNK_BYTES * 4 });
+    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
     compressed.on('error', (error) => gunzip.destroy(error));
     compressed.pipe(gunzip);
     try {
