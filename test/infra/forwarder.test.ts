@@ -113,12 +113,27 @@ describe('infra/org-read-role.yml', () => {
     expect(statements.flatMap(resourcesOf)).not.toContain('*');
   });
 
-  it('trusts the alert and replay function roles of the audit account, inside the organization', () => {
+  it('trusts only the alert function roles of the audit account, inside the organization', () => {
     const role = template.Resources['OrgReadRole'];
-    const [statement] = (role?.Properties?.['AssumeRolePolicyDocument'] as { Statement: Record<string, any>[] }).Statement;
-    expect(statement?.['Principal']).toEqual({ AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditAccountId}:root' } });
-    expect(statement?.['Condition']?.StringEquals).toEqual({ 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } });
-    expect(statement?.['Condition']?.ArnLike['aws:PrincipalArn']).toHaveLength(2);
-    expect(template.Parameters?.['TrustedRoleNamePatterns']?.['Default']).toBe('cris-auditor-*-alert,cris-auditor-*-replay');
+    expect((role?.Properties?.['AssumeRolePolicyDocument'] as { Statement: unknown[] }).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditAccountId}:root' } },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditAccountId}:role/${TrustedRoleNamePattern}' } },
+          StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } },
+        },
+      },
+    ]);
+    expect(template.Parameters?.['TrustedRoleNamePattern']?.['Default']).toBe('cris-auditor-*-alert');
+  });
+
+  it('scopes the reads to the organization named by the parameters', () => {
+    const resources = identityStatements(template).flatMap(({ statement }) => resourcesOf(statement));
+    expect(resources).toContainEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:organizations::${ManagementAccountId}:policy/${OrganizationId}/service_control_policy/*',
+    });
+    expect(resources).toContainEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:organizations::aws:policy/service_control_policy/*' });
   });
 });

@@ -176,6 +176,13 @@ describe('IAM', () => {
     });
   });
 
+  it('lets only the alert role assume the Organizations read role, by its exact ARN', () => {
+    const assume = statements().filter(({ where }) => where.endsWith('/ReadServiceControlPolicies'));
+    expect(assume.map(({ where, statement }) => [where.split('/')[0], statement['Resource']])).toEqual([
+      ['AlertRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
+    ]);
+  });
+
   it('lets the KMS key be used for SNS only, by the roles that publish', () => {
     const kms = statements().filter(({ statement }) => actionsOf(statement).some((a) => String(a).startsWith('kms:')));
     for (const { statement } of kms) {
@@ -342,7 +349,9 @@ describe('functions', () => {
     expect(env('Replay')).toMatchObject({
       REPLAY_REGIONS: 'ap-northeast-1,ap-northeast-3,us-east-1',
       REPLAY_ROLE_NAME: 'cris-auditor-replay-reader',
+      ALERT_TOPIC_ARN: { Ref: 'AlertTopic' },
     });
+    expect(env('Replay')['ORG_READ_ROLE_ARN']).toBeUndefined();
   });
 
   it('caps the alert function\'s concurrency and gives replay the full 15 minutes', () => {
@@ -383,6 +392,9 @@ describe('stages', () => {
     expect(config.functions.replay.environment.REPLAY_REGIONS).toBe('ap-northeast-1');
     expect(Object.keys(config.resources.Resources).filter((id) => id.startsWith('AlertEmailSubscription'))).toEqual([]);
     expect(config.resources.Conditions.HasOrganization).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    // No recipients and no digest topic: no schedule, so no daily failure lands in the DLQ.
+    expect(config.resources.Resources.DigestSchedule.Condition).toBe('HasDigestDestination');
+    expect(config.resources.Conditions.HasDigestRecipients).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
   }, 60_000);
 });
 
