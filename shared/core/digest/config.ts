@@ -8,7 +8,9 @@ export const EMPTY_DAY_MODES = ['send', 'skip'] as const;
 /** Settings of the digest function, validated. */
 export interface DigestConfig {
   tableName: string;
+  /** Email recipients; empty when the digest only goes to `topicArn`. */
   recipients: string[];
+  /** From address; empty when there are no recipients. */
   sender: string;
   timeZone: string;
   emptyDay: (typeof EMPTY_DAY_MODES)[number];
@@ -26,9 +28,9 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.
 /**
  * Reads the digest settings from an environment-like record (the function passes `process.env`).
  * Fails with a reason that names the variable: `TABLE_NAME`, `DIGEST_RECIPIENTS` (comma list),
- * `DIGEST_SENDER` (an address or `Name <address>`), `DIGEST_TIME_ZONE` (IANA, default `UTC`),
+ * `DIGEST_SENDER` (an address or `Name <address>`; required with recipients), `DIGEST_TIME_ZONE` (IANA, default `UTC`),
  * `DIGEST_EMPTY_DAY` (`send`|`skip`, default `send`), `DIGEST_TOPIC_ARN` (optional), `LOCALE`
- * (`en`|`ja`, default `en`).
+ * (`en`|`ja`, default `en`). At least one of `DIGEST_RECIPIENTS` and `DIGEST_TOPIC_ARN` is needed.
  */
 export function parseDigestConfig(env: Readonly<Record<string, string | undefined>>): Result<DigestConfig> {
   const tableName = env.TABLE_NAME?.trim() ?? '';
@@ -38,14 +40,13 @@ export function parseDigestConfig(env: Readonly<Record<string, string | undefine
     .split(',')
     .map((address) => address.trim())
     .filter((address) => address !== '');
-  if (recipients.length === 0) return { ok: false, reason: 'DIGEST_RECIPIENTS is not set (comma-separated email addresses)' };
   const badRecipient = recipients.find((address) => !ADDRESS.test(address));
   if (badRecipient !== undefined) return { ok: false, reason: `DIGEST_RECIPIENTS has an invalid address: "${badRecipient}"` };
   if (recipients.length > MAX_RECIPIENTS) return { ok: false, reason: `DIGEST_RECIPIENTS has ${recipients.length} addresses; SES allows ${MAX_RECIPIENTS}` };
 
   const sender = env.DIGEST_SENDER?.trim() ?? '';
-  if (sender === '') return { ok: false, reason: 'DIGEST_SENDER is not set (a verified SES identity)' };
-  if (!ADDRESS.test(sender) && !NAMED_ADDRESS.test(sender)) return { ok: false, reason: `DIGEST_SENDER is not an email address: "${sender}"` };
+  if (recipients.length > 0 && sender === '') return { ok: false, reason: 'DIGEST_SENDER is not set (a verified SES identity)' };
+  if (sender !== '' && !ADDRESS.test(sender) && !NAMED_ADDRESS.test(sender)) return { ok: false, reason: `DIGEST_SENDER is not an email address: "${sender}"` };
 
   const timeZone = env.DIGEST_TIME_ZONE?.trim() || 'UTC';
   if (!isValidTimeZone(timeZone)) return { ok: false, reason: `DIGEST_TIME_ZONE "${timeZone}" is not an IANA time zone name (e.g. Asia/Tokyo)` };
@@ -55,6 +56,9 @@ export function parseDigestConfig(env: Readonly<Record<string, string | undefine
 
   const topicArn = env.DIGEST_TOPIC_ARN?.trim() || null;
   if (topicArn !== null && !TOPIC_ARN.test(topicArn)) return { ok: false, reason: `DIGEST_TOPIC_ARN is not an SNS topic ARN: "${topicArn}"` };
+  if (recipients.length === 0 && topicArn === null) {
+    return { ok: false, reason: 'DIGEST_RECIPIENTS is not set (comma-separated email addresses), and no DIGEST_TOPIC_ARN either: the digest has nowhere to go' };
+  }
 
   const lang = env.LOCALE?.trim() || 'en';
   if (!isOneOf(lang, LANGUAGES)) return { ok: false, reason: `LOCALE must be en or ja, not "${lang}"` };

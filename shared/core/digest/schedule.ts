@@ -130,3 +130,26 @@ export function formatInTimeZone(isoTime: string, timeZone: string): string {
 export function dateInTimeZone(isoTime: string, timeZone: string): string {
   return formatInTimeZone(isoTime, timeZone).slice(0, 10);
 }
+
+/** Where the invocation time of a digest run came from. */
+export type InvocationTimeSource = 'scheduler' | 'eventbridge' | 'clock';
+
+/**
+ * The time a digest run is for. EventBridge Scheduler passes it when the target input carries
+ * `"scheduledTime": "<aws.scheduler.scheduled-time>"`; an EventBridge scheduled rule passes `time`.
+ * Using it (rather than the clock) keeps a retried or late run on the same window. Without either,
+ * the run is for `now`. A field that is present but not a time is a reason, not a guess.
+ * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html
+ */
+export function digestInvocationTime(event: unknown, now: Date): Result<{ time: Date; source: InvocationTimeSource }> {
+  const fields = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
+  for (const [key, source] of [['scheduledTime', 'scheduler'], ['time', 'eventbridge']] as const) {
+    const value = fields[key];
+    if (value === undefined) continue;
+    const time = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+    if (Number.isNaN(time.getTime())) return { ok: false, reason: `event field "${key}" is not an ISO 8601 time` };
+    return { ok: true, value: { time, source } };
+  }
+  return { ok: true, value: { time: now, source: 'clock' } };
+}

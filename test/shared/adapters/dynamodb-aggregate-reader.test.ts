@@ -2,49 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregateReadError, createDynamoDbAggregateReader, type InvalidAggregateItem } from '../../../shared/adapters/dynamodb-aggregate-reader.js';
-import { fingerprintFinding } from '../../../shared/core/fingerprint.js';
-import { ITEM_ATTRIBUTES as A, RETENTION_SECONDS, hourKey, stateKey } from '../../../shared/core/store-keys.js';
-import type { Finding } from '../../../shared/core/types.js';
+import { ITEM_ATTRIBUTES as A, stateKey } from '../../../shared/core/store-keys.js';
+import { observeQueries, putAggregateItem } from '../../helpers/aggregate-items.js';
 import { startDynalite, type LocalDynamoDb } from '../../helpers/dynalite.js';
 import { makeFinding, makeFix } from '../core/digest/digest-fixtures.js';
-
-/** Writes an hourly aggregate item exactly as store-keys.ts describes it. */
-async function putAggregate(doc: DynamoDBDocumentClient, table: string, input: { finding: Finding; count: number; firstSeen: string; lastSeen: string; fingerprint?: string }): Promise<string> {
-  const fingerprint = input.fingerprint ?? fingerprintFinding(input.finding);
-  await doc.send(
-    new PutCommand({
-      TableName: table,
-      Item: {
-        ...hourKey(input.lastSeen, fingerprint),
-        [A.count]: input.count,
-        [A.firstSeen]: input.firstSeen,
-        [A.lastSeen]: input.lastSeen,
-        [A.verdict]: input.finding.verdict,
-        [A.accountId]: input.finding.accountId,
-        [A.fingerprint]: fingerprint,
-        [A.finding]: JSON.stringify(input.finding),
-        ttl: Math.floor(Date.parse(input.lastSeen) / 1000) + RETENTION_SECONDS.hour,
-      },
-    }),
-  );
-  return fingerprint;
-}
-
-/** Counts the Query calls a client sends (observes the real calls; nothing is stubbed). */
-function countQueries(db: LocalDynamoDb): { pks: string[] } {
-  const seen = { pks: [] as string[] };
-  db.client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'QueryCommand') {
-        const input = args.input as { ExpressionAttributeValues?: Record<string, { S?: string }> };
-        seen.pks.push(input.ExpressionAttributeValues?.[':pk']?.S ?? '?');
-      }
-      return next(args);
-    },
-    { step: 'build', name: 'countQueries' },
-  );
-  return seen;
-}
 
 describe('createDynamoDbAggregateReader', () => {
   let db: LocalDynamoDb;
@@ -67,12 +28,12 @@ describe('createDynamoDbAggregateReader', () => {
     const expected = new Map<string, number>();
     for (let i = 0; i < 25; i += 1) {
       const finding = makeFinding({ accountId: `1000000000${String(i).padStart(2, '0')}`, fix: makeFix() });
-      const fingerprint = await putAggregate(doc, table, { finding, count: i + 1, firstSeen: '2026-11-27T03:01:00.000Z', lastSeen: '2026-11-27T03:59:00.000Z' });
+      const fingerprint = await putAggregateItem(doc, table, { finding, count: i + 1, firstSeen: '2026-11-27T03:01:00.000Z', lastSeen: '2026-11-27T03:59:00.000Z' });
       expected.set(fingerprint, i + 1);
     }
-    await putAggregate(doc, table, { finding: makeFinding({ accountId: 'other-hour' }), count: 7, firstSeen: '2026-11-27T04:00:00.000Z', lastSeen: '2026-11-27T04:00:00.000Z' });
+    await putAggregateItem(doc, table, { finding: makeFinding({ accountId: 'other-hour' }), count: 7, firstSeen: '2026-11-27T04:00:00.000Z', lastSeen: '2026-11-27T04:00:00.000Z' });
     await doc.send(new PutCommand({ TableName: table, Item: { ...stateKey('abc'), [A.totalCount]: 3 } }));
-    const queries = countQueries(db);
+    const queries = observeQueries(db.client);
     const invalid: InvalidAggregateItem[] = [];
     const reader = createDynamoDbAggregateReader({ client: db.client, tableName: table, pageSize: 10, onInvalidItem: (item) => invalid.push(item) });
 
@@ -91,7 +52,7 @@ describe('createDynamoDbAggregateReader', () => {
     // Prepare
     const payload = '<script>alert(1)</script>\u202E"><img src=x onerror=alert(1)>';
     const finding = makeFinding({ accountId: payload, reason: payload, principalArn: payload });
-    await putAggregate(doc, table, { finding, count: 1, firstSeen: '2026-11-27T05:00:00.000Z', lastSeen: '2026-11-27T05:00:00.000Z' });
+    await putAggregateItem(doc, table, { finding, count: 1, firstSeen: '2026-11-27T05:00:00.000Z', lastSeen: '2026-11-27T05:00:00.000Z' });
     const reader = createDynamoDbAggregateReader({ client: db.client, tableName: table, onInvalidItem: () => undefined });
 
     // Act

@@ -41,9 +41,17 @@ describe('parseDigestConfig', () => {
     expect(result.ok && result.value).toMatchObject({ timeZone: 'Asia/Tokyo', emptyDay: 'skip', topicArn: 'arn:aws:sns:ap-northeast-1:111122223333:cris-digest', lang: 'ja' });
   });
 
+  it('accepts a topic without recipients (SNS only)', () => {
+    // Act
+    const result = parseDigestConfig({ TABLE_NAME: 't', DIGEST_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:111122223333:d' });
+
+    // Assess
+    expect(result.ok && result.value).toMatchObject({ recipients: [], sender: '', topicArn: 'arn:aws:sns:ap-northeast-1:111122223333:d' });
+  });
+
   it.each([
     { name: 'no table', env: { ...BASE, TABLE_NAME: '' }, reason: /TABLE_NAME/ },
-    { name: 'no recipients', env: { ...BASE, DIGEST_RECIPIENTS: ' , ' }, reason: /DIGEST_RECIPIENTS is not set/ },
+    { name: 'neither recipients nor topic', env: { ...BASE, DIGEST_RECIPIENTS: ' , ' }, reason: /DIGEST_RECIPIENTS is not set .* nowhere to go/ },
     { name: 'a bad recipient', env: { ...BASE, DIGEST_RECIPIENTS: 'a@example.com,not-an-address' }, reason: /"not-an-address"/ },
     { name: 'too many recipients', env: { ...BASE, DIGEST_RECIPIENTS: Array.from({ length: 51 }, (_, i) => `u${i}@example.com`).join(',') }, reason: /51 addresses/ },
     { name: 'no sender', env: { ...BASE, DIGEST_SENDER: undefined }, reason: /DIGEST_SENDER is not set/ },

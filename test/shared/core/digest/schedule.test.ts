@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   computeDigestWindow,
   dateInTimeZone,
+  digestInvocationTime,
   explicitDigestWindow,
   formatInTimeZone,
   isValidTimeZone,
@@ -124,5 +125,26 @@ describe('time zone formatting', () => {
     ['  ', false],
   ])('knows whether %s is a time zone', (zone, valid) => {
     expect(isValidTimeZone(zone)).toBe(valid);
+  });
+});
+
+describe('digestInvocationTime', () => {
+  const now = new Date('2026-11-28T00:07:00Z');
+
+  it.each([
+    { name: 'the Scheduler scheduled time', event: { scheduledTime: '2026-11-28T00:00:00Z', time: '2026-11-29T00:00:00Z' }, time: '2026-11-28T00:00:00.000Z', source: 'scheduler' },
+    { name: 'the EventBridge rule time', event: { 'detail-type': 'Scheduled Event', time: '2026-11-27T00:00:00Z' }, time: '2026-11-27T00:00:00.000Z', source: 'eventbridge' },
+    { name: 'the clock for a bare Scheduler input', event: { source: 'cris-auditor.schedule', 'detail-type': 'Daily Digest' }, time: '2026-11-28T00:07:00.000Z', source: 'clock' },
+    { name: 'the clock for an empty payload', event: null, time: '2026-11-28T00:07:00.000Z', source: 'clock' },
+  ])('uses $name', ({ event, time, source }) => {
+    // Act
+    const result = digestInvocationTime(event, now);
+
+    // Assess
+    expect(result.ok && { time: result.value.time.toISOString(), source: result.value.source }).toEqual({ time, source });
+  });
+
+  it('refuses a scheduled time that is not a time', () => {
+    expect(digestInvocationTime({ scheduledTime: '<aws.scheduler.scheduled-time>' }, now)).toEqual({ ok: false, reason: 'event field "scheduledTime" is not an ISO 8601 time' });
   });
 });

@@ -1,0 +1,65 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { createDynamoDbAggregateReader } from '../shared/adapters/dynamodb-aggregate-reader.js';
+import { createSesMailer } from '../shared/adapters/ses-mailer.js';
+import { createSnsTextPublisher } from '../shared/adapters/sns-text-publisher.js';
+import { parseDigestConfig, type DigestConfig } from '../shared/core/digest/config.js';
+import type { Mailer, TextPublisher } from '../shared/core/digest/ports.js';
+import { computeDigestWindow, digestInvocationTime } from '../shared/core/digest/schedule.js';
+import { sendDigest, type DigestOutcome } from '../shared/core/digest/send-digest.js';
+import { ConfigurationError, InputError } from '../shared/core/errors.js';
+import type { AggregateReader } from '../shared/core/ports.js';
+import { oncePerColdStart } from '../shared/runtime/config.js';
+import { logger, withRuntime } from '../shared/runtime/middleware.js';
+
+/** What the digest handler needs; tests pass local clients, the Lambda builds them from the environment. */
+export interface DigestDependencies {
+  config: DigestConfig;
+  reader: AggregateReader;
+  mailer: Mailer | null;
+  publisher: TextPublisher | null;
+  now: () => Date;
+}
+
+/** The digest handler: invocation time → window → read, build, render, send (see `sendDigest`). */
+export function createDigestHandler(deps: DigestDependencies): (event: unknown) => Promise<DigestOutcome> {
+  return async function digest(event) {
+    const invocation = digestInvocationTime(event, deps.now());
+    if (!invocation.ok) throw new InputError(invocation.reason);
+    const window = computeDigestWindow({ now: invocation.value.time, timeZone: deps.config.timeZone });
+    if (!window.ok) throw new ConfigurationError(window.reason);
+    const { config } = deps;
+    const outcome = await sendDigest({ window: window.value, lang: config.lang, emptyDay: config.emptyDay, recipients: config.recipients, reader: deps.reader, mailer: deps.mailer, publisher: deps.publisher });
+    logger.info('digest finished', { status: outcome.status, from: outcome.window.from, to: outcome.window.to, timeSource: invocation.value.source, denials: outcome.totals.count, fingerprints: outcome.totals.fingerprints, emailMessageId: outcome.email?.messageId ?? null });
+    if (outcome.topic?.ok === false) logger.error('digest topic publish failed', { reason: outcome.topic.reason });
+    return outcome;
+  };
+}
+
+/** Builds the dependencies from `process.env` (endpoints from the SDK's `AWS_ENDPOINT_URL_*`). */
+export function dependenciesFromEnvironment(env: Record<string, string | undefined> = process.env): DigestDependencies {
+  const parsed = parseDigestConfig(env);
+  if (!parsed.ok) throw new ConfigurationError(`Invalid configuration of the digest function: ${parsed.reason}`);
+  const config = parsed.value;
+  const reader = createDynamoDbAggregateReader({
+    client: new DynamoDBClient({}),
+    tableName: config.tableName,
+    onInvalidItem: (item) => logger.warn('skipped invalid aggregate item', { ...item }),
+  });
+  const mailer = config.recipients.length > 0 ? createSesMailer({ client: new SESv2Client({}), from: config.sender }) : null;
+  const publisher = config.topicArn === null ? null : createSnsTextPublisher({ client: new SNSClient({}), topicArn: config.topicArn });
+  return { config, reader, mailer, publisher, now: () => new Date() };
+}
+
+const digestHandler = oncePerColdStart(() => createDigestHandler(dependenciesFromEnvironment()));
+
+/** Lambda entry point (EventBridge Scheduler target). */
+export const handler = withRuntime((event: unknown) => digestHandler.get()(event), {
+  name: 'digest',
+  eventId: (event) => {
+    const fields = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
+    const id = fields['scheduledTime'] ?? fields['id'];
+    return typeof id === 'string' ? id : undefined;
+  },
+});
