@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstat } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -73,6 +73,10 @@ export async function* readCloudTrailInputs(
 ): AsyncGenerator<CloudTrailInputItem, void, undefined> {
   for (const path of paths) {
     if (path === STDIN_PATH) {
+      if (options.stdin === undefined && (await stdinIsDirectory())) {
+        yield* failed(STDIN_PATH, 'cannot read: standard input is a directory (EISDIR); pass the directory as a path instead of redirecting it');
+        continue;
+      }
       yield* readOne(STDIN_PATH, () => options.stdin ?? process.stdin, options);
       continue;
     }
@@ -93,6 +97,13 @@ export async function* readCloudTrailInputs(
       else yield* failed(entry.path, entry.reason);
     }
   }
+}
+
+/** Node reads a directory on fd 0 as empty input; say so instead. */
+async function stdinIsDirectory(): Promise<boolean> {
+  return new Promise((done) => {
+    fstat(0, (error, stats) => done(error === null && stats.isDirectory()));
+  });
 }
 
 type WalkEntry =

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -249,6 +250,29 @@ describe('readCloudTrailInputs', () => {
 
     // Assess
     expect(brief(items)).toEqual(['record - i1', 'record - i2', 'file - read 2']);
+  });
+
+  it('reports a directory redirected to standard input instead of reading nothing', () => {
+    // Prepare: a real process whose fd 0 is a directory.
+    const script = write('stdin-probe.mts', [
+      `import { readCloudTrailInputs } from ${JSON.stringify(join(__dirname, '..', '..', '..', 'shared', 'adapters', 'cloudtrail-files.ts'))};`,
+      `for await (const item of readCloudTrailInputs(['-'])) console.log(JSON.stringify(item));`,
+    ].join('\n'));
+    const stdin = openSync(root, 'r');
+
+    // Act
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], { stdio: [stdin, 'pipe', 'pipe'], encoding: 'utf8' });
+    closeSync(stdin);
+
+    // Assess
+    expect(child.stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+      {
+        kind: 'problem',
+        file: '-',
+        reason: 'cannot read: standard input is a directory (EISDIR); pass the directory as a path instead of redirecting it',
+      },
+      { kind: 'file', file: '-', records: 0, status: 'failed' },
+    ]);
   });
 
   it('reports a truncated log file as failed after its complete records', async () => {
