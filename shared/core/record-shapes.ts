@@ -112,7 +112,7 @@ export function recordFromLookupEvent(value: unknown, where: string): Result<Clo
   }
   const text = value.CloudTrailEvent;
   if (typeof text !== 'string') {
-    return { ok: false, reason: prefixed(where, 'has no CloudTrailEvent string (was the response trimmed?)') };
+    return { ok: false, reason: prefixed(where, 'has no CloudTrailEvent string, so it is not a CloudTrail LookupEvents event (or the response was trimmed)') };
   }
   let parsed: unknown;
   try {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -321,6 +322,26 @@ describe('readCloudTrailInputs', () => {
       'record records-with-a-cut-line.ndjson 00000000-0000-4000-8000-000000000007',
       'file records-with-a-cut-line.ndjson read 2',
     ]);
+  });
+
+  it('reads any log file of arbitrary record objects exactly as JSON.parse of the whole, plain or gzipped', async () => {
+    const recordObject = fc.dictionary(fc.string({ unit: 'binary', maxLength: 12 }), fc.jsonValue({ stringUnit: 'binary', maxDepth: 3 }), { maxKeys: 6 });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(recordObject, { maxLength: 20 }), fc.boolean(), fc.integer({ min: 1, max: 97 }), async (records, compressed, chunk) => {
+        // Prepare
+        const text = JSON.stringify({ Records: records });
+        const path = write(`property/${run++}.json`, compressed ? gzipSync(text) : text);
+
+        // Act
+        const items = await readAll([path], { readChunkBytes: chunk });
+
+        // Assess
+        expect(items.filter((item) => item.kind !== 'record')).toEqual([{ kind: 'file', file: path, records: records.length, status: 'read' }]);
+        expect(items.flatMap((item) => (item.kind === 'record' ? [item.record] : []))).toEqual((JSON.parse(text) as { Records: unknown[] }).Records);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('stops reading when the consumer stops early', async () => {

@@ -103,7 +103,7 @@ describe('recordsIn', () => {
       name: 'a LookupEvents event without CloudTrailEvent is a problem',
       input: { Events: [{ EventId: 'x' }] },
       records: [],
-      problems: ['Events[0]: has no CloudTrailEvent string (was the response trimmed?)'],
+      problems: ['Events[0]: has no CloudTrailEvent string, so it is not a CloudTrail LookupEvents event (or the response was trimmed)'],
     },
     {
       name: 'a CloudTrailEvent holding a non-object is a problem',
