@@ -108,7 +108,7 @@ export function createCloudTrailLookup(options: CloudTrailLookupOptions): EventL
           if (!bucket.tryTake()) continue;
 
           let output: LookupEventsCommandOutput;
-          const signal = AbortSignal.timeout(Math.max(1, deadline - clock.now()));
+          const signal = Number.isFinite(deadline) ? AbortSignal.timeout(Math.max(1, Math.ceil(deadline - clock.now()))) : undefined;
           try {
             outcome.requests += 1;
             output = await client.send(
@@ -119,7 +119,7 @@ export function createCloudTrailLookup(options: CloudTrailLookupOptions): EventL
                 MaxResults: pageSize,
                 ...(cursor.nextToken === null ? {} : { NextToken: cursor.nextToken }),
               }),
-              { abortSignal: signal },
+              signal === undefined ? {} : { abortSignal: signal },
             );
           } catch (error) {
             bucket.answered();
@@ -130,7 +130,7 @@ export function createCloudTrailLookup(options: CloudTrailLookupOptions): EventL
               continue;
             }
             // The page in flight at the deadline is dropped; the cursor still points at it.
-            if (signal.aborted) return stop(STREAM_STOPS.deadline);
+            if (signal?.aborted === true) return stop(STREAM_STOPS.deadline);
             const throttled = THROTTLING.has(name);
             if (throttled) outcome.throttled += 1;
             if (throttled || TRANSIENT.has(name) || ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0) >= 500) {
