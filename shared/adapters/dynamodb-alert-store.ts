@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decideAlert, suppressionWindowStart, type AlertDecision, type AlertStore, type EventClaim } from '../core/alert-decision.js';
 import { CrisAuditorError } from '../core/errors.js';
-import { ITEM_ATTRIBUTES as A, RETENTION_SECONDS, eventKey, hourKey, stateKey } from '../core/store-keys.js';
+import { ITEM_ATTRIBUTES as A, RETENTION_SECONDS, eventKey, hourBucket, hourKey, stateKey } from '../core/store-keys.js';
 import type { Finding } from '../core/types.js';
 
 /** Options of {@link createDynamoDbAlertStore}. */
@@ -121,7 +121,7 @@ export function createDynamoDbAlertStore(options: DynamoDbAlertStoreOptions): Al
           ConditionExpression: '#lastAlertAt > :windowStart',
           ExpressionAttributeNames: STATE_NAMES,
           ExpressionAttributeValues: { ...stateUpdateValues(fingerprint, finding, now), ':windowStart': windowStart },
-          ReturnValues: 'UPDATED_OLD',
+          ReturnValues: 'ALL_NEW',
         }),
       );
       return String(result.Attributes?.[A.lastAlertAt] ?? now.toISOString());
@@ -290,7 +290,8 @@ export function createDynamoDbAlertStore(options: DynamoDbAlertStoreOptions): Al
           ':verdict': input.finding.verdict,
           ':account': input.finding.accountId ?? '-',
           ':fp': input.fingerprint,
-          ':ttl': ttlAfter(new Date(lastSeen), RETENTION_SECONDS.hour),
+          // From the start of the hour, so every writer of the item computes the same expiry.
+          ':ttl': ttlAfter(new Date(`${hourBucket(lastSeen)}:00:00.000Z`), RETENTION_SECONDS.hour),
         },
         ReturnValues: 'ALL_NEW',
       }),

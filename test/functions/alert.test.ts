@@ -120,7 +120,7 @@ beforeEach(async () => {
   tableCounter += 1;
   tableName = `alerts-${tableCounter}`;
   await db.createTable(tableName);
-  slack.requests.length = 0;
+  slack.reset();
   sns.published.length = 0;
   sns.failWith500(0);
 });

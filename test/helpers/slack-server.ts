@@ -30,6 +30,8 @@ export interface SlackServer {
   delivered(): Array<{ text: string; blocks: Array<Record<string, unknown>> }>;
   /** Queues answers for the next requests; once the queue is empty, answers 200 `ok`. */
   answer(...answers: SlackAnswer[]): void;
+  /** Forgets recorded requests and queued answers (between tests). */
+  reset(): void;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,10 @@ export async function startSlackServer(): Promise<SlackServer> {
     },
     answer(...answers) {
       queue.push(...answers);
+    },
+    reset() {
+      requests.length = 0;
+      queue.length = 0;
     },
     stop() {
       server.closeAllConnections();

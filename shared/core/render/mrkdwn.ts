@@ -15,6 +15,11 @@ export const TRUNCATION_MARKER = '…(truncated)';
 /** Look-alike of the backtick, so attacker text cannot open or close a code span or block. */
 const BACKTICK_LOOKALIKE = '\u02cb';
 
+/** Breaks `scheme://` so Slack does not turn a bare URL into a link (∕ is U+2215). */
+function breakLinks(text: string): string {
+  return text.replace(/:\/\//g, ':\u2215\u2215');
+}
+
 /** Escapes the three characters Slack reserves for control sequences. */
 export function escapeEntities(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -47,7 +52,7 @@ export function escapeMrkdwn(text: string): string {
  */
 export function inlineCode(text: string | null | undefined, maxLength = 500): string {
   const value = text === null || text === undefined || text.trim() === '' ? '-' : singleLine(text);
-  return `\`${truncateEscaped(escapeEntities(value).replace(/`/g, BACKTICK_LOOKALIKE), maxLength)}\``;
+  return `\`${truncateEscaped(breakLinks(escapeEntities(value)).replace(/`/g, BACKTICK_LOOKALIKE), maxLength)}\``;
 }
 
 /**
@@ -56,7 +61,7 @@ export function inlineCode(text: string | null | undefined, maxLength = 500): st
  */
 export function codeBlock(text: string, maxLength = 3000): string {
   const fence = '```';
-  const body = escapeEntities(text.replace(/\r\n?/g, '\n')).replace(/`/g, BACKTICK_LOOKALIKE);
+  const body = breakLinks(escapeEntities(text.replace(/\r\n?/g, '\n'))).replace(/`/g, BACKTICK_LOOKALIKE);
   return `${fence}\n${truncateEscaped(body, maxLength - 2 * fence.length - 2)}\n${fence}`;
 }
 

@@ -35,7 +35,7 @@ export interface SnsAlertMessage {
 
 /** Printable ASCII only, one line; anything else becomes `?`. */
 function asciiLine(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?').replace(/\s+/g, ' ').trim();
+  return text.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
 }
 
 /** Strips control characters other than line breaks and tabs (plain-text email stays readable). */

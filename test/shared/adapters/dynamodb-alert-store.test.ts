@@ -1,0 +1,137 @@
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDynamoDbAlertStore } from '../../../shared/adapters/dynamodb-alert-store.js';
+import type { AlertStore } from '../../../shared/core/alert-decision.js';
+import { RETENTION_SECONDS, eventKey, hourKey, stateKey } from '../../../shared/core/store-keys.js';
+import { crossRegionFinding } from '../core/render/findings.js';
+import { startDynalite, type LocalDynamoDb } from '../../helpers/dynalite.js';
+
+const FP = 'f'.repeat(32);
+const T0 = new Date('2026-11-27T01:00:00.000Z');
+let db: LocalDynamoDb;
+let doc: DynamoDBDocumentClient;
+let store: AlertStore;
+let tableName: string;
+let counter = 0;
+
+function minutesAfter(minutes: number): Date {
+  return new Date(T0.getTime() + minutes * 60_000);
+}
+
+async function item(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+  return (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+}
+
+beforeAll(async () => {
+  db = await startDynalite();
+  doc = DynamoDBDocumentClient.from(db.client);
+});
+afterAll(async () => {
+  await db.stop();
+});
+beforeEach(async () => {
+  counter += 1;
+  tableName = `store-${counter}`;
+  await db.createTable(tableName);
+  store = createDynamoDbAlertStore({ client: db.client, tableName });
+});
+
+describe('claimEvent', () => {
+  it('claims a new event once; a second claim is a duplicate in flight, then done after completion', async () => {
+    const first = await store.claimEvent({ eventId: 'e1', now: T0, leaseUntil: minutesAfter(1) });
+    expect(first).toMatchObject({ status: 'claimed', deliveredChannels: [] });
+    expect(await store.claimEvent({ eventId: 'e1', now: T0, leaseUntil: minutesAfter(1) })).toEqual({ status: 'duplicate', state: 'in-flight' });
+    if (first.status !== 'claimed') return;
+    await store.completeEvent({ eventId: 'e1', token: first.token, fingerprint: FP, finding: crossRegionFinding(), now: T0 });
+    expect(await store.claimEvent({ eventId: 'e1', now: minutesAfter(5), leaseUntil: minutesAfter(6) })).toEqual({ status: 'duplicate', state: 'done' });
+    expect(await item(eventKey('e1'))).toMatchObject({ status: 'done', fingerprint: FP, ttl: Math.floor(T0.getTime() / 1000) + RETENTION_SECONDS.event });
+  });
+
+  it('lets a retry take over a claim whose lease expired (the first invocation crashed), and the stale owner cannot complete', async () => {
+    const crashed = await store.claimEvent({ eventId: 'e2', now: T0, leaseUntil: minutesAfter(1) });
+    const retry = await store.claimEvent({ eventId: 'e2', now: minutesAfter(2), leaseUntil: minutesAfter(3) });
+    expect(retry.status).toBe('claimed');
+    if (crashed.status !== 'claimed') return;
+    await expect(store.completeEvent({ eventId: 'e2', token: crashed.token, fingerprint: FP, finding: crossRegionFinding(), now: T0 })).rejects.toThrow();
+  });
+
+  it('lets a retry claim a released event and tells it which channels already delivered', async () => {
+    const first = await store.claimEvent({ eventId: 'e3', now: T0, leaseUntil: minutesAfter(1) });
+    if (first.status !== 'claimed') throw new Error('not claimed');
+    await store.markDelivered({ eventId: 'e3', token: first.token, channel: 'slack' });
+    await store.releaseEvent({ eventId: 'e3', token: first.token, reason: 'DeliveryError: sns down' });
+    expect(await item(eventKey('e3'))).toMatchObject({ status: 'failed', lastError: 'DeliveryError: sns down' });
+    expect(await store.claimEvent({ eventId: 'e3', now: T0, leaseUntil: minutesAfter(1) })).toMatchObject({ status: 'claimed', deliveredChannels: ['slack'] });
+  });
+});
+
+describe('decide', () => {
+  it('sends the first occurrence, suppresses the window, and reports the repeats once the window has passed', async () => {
+    const finding = crossRegionFinding();
+    expect(await store.decide({ fingerprint: FP, finding, now: T0, windowMinutes: 60 })).toEqual({ action: 'send', repeats: 0, previousAlertAt: null });
+    expect(await store.decide({ fingerprint: FP, finding, now: minutesAfter(10), windowMinutes: 60 })).toEqual({ action: 'suppress', nextAlertAt: '2026-11-27T02:00:00.000Z' });
+    expect(await store.decide({ fingerprint: FP, finding, now: minutesAfter(59), windowMinutes: 60 })).toMatchObject({ action: 'suppress' });
+    expect(await store.decide({ fingerprint: FP, finding, now: minutesAfter(60), windowMinutes: 60 })).toEqual({
+      action: 'send',
+      repeats: 2,
+      previousAlertAt: '2026-11-27T01:00:00.000Z',
+    });
+    expect(await item(stateKey(FP))).toMatchObject({ lastAlertAt: '2026-11-27T02:00:00.000Z', repeatsSinceAlert: 0, totalCount: 4, verdict: 'cross-region-scp', accountId: '111122223333' });
+  });
+
+  it('agrees on exactly one sender among 50 concurrent occurrences', async () => {
+    const decisions = await Promise.all(
+      Array.from({ length: 50 }, () => store.decide({ fingerprint: FP, finding: crossRegionFinding(), now: T0, windowMinutes: 60 })),
+    );
+    expect(decisions.filter((decision) => decision.action === 'send')).toHaveLength(1);
+    expect(await item(stateKey(FP))).toMatchObject({ repeatsSinceAlert: 49, totalCount: 50 });
+  });
+});
+
+describe('revertDecision', () => {
+  it('restores the previous alert time and keeps repeats others counted meanwhile', async () => {
+    const finding = crossRegionFinding();
+    await store.decide({ fingerprint: FP, finding, now: T0, windowMinutes: 60 });
+    await store.decide({ fingerprint: FP, finding, now: minutesAfter(1), windowMinutes: 60 });
+    const send = await store.decide({ fingerprint: FP, finding, now: minutesAfter(61), windowMinutes: 60 });
+    await store.decide({ fingerprint: FP, finding, now: minutesAfter(62), windowMinutes: 60 });
+    if (send.action !== 'send') throw new Error('expected send');
+
+    await store.revertDecision({ fingerprint: FP, decision: send, now: minutesAfter(61) });
+
+    expect(await item(stateKey(FP))).toMatchObject({ lastAlertAt: T0.toISOString(), repeatsSinceAlert: 2, totalCount: 3 });
+    expect(await store.decide({ fingerprint: FP, finding, now: minutesAfter(63), windowMinutes: 60 })).toEqual({ action: 'send', repeats: 2, previousAlertAt: T0.toISOString() });
+  });
+
+  it('removes the alert time of a reverted first alert', async () => {
+    const send = await store.decide({ fingerprint: FP, finding: crossRegionFinding(), now: T0, windowMinutes: 60 });
+    if (send.action !== 'send') throw new Error('expected send');
+    await store.revertDecision({ fingerprint: FP, decision: send, now: T0 });
+    const state = await item(stateKey(FP));
+    expect(state?.['lastAlertAt']).toBeUndefined();
+    expect(state).toMatchObject({ totalCount: 0, repeatsSinceAlert: 0 });
+  });
+});
+
+describe('addOccurrences', () => {
+  it('adds counts atomically into the hour of lastSeen, keeping the earliest firstSeen and the latest finding', async () => {
+    const late = { ...crossRegionFinding(), eventId: 'late' };
+    const early = { ...crossRegionFinding(), eventId: 'early' };
+    await store.addOccurrences({ fingerprint: FP, finding: late, count: 5, firstSeen: '2026-11-27T01:20:00Z', lastSeen: '2026-11-27T01:40:00Z' });
+    await store.addOccurrences({ fingerprint: FP, finding: early, count: 2, firstSeen: '2026-11-27T01:05:00Z', lastSeen: '2026-11-27T01:10:00Z' });
+
+    const hour = await item(hourKey('2026-11-27T01:00:00Z', FP));
+    expect(hour).toMatchObject({
+      pk: 'HOUR#2026-11-27T01',
+      sk: `FP#${FP}`,
+      count: 7,
+      firstSeen: '2026-11-27T01:05:00.000Z',
+      lastSeen: '2026-11-27T01:40:00.000Z',
+      fingerprint: FP,
+      verdict: 'cross-region-scp',
+      accountId: '111122223333',
+      ttl: Math.floor(Date.parse('2026-11-27T01:00:00Z') / 1000) + RETENTION_SECONDS.hour,
+    });
+    expect(JSON.parse(String(hour?.['finding'])).eventId).toBe('late');
+  });
+});

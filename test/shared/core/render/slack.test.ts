@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { SLACK_LIMITS, renderSlackMessage, type SlackBlock } from '../../../../shared/core/render/slack.js';
+import { TRUNCATION_MARKER } from '../../../../shared/core/render/mrkdwn.js';
+import { crossRegionFinding, hostileFinding } from './findings.js';
+
+const FINGERPRINT = '0123456789abcdef0123456789abcdef';
+
+function texts(blocks: SlackBlock[]): string[] {
+  return blocks.flatMap((block) => {
+    if (block.type === 'header') return [block.text.text];
+    if (block.type === 'section') return [...(block.text === undefined ? [] : [block.text.text]), ...(block.fields ?? []).map((field) => field.text)];
+    if (block.type === 'context') return block.elements.map((element) => element.text);
+    return [];
+  });
+}
+
+describe('renderSlackMessage', () => {
+  it('lays out a cross-Region SCP denial: headline, facts, SCP with console link, fix as code, alternatives, links', () => {
+    // Act
+    const message = renderSlackMessage({ finding: crossRegionFinding(), fingerprint: FINGERPRINT, repeats: 12, lang: 'en' });
+
+    // Assess
+    expect(texts(message.blocks)).toEqual([
+      ':red_circle: Cross-Region inference blocked by a region-deny SCP',
+      '*Account*\n`111122223333`',
+      '*Principal*\n`arn:aws:sts::111122223333:assumed-role/app-chatbot-role/i-0abc12345def67890`',
+      '*Profile / model*\n`apac.anthropic.claude-3-5-sonnet-20241022-v2:0`',
+      '*Source → denied Region*\n`ap-northeast-1` → `ap-southeast-1`',
+      '*Action*\n`bedrock:InvokeModel` (`Converse`)',
+      '*Verdict*\n`cross-region-scp` · High',
+      '*SCP* `arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1`\n*Statement* `DenyAllOutsideApprovedRegions`\n<https://us-east-1.console.aws.amazon.com/organizations/v2/home/policies/service-control-policy/p-examplescp1|Policy in AWS Organizations>',
+      '*Why*\nAn explicit deny in a service control policy blocked bedrock:InvokeModel in ap-southeast-1.',
+      '*Recommended fix: Allow the APAC profile only*\nDeny outside approved Regions unless the call goes through an apac. profile.',
+      '```\n{\n  "Condition": { "ArnNotLike": { "bedrock:InferenceProfileArn": "arn:aws:bedrock:*:*:inference-profile/apac.*" } }\n}\n```',
+      '*Caller* `Boto3/1.35.0` `203.0.113.25`',
+      '*Error message*\n```\nUser: arn:aws:sts::111122223333:assumed-role/app-chatbot-role/i-0abc is not authorized\n```',
+      '2 alternatives',
+      '12 more since last alert',
+      '<https://ap-northeast-1.console.aws.amazon.com/cloudtrailv2/home?region=ap-northeast-1#/events/9d1b7a52-0000-4000-9000-000000000001|CloudTrail event>',
+      `Fingerprint \`${FINGERPRINT}\``,
+    ]);
+    expect(message.text).toBe('Cross-Region inference blocked by a region-deny SCP: 111122223333 ap-northeast-1 → ap-southeast-1');
+  });
+
+  it('renders hostile text in every field without a ping, a link or broken formatting', () => {
+    // Act
+    const message = renderSlackMessage({ finding: hostileFinding(), fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
+
+    // Assess
+    const all = texts(message.blocks);
+    expect(all).toContain('*Principal*\n`arn:aws:sts::111122223333:assumed-role/app-role/&lt;!channel&gt; *bold* &lt;https:∕∕evil|click&gt;`');
+    expect(all).toContain('*Profile / model*\n`*apac*._x_~y~&lt;!everyone&gt;`');
+    expect(all).toContain('*Why*\nDenied &lt;!channel&gt; see https:∕∕evil.example ∗now∗ ＠here');
+    expect(all).toContain('*Caller* `curl/8 ˋˋˋ *x*ˋˋˋ ˋtickˋ &lt;@U0123ABCD&gt;` `&lt;!subteam^S123&gt;`');
+    expect(all).toContain('*Error message*\n```\nUser: x is not authorized &lt;script&gt;alert(1)&lt;/script&gt; ˋˋˋ &lt;!here&gt;\n```');
+    const joined = JSON.stringify(message);
+    expect(joined).not.toMatch(/<[!@#]/);
+    expect(joined.match(/<https:/g)).toHaveLength(2);
+    expect(joined).not.toContain('https://evil');
+  });
+
+  it('writes the Japanese labels when the locale is ja', () => {
+    // Act
+    const message = renderSlackMessage({ finding: crossRegionFinding(), fingerprint: FINGERPRINT, repeats: 3, lang: 'ja' });
+
+    // Assess
+    const all = texts(message.blocks);
+    expect(all[0]).toBe(':red_circle: クロスリージョン推論がリージョン制限 SCP で拒否されました');
+    expect(all).toContain('*アカウント*\n`111122223333`');
+    expect(all).toContain('前回の通知以降さらに 3 件');
+    expect(all).toContain('代替案 2 件');
+  });
+
+  it('keeps every block within Block Kit limits and marks what it cut', () => {
+    // Prepare
+    const finding = crossRegionFinding();
+    finding.errorMessage = 'E'.repeat(10_000);
+    finding.principalArn = 'P'.repeat(5000);
+    finding.reason = 'R'.repeat(5000);
+    if (finding.fix?.recommended?.snippet) finding.fix.recommended.snippet.content = '{'.repeat(9000);
+
+    // Act
+    const message = renderSlackMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
+
+    // Assess
+    expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+    for (const block of message.blocks) {
+      if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
+      if (block.type === 'section') {
+        expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+        expect(block.fields?.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.fields);
+        for (const field of block.fields ?? []) expect(field.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
+      }
+    }
+    const all = texts(message.blocks);
+    expect(all.filter((text) => text.includes(TRUNCATION_MARKER))).toHaveLength(4);
+    expect(all.find((text) => text.startsWith('*Error message*'))?.endsWith(`${TRUNCATION_MARKER}\n\`\`\``)).toBe(true);
+  });
+
+  it('omits the links it cannot build from validated IDs', () => {
+    // Prepare
+    const finding = { ...crossRegionFinding(), eventId: 'x|<evil>', policyArn: null, fix: null };
+
+    // Act
+    const joined = JSON.stringify(renderSlackMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' }));
+
+    // Assess
+    expect(joined).not.toContain('cloudtrailv2');
+    expect(joined).not.toContain('organizations/v2');
+    expect(joined).toContain('No fix computed for this denial.');
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { ALERT_SCHEMA, SNS_LIMITS, renderSnsMessage, renderSnsSubject } from '../../../../shared/core/render/sns.js';
+import { crossRegionFinding, hostileFinding } from './findings.js';
+
+const FINGERPRINT = '0123456789abcdef0123456789abcdef';
+
+describe('renderSnsMessage', () => {
+  it('builds a json-structured message: readable text for email and default, a versioned JSON body for machines', () => {
+    // Act
+    const rendered = renderSnsMessage({ finding: crossRegionFinding(), fingerprint: FINGERPRINT, repeats: 4, lang: 'en' });
+
+    // Assess
+    const bodies = JSON.parse(rendered.message) as Record<string, string>;
+    expect(Object.keys(bodies).sort()).toEqual(['default', 'email', 'email-json', 'firehose', 'http', 'https', 'lambda', 'sqs']);
+    expect(bodies['email']).toBe(bodies['default']);
+    expect(bodies['email']?.split('\n').slice(0, 12)).toEqual([
+      'Cross-Region inference blocked by a region-deny SCP',
+      'Verdict: cross-region-scp (High)',
+      '',
+      'Account: 111122223333',
+      'Principal: arn:aws:sts::111122223333:assumed-role/app-chatbot-role/i-0abc12345def67890',
+      'Profile / model: apac.anthropic.claude-3-5-sonnet-20241022-v2:0',
+      'Source → denied Region: ap-northeast-1 → ap-southeast-1',
+      'Action: bedrock:InvokeModel (Converse)',
+      'Event time: 2026-11-27T01:01:07Z',
+      'SCP: arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1',
+      'Statement: DenyAllOutsideApprovedRegions',
+      'Why: An explicit deny in a service control policy blocked bedrock:InvokeModel in ap-southeast-1.',
+    ]);
+    expect(bodies['email']).toContain('2 alternatives\n4 more since last alert');
+    expect(bodies['email']).toContain(
+      'CloudTrail event: https://ap-northeast-1.console.aws.amazon.com/cloudtrailv2/home?region=ap-northeast-1#/events/9d1b7a52-0000-4000-9000-000000000001',
+    );
+    for (const protocol of ['sqs', 'lambda', 'http', 'https', 'email-json', 'firehose']) {
+      expect(JSON.parse(bodies[protocol] ?? '')).toEqual({
+        schema: ALERT_SCHEMA,
+        fingerprint: FINGERPRINT,
+        severity: 'high',
+        repeats: 4,
+        finding: crossRegionFinding(),
+      });
+    }
+    expect(rendered.attributes).toEqual({
+      verdict: 'cross-region-scp',
+      accountId: '111122223333',
+      sourceRegion: 'ap-northeast-1',
+      deniedRegion: 'ap-southeast-1',
+      severity: 'high',
+    });
+  });
+
+  it('fills attributes that have no value with "none" (SNS rejects empty attribute values)', () => {
+    // Prepare
+    const finding = { ...crossRegionFinding(), accountId: null, deniedRegion: null, verdict: 'unknown' as const };
+
+    // Act
+    const { attributes } = renderSnsMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
+
+    // Assess
+    expect(attributes).toEqual({ verdict: 'unknown', accountId: 'none', sourceRegion: 'ap-northeast-1', deniedRegion: 'none', severity: 'low' });
+  });
+
+  it('drops the patched policy and diff from the machine body when the message would exceed the SNS size limit', () => {
+    // Prepare
+    const finding = crossRegionFinding();
+    if (finding.fix?.scp) finding.fix.scp.patchedPolicy = 'x'.repeat(60_000);
+
+    // Act
+    const rendered = renderSnsMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
+
+    // Assess
+    expect(new TextEncoder().encode(rendered.message).length).toBeLessThanOrEqual(SNS_LIMITS.messageBytes);
+    expect(JSON.parse(JSON.parse(rendered.message).sqs).finding.fix.scp.patchedPolicy).toBe('');
+  });
+
+  it('writes the email body in Japanese when the locale is ja', () => {
+    // Act
+    const rendered = renderSnsMessage({ finding: crossRegionFinding(), fingerprint: FINGERPRINT, repeats: 2, lang: 'ja' });
+
+    // Assess
+    const email = JSON.parse(rendered.message).email as string;
+    expect(email.split('\n')[0]).toBe('クロスリージョン推論がリージョン制限 SCP で拒否されました');
+    expect(email).toContain('アカウント: 111122223333');
+    expect(email).toContain('前回の通知以降さらに 2 件');
+  });
+});
+
+describe('renderSnsSubject', () => {
+  it.each([
+    ['names severity, verdict, account and route', crossRegionFinding(), '[cris-auditor] high cross-region-scp 111122223333 ap-northeast-1 -> ap-southeast-1'],
+    [
+      'replaces non-ASCII and line breaks in hostile values',
+      { ...hostileFinding(), accountId: '1111\n2222é<b>', sourceRegion: 'ap-\u0000north' },
+      '[cris-auditor] high cross-region-scp 1111 2222?<b> ap-?north -> ap-southeast-1',
+    ],
+  ])('%s', (_title, finding, expected) => {
+    expect(renderSnsSubject(finding)).toBe(expected);
+  });
+
+  it('stays shorter than 100 characters', () => {
+    const subject = renderSnsSubject({ ...crossRegionFinding(), accountId: 'A'.repeat(300) });
+    expect(subject.length).toBeLessThan(100);
+    expect(subject.endsWith('...')).toBe(true);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../../shared/core/errors.js';
+import { loadAlertConfig, oncePerColdStart } from '../../../shared/runtime/config.js';
+
+const BASE = { TABLE_NAME: 'cris-auditor', ALERT_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:111122223333:alerts' };
+
+function failure(env: Record<string, string | undefined>): string {
+  try {
+    loadAlertConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('loadAlertConfig', () => {
+  it('applies the defaults: 60-minute window, English', () => {
+    expect(loadAlertConfig(BASE)).toEqual({
+      tableName: 'cris-auditor',
+      slack: null,
+      topicArn: 'arn:aws:sns:ap-northeast-1:111122223333:alerts',
+      suppressionWindowMinutes: 60,
+      locale: 'en',
+      orgReadRoleArn: null,
+    });
+  });
+
+  it('prefers Secrets Manager over SSM over a literal webhook URL', () => {
+    const env = {
+      TABLE_NAME: 't',
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x',
+      SLACK_WEBHOOK_PARAMETER_NAME: '/cris-auditor/slack-webhook',
+      SLACK_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:slack-AbCdEf',
+    };
+    expect(loadAlertConfig(env).slack).toEqual({ secretArn: env.SLACK_WEBHOOK_SECRET_ARN });
+    expect(loadAlertConfig({ ...env, SLACK_WEBHOOK_SECRET_ARN: '' }).slack).toEqual({ parameterName: '/cris-auditor/slack-webhook' });
+    expect(loadAlertConfig({ ...env, SLACK_WEBHOOK_SECRET_ARN: undefined, SLACK_WEBHOOK_PARAMETER_NAME: undefined }).slack).toEqual({ url: env.SLACK_WEBHOOK_URL });
+  });
+
+  it.each([
+    ['names a missing table', { ALERT_TOPIC_ARN: BASE.ALERT_TOPIC_ARN }, 'Invalid configuration of the alert function: TABLE_NAME is required'],
+    ['names a window that is not a number', { ...BASE, SUPPRESSION_WINDOW_MINUTES: 'hourly' }, 'SUPPRESSION_WINDOW_MINUTES must be a whole number of minutes (got "hourly")'],
+    ['names a window that is too long', { ...BASE, SUPPRESSION_WINDOW_MINUTES: '20000' }, 'SUPPRESSION_WINDOW_MINUTES must be at most 10080 (7 days)'],
+    ['names an unknown locale', { ...BASE, LOCALE: 'fr' }, 'LOCALE must be one of en, ja (got "fr")'],
+    ['names a topic that is not an SNS ARN', { ...BASE, ALERT_TOPIC_ARN: 'alerts' }, 'ALERT_TOPIC_ARN must be an SNS topic ARN (got "alerts")'],
+    ['asks for a channel when none is set', { TABLE_NAME: 't' }, 'no alert channel; set SLACK_WEBHOOK_SECRET_ARN, SLACK_WEBHOOK_PARAMETER_NAME or SLACK_WEBHOOK_URL, and/or ALERT_TOPIC_ARN'],
+  ])('%s', (_title, env, expected) => {
+    expect(failure(env)).toContain(expected);
+  });
+
+  it('never echoes an invalid webhook URL, which may be a secret', () => {
+    const message = failure({ TABLE_NAME: 't', SLACK_WEBHOOK_URL: 'hooks.slack.com/services/T/B/secretvalue' });
+    expect(message).toContain('SLACK_WEBHOOK_URL must be an http(s) URL');
+    expect(message).not.toContain('secretvalue');
+  });
+});
+
+describe('oncePerColdStart', () => {
+  it('loads once until reset, and does not cache a failure', () => {
+    let calls = 0;
+    const config = oncePerColdStart(() => {
+      calls += 1;
+      if (calls === 1) throw new ConfigurationError('first load fails');
+      return calls;
+    });
+    expect(() => config.get()).toThrow('first load fails');
+    expect(config.get()).toBe(2);
+    expect(config.get()).toBe(2);
+    config.reset();
+    expect(config.get()).toBe(3);
+  });
+});
