@@ -16,6 +16,7 @@ import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
 import { ALLOWED_DIGEST_ATTRIBUTES, ALLOWED_DIGEST_TAGS, inspectHtml } from '../helpers/html-inspect.js';
 import { startSesLocal, type SesLocal } from '../helpers/ses-local.js';
 import { startSnsServer, type SnsServer } from '../helpers/sns-server.js';
+import { loadEvent } from '../helpers/load-event.js';
 import { makeFinding, makeFix } from '../shared/core/digest/digest-fixtures.js';
 
 const TOPIC = 'arn:aws:sns:ap-northeast-1:111122223333:cris-digest';
@@ -228,6 +229,18 @@ describe('digest function', () => {
     // Assess
     expect(await ses.emails()).toHaveLength(1);
     expect(outcome.topic).toEqual({ ok: false, reason: `SNS did not accept the digest for topic ${TOPIC}: InternalErrorException` });
+  });
+
+  it.each([
+    { sample: 'schedule/scheduler-daily-digest.json', from: '2026-11-27T00:00:00.000Z' },
+    { sample: 'schedule/eventbridge-scheduled-event.json', from: '2026-11-27T00:00:00.000Z' },
+    { sample: 'schedule/scheduler-daily-digest-without-time.json', from: '2026-11-27T00:00:00.000Z' },
+  ])('covers the 24 h before 09:00 JST for the sample $sample', async ({ sample, from }) => {
+    // Act: the clock says 09:03 JST; samples with a time pin the window to it
+    const outcome = await createDigestHandler(deps({ emptyDay: 'skip' }))(loadEvent(sample));
+
+    // Assess
+    expect(outcome.window).toEqual({ from, to: '2026-11-28T00:00:00.000Z', timeZone: 'Asia/Tokyo' });
   });
 
   it('refuses an event whose scheduledTime is not a time', async () => {
