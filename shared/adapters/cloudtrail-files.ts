@@ -196,8 +196,8 @@ function* itemsOf(
   try {
     value = JSON.parse(item.text);
   } catch (error) {
-    const at = where === '' ? `line ${item.line}` : `${where} (line ${item.line})`;
-    yield { kind: 'problem', file, reason: `${at}: not valid JSON: ${syntaxErrorText(error)}`, line: item.line };
+    const reason = `not valid JSON: ${syntaxErrorText(error)}`;
+    yield { kind: 'problem', file, reason: where === '' ? reason : `${where}: ${reason}`, line: item.line };
     return;
   }
   let results: Iterable<Result<CloudTrailRecord>>;
@@ -212,8 +212,7 @@ function* itemsOf(
       tally.records++;
       yield { kind: 'record', file, record: result.value };
     } else {
-      const reason = item.container === null ? `line ${item.line}: ${result.reason}` : result.reason;
-      yield { kind: 'problem', file, reason, line: item.line };
+      yield { kind: 'problem', file, reason: result.reason, line: item.line };
     }
   }
 }

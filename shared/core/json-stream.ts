@@ -139,7 +139,7 @@ export class JsonSplitter {
     if (this.fatal) return this.out;
     if (this.inString || this.depth > 0) {
       const inside = this.inString ? 'a string' : this.stack[this.stack.length - 1] === OPEN_ARRAY ? 'an array' : 'an object';
-      this.problem(this.topStartLine, `unexpected end of input inside ${inside}: the JSON starting on line ${this.topStartLine} is truncated`, true);
+      this.problem(this.topStartLine, `unexpected end of input inside ${inside}: the JSON value that starts on this line is truncated`, true);
     } else if (this.topActive) {
       this.endTop(null, 0);
     }
@@ -397,7 +397,7 @@ export class JsonSplitter {
       const limit = `${Math.round(this.maxValueBytes / (1024 * 1024))} MB`;
       const reason = this.elementActive
         ? `${this.where()} is larger than ${limit}; skipped`
-        : `the JSON value starting on line ${this.topStartLine} is larger than ${limit} and is not a {"Records":[...]} log file, a LookupEvents response or an array, so it cannot be streamed; skipped`;
+        : `this JSON value is larger than ${limit} and is not a {"Records":[...]} log file, a LookupEvents response or an array, so it cannot be streamed; skipped`;
       this.problem(this.elementActive ? this.elementLine : this.topStartLine, reason, false);
       return;
     }
@@ -408,7 +408,7 @@ export class JsonSplitter {
 
   /** In line mode, drops the value of the current line; the newline that follows starts afresh. */
   private brokenLine(reason: string): void {
-    this.problem(this.line, `line ${this.line}: ${reason}`, false);
+    this.problem(this.line, reason, false);
     this.resetValue();
     this.mode = 'lines';
   }
@@ -416,10 +416,10 @@ export class JsonSplitter {
   /** A structural error: fatal in a document; in NDJSON the rest of the line is dropped. */
   private structureError(chunk: Buffer, i: number, nextNewline: number, what: string): number {
     if (this.mode === 'document') {
-      this.problem(this.line, `line ${this.line}: ${what}: the JSON is malformed; the rest of this input is not read`, true);
+      this.problem(this.line, `${what}: the JSON is malformed; the rest of this input is not read`, true);
       return i;
     }
-    this.problem(this.line, `line ${this.line}: ${what}: not valid JSON`, false);
+    this.problem(this.line, `${what}: not valid JSON`, false);
     this.resetValue();
     this.mode = 'lines';
     if (nextNewline < chunk.length) return nextNewline - 1;

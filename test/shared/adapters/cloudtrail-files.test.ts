@@ -108,12 +108,12 @@ describe('readCloudTrailInputs', () => {
     // Assess
     expect(items).toEqual([
       { kind: 'record', file: path, record: record('b1') },
-      expect.objectContaining({ kind: 'problem', file: path, line: 2, reason: expect.stringMatching(/^line 2: not valid JSON: /) as unknown }),
+      expect.objectContaining({ kind: 'problem', file: path, line: 2, reason: expect.stringMatching(/^not valid JSON: /) as unknown }),
       {
         kind: 'problem',
         file: path,
         line: 3,
-        reason: 'line 3: not a CloudTrail record, EventBridge event, log file or LookupEvents response: top-level keys foo',
+        reason: 'not a CloudTrail record, EventBridge event, log file or LookupEvents response: top-level keys foo',
       },
       { kind: 'record', file: path, record: record('b4') },
       { kind: 'file', file: path, records: 2, status: 'read' },
@@ -286,7 +286,7 @@ describe('readCloudTrailInputs', () => {
     // Assess
     expect(brief(items, root)).toEqual([
       'record cut.json k1',
-      'problem cut.json:1 unexpected end of input inside a string: the JSON starting on line 1 is truncated',
+      'problem cut.json:1 unexpected end of input inside a string: the JSON value that starts on this line is truncated',
       'file cut.json failed 1',
     ]);
   });
@@ -318,7 +318,7 @@ describe('readCloudTrailInputs', () => {
       'record lookup-events.json 00000000-0000-4000-8000-000000000003',
       'file lookup-events.json read 1',
       'record records-with-a-cut-line.ndjson 00000000-0000-4000-8000-000000000006',
-      'problem records-with-a-cut-line.ndjson:2 line 2: a line break inside a string (the line is cut short?)',
+      'problem records-with-a-cut-line.ndjson:2 a line break inside a string (the line is cut short?)',
       'record records-with-a-cut-line.ndjson 00000000-0000-4000-8000-000000000007',
       'file records-with-a-cut-line.ndjson read 2',
     ]);

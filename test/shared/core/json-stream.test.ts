@@ -97,7 +97,7 @@ describe('JsonSplitter', () => {
       input: '{"a":1}\n{"b":\n{"c":3}\n',
       expected: [
         { value: { a: 1 }, container: null, index: 0, line: 1 },
-        { problem: 'line 2: incomplete JSON value (the line ends inside an object)', line: 2, fatal: false },
+        { problem: 'incomplete JSON value (the line ends inside an object)', line: 2, fatal: false },
         { value: { c: 3 }, container: null, index: 0, line: 3 },
       ],
     },
@@ -106,7 +106,7 @@ describe('JsonSplitter', () => {
       input: '{"a":1}\n{"b":"cut\n{"c":3}',
       expected: [
         { value: { a: 1 }, container: null, index: 0, line: 1 },
-        { problem: 'line 2: a line break inside a string (the line is cut short?)', line: 2, fatal: false },
+        { problem: 'a line break inside a string (the line is cut short?)', line: 2, fatal: false },
         { value: { c: 3 }, container: null, index: 0, line: 3 },
       ],
     },
@@ -114,7 +114,7 @@ describe('JsonSplitter', () => {
       name: 'reports a cut first line and reads the following lines as NDJSON',
       input: '{"a":"cut\n{"c":3}\n',
       expected: [
-        { problem: 'line 1: a line break inside a string (the line is cut short?)', line: 1, fatal: false },
+        { problem: 'a line break inside a string (the line is cut short?)', line: 1, fatal: false },
         { value: { c: 3 }, container: null, index: 0, line: 2 },
       ],
     },
@@ -123,7 +123,7 @@ describe('JsonSplitter', () => {
       input: '{"a":1}} {"x":2}\n{"b":2}',
       expected: [
         { value: { a: 1 }, container: null, index: 0, line: 1 },
-        { problem: 'line 1: unexpected "}": not valid JSON', line: 1, fatal: false },
+        { problem: 'unexpected "}": not valid JSON', line: 1, fatal: false },
         { value: { b: 2 }, container: null, index: 0, line: 2 },
       ],
     },
@@ -140,7 +140,7 @@ describe('JsonSplitter', () => {
       input: '{\n "Records": [\n  {"a":1},\n  {"b":2]\n}',
       expected: [
         { value: { a: 1 }, container: 'Records', index: 0, line: 3 },
-        { problem: 'line 4: mismatched brackets: the JSON is malformed; the rest of this input is not read', line: 4, fatal: true },
+        { problem: 'mismatched brackets: the JSON is malformed; the rest of this input is not read', line: 4, fatal: true },
       ],
     },
     {
@@ -149,7 +149,7 @@ describe('JsonSplitter', () => {
       expected: [
         { value: { a: 1 }, container: 'Records', index: 0, line: 1 },
         { value: { b: 2 }, container: 'Records', index: 1, line: 1 },
-        { problem: 'unexpected end of input inside a string: the JSON starting on line 1 is truncated', line: 1, fatal: true },
+        { problem: 'unexpected end of input inside a string: the JSON value that starts on this line is truncated', line: 1, fatal: true },
       ],
     },
     {
@@ -234,7 +234,7 @@ describe('JsonSplitter', () => {
     expect(summary(items)).toEqual([
       {
         problem:
-          'the JSON value starting on line 1 is larger than 1 MB and is not a {"Records":[...]} log file, a LookupEvents response or an array, so it cannot be streamed; skipped',
+          'this JSON value is larger than 1 MB and is not a {"Records":[...]} log file, a LookupEvents response or an array, so it cannot be streamed; skipped',
         line: 1,
         fatal: false,
       },
