@@ -150,7 +150,8 @@ function renderGroup(group: DigestGroup, index: number, snippets: Map<string, nu
       `<p style="margin:4px 0 0 0;${STYLE.muted}">${escapeHtml(m.tradeoffs)}: ${text(fix.tradeoffs, 1000)}</p>` +
       snippetHtml;
   }
-  return `<div style="margin:0 0 16px 0;padding:8px;border:1px solid #d0d7de;">${title}${facts}${fixHtml}</div>`;
+  // A bordered one-cell table rather than a div: Outlook's Word engine keeps borders and padding on cells.
+  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;margin:0 0 16px 0;"><tr><td style="padding:8px;border:1px solid #d0d7de;">${title}${facts}${fixHtml}</td></tr></table>`;
 }
 
 function renderGroups(digest: Digest, m: DigestMessages, maxGroups: number): string {
