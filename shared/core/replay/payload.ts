@@ -12,9 +12,12 @@ import { decodeResumeToken, initialCursors, type StreamCursor } from './resume.j
 
 /** The payload as a person writes it. */
 export interface ReplayPayload {
-  /** Start of the window, ISO 8601, at most 90 days ago. Required unless `resume` is given. */
+  /**
+   * Start of the window, at most 90 days ago: ISO 8601 (`2026-11-27T00:00:00Z`) or a duration
+   * before now (`-P7D`, `-PT6H`). Required unless `resume` is given.
+   */
   from?: string;
-  /** End of the window, ISO 8601 (inclusive); defaults to now; a future time is read as now. */
+  /** End of the window (inclusive), absolute or relative like `from`; defaults to now; a future time is read as now. */
   to?: string;
   /** Regions to read; defaults to `REPLAY_REGIONS`, else the function's own Region. */
   regions?: string[];
@@ -60,9 +63,22 @@ const FIELDS = ['from', 'to', 'regions', 'accounts', 'store', 'notify', 'dryRun'
 const DAY_MS = 24 * 3600 * 1000;
 const ISO_EXAMPLE = '2026-11-27T00:00:00Z';
 
+/** `-P7D`, `-PT24H`, `-P1DT12H30M`: a time before now, as an ISO 8601 duration with a minus sign. */
+const RELATIVE = /^-P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/;
+const TIME_ERROR = `must be an ISO 8601 time such as ${ISO_EXAMPLE}, or a duration before now such as -P7D or -PT6H`;
+const time = z.union([z.iso.datetime({ offset: true }), z.string().regex(RELATIVE).refine((v) => v !== '-P' && !v.endsWith('T'))], { error: TIME_ERROR });
+
+/** Resolves an absolute or relative (`-P1D`) time against `now`, in epoch milliseconds. */
+function resolveTime(value: string, now: number): number {
+  const match = RELATIVE.exec(value);
+  if (match === null) return Date.parse(value);
+  const [, days = '0', hours = '0', minutes = '0'] = match;
+  return now - ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000;
+}
+
 const payloadSchema = z.strictObject({
-  from: z.iso.datetime({ offset: true, error: `must be an ISO 8601 time such as ${ISO_EXAMPLE}` }).optional(),
-  to: z.iso.datetime({ offset: true, error: `must be an ISO 8601 time such as ${ISO_EXAMPLE}` }).optional(),
+  from: time.optional(),
+  to: time.optional(),
   regions: z
     .array(z.string({ error: 'must be a Region code such as ap-northeast-1' }).regex(REGION_PATTERN, { error: (issue) => `${JSON.stringify(issue.input)} is not a Region code such as ap-northeast-1` }), { error: 'must be a list of Region codes' })
     .min(1, { error: 'must name at least one Region' })
@@ -135,11 +151,11 @@ export function parseReplayPayload(
     const decoded = decodeResumeToken(input.resume);
     if (!decoded.ok) return refuse('resume', decoded.reason);
     const state = decoded.value;
-    if (input.from !== undefined && Date.parse(input.from) !== Date.parse(state.from)) {
+    if (input.from !== undefined && !RELATIVE.test(input.from) && Date.parse(input.from) !== Date.parse(state.from)) {
       return refuse('from', `${input.from} contradicts the resume token's window start ${state.from}; leave it out when resuming`);
     }
     // The token's end may be the original `to` clamped to the time of the first run, so a later `to` agrees.
-    if (input.to !== undefined && Date.parse(input.to) < Date.parse(state.to)) {
+    if (input.to !== undefined && !RELATIVE.test(input.to) && Date.parse(input.to) < Date.parse(state.to)) {
       return refuse('to', `${input.to} contradicts the resume token's window end ${state.to}; leave it out when resuming`);
     }
     const tokenRegions = [...new Set(state.streams.map((c) => c.region))];
@@ -165,8 +181,8 @@ export function parseReplayPayload(
   }
 
   if (input.from === undefined) return refuse('from', `is required (an ISO 8601 time such as ${ISO_EXAMPLE}) unless resume is given`);
-  const fromMs = Date.parse(input.from);
-  const toMs = Math.min(input.to === undefined ? context.now : Date.parse(input.to), context.now);
+  const fromMs = resolveTime(input.from, context.now);
+  const toMs = Math.min(input.to === undefined ? context.now : resolveTime(input.to, context.now), context.now);
   if (fromMs > toMs) {
     return refuse('from', `${input.from} is after to (${input.to ?? nowIso}); the window must start before it ends`);
   }

@@ -1,6 +1,9 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseReplayPayload } from '../../../../shared/core/replay/payload.js';
 import { encodeResumeToken, initialCursors } from '../../../../shared/core/replay/resume.js';
+import { loadEvent, ROOT } from '../../../helpers/load-event.js';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 const CONTEXT = { now: NOW, defaultRegions: ['ap-northeast-1'] };
@@ -23,6 +26,16 @@ describe('parseReplayPayload', () => {
         resumed: false,
       }),
     });
+  });
+
+  it.each([
+    ['-P1D', '2026-11-27T12:00:00.000Z'],
+    ['-PT6H', '2026-11-28T06:00:00.000Z'],
+    ['-P1DT12H30M', '2026-11-26T23:30:00.000Z'],
+  ])('reads the relative start %s as %s', (from, expected) => {
+    const result = parseReplayPayload({ from }, CONTEXT);
+
+    expect(result.ok && [result.value.from, result.value.to]).toEqual([expected, '2026-11-28T12:00:00.000Z']);
   });
 
   it('makes one stream per account and Region', () => {
@@ -50,6 +63,9 @@ describe('parseReplayPayload', () => {
     ['a string that is not JSON', 'from=yesterday', 'payload'],
     ['a missing start', { to: '2026-11-28T00:00:00Z' }, 'from'],
     ['a start that is not a time', { from: 'yesterday' }, 'from'],
+    ['an empty duration', { from: '-P' }, 'from'],
+    ['a duration without a time part', { from: '-P1DT' }, 'from'],
+    ['a duration in the future', { from: 'P1D' }, 'from'],
     ['a start after the end', { from: '2026-11-28T00:00:00Z', to: '2026-11-27T00:00:00Z' }, 'from'],
     ['a start beyond the 90 days of CloudTrail', { from: '2026-08-01T00:00:00Z' }, 'from'],
     ['an end that is not a time', { from: '2026-11-27T00:00:00Z', to: 1234 }, 'to'],
@@ -68,6 +84,12 @@ describe('parseReplayPayload', () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.field).toBe(field);
     expect(!result.ok && result.reason.startsWith(`${field}: `)).toBe(true);
+  });
+
+  it('explains what a time must look like', () => {
+    const result = parseReplayPayload({ from: 'yesterday' }, CONTEXT);
+
+    expect(!result.ok && result.reason).toBe('from: must be an ISO 8601 time such as 2026-11-27T00:00:00Z, or a duration before now such as -P7D or -PT6H');
   });
 
   it('explains the 90-day limit with the earliest allowed time', () => {
@@ -109,5 +131,21 @@ describe('parseReplayPayload', () => {
 
       expect(!result.ok && result.field).toBe(field);
     });
+  });
+});
+
+describe('payload samples in events/replay', () => {
+  const files = readdirSync(join(ROOT, 'events', 'replay')).filter((name) => name.endsWith('.json'));
+
+  it.each(files.filter((name) => !name.startsWith('invalid-')))('accepts %s', (name) => {
+    const result = parseReplayPayload(loadEvent(`replay/${name}`), CONTEXT);
+
+    expect(result).toMatchObject({ ok: true });
+  });
+
+  it('refuses invalid-from-after-to.json naming from', () => {
+    const result = parseReplayPayload(loadEvent('replay/invalid-from-after-to.json'), CONTEXT);
+
+    expect(!result.ok && result.field).toBe('from');
   });
 });
