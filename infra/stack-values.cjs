@@ -2,7 +2,11 @@
 /**
  * Values of serverless.yml that depend on the stage's parameters in ways YAML cannot express:
  * - each function's environment, where an optional setting left empty is left OUT (the functions
- *   treat an absent variable as "not configured"; an empty string would be a configuration error);
+ *   treat an absent variable as "not configured");
+ * - the IAM statements of optional features (Slack secret, SSM parameter, SCP reader role, replay
+ *   reader roles, SES identity): the statement when the parameter is set, else `AWS::NoValue`, so
+ *   the template never carries an empty ARN (parameters are known when packaging, so a
+ *   CloudFormation condition would only hide an invalid value in a dead branch);
  * - one SNS email subscription per address of `alertEmails` (a comma list).
  *
  * In the `local` stage (`invokeLocal: 'true'`) every value is a literal, so `osls invoke local`
@@ -102,4 +106,81 @@ module.exports.alertSubscriptions = async ({ resolveVariable }) => {
     };
   });
   return resources;
+};
+
+const NO_VALUE = { Ref: 'AWS::NoValue' };
+
+/** `reservedConcurrency` of the alert function: a whole number, or `none` for no cap. */
+module.exports.alertReservedConcurrency = async ({ resolveVariable }) => {
+  const value = await text(resolveVariable, 'alertReservedConcurrency');
+  if (value === '' || value === 'none') return NO_VALUE;
+  if (!/^\d+$/.test(value)) throw new Error(`param alertReservedConcurrency must be a whole number or none, got "${value}"`);
+  return Number(value);
+};
+
+/** Reads the Slack webhook secret, by its exact ARN. */
+module.exports.slackSecretStatement = async ({ resolveVariable }) => {
+  const arn = await text(resolveVariable, 'slackSecretArn');
+  if (arn === '') return NO_VALUE;
+  if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn)) {
+    throw new Error(`param slackSecretArn must be a Secrets Manager secret ARN, got "${arn}"`);
+  }
+  return { Sid: 'SlackWebhookSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn };
+};
+
+/** Reads the Slack webhook SecureString parameter, by its exact path. */
+module.exports.slackParameterStatement = async ({ resolveVariable }) => {
+  const name = await text(resolveVariable, 'slackParameterName');
+  if (name === '') return NO_VALUE;
+  return {
+    Sid: 'SlackWebhookParameter',
+    Effect: 'Allow',
+    Action: 'ssm:GetParameter',
+    Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}` },
+  };
+};
+
+/** Assumes the SCP reader role of infra/org-read-role.yml, by its exact ARN. */
+module.exports.orgReadStatement = async ({ resolveVariable }) => {
+  const arn = await text(resolveVariable, 'orgReadRoleArn');
+  if (arn === '') return NO_VALUE;
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(arn)) throw new Error(`param orgReadRoleArn must be an IAM role ARN, got "${arn}"`);
+  return { Sid: 'ReadServiceControlPolicies', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: arn };
+};
+
+/**
+ * Assumes the reader role of infra/replay-reader-role.yml: in any account of the organization
+ * (`aws:ResourceOrgID`), or, without an organization, in this account only.
+ */
+module.exports.replayReaderStatement = async ({ resolveVariable }) => {
+  const roleName = await text(resolveVariable, 'replayRoleName');
+  if (roleName === '') return NO_VALUE;
+  const orgId = await text(resolveVariable, 'orgId');
+  if (orgId === '') {
+    return {
+      Sid: 'AssumeReplayReaderInThisAccount',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${roleName}` },
+    };
+  }
+  return {
+    Sid: 'AssumeReplayReaderInOrganization',
+    Effect: 'Allow',
+    Action: 'sts:AssumeRole',
+    Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${roleName}` },
+    Condition: { StringEquals: { 'aws:ResourceOrgID': orgId } },
+  };
+};
+
+/** Sends email as the verified SES identity only. */
+module.exports.sesStatement = async ({ resolveVariable }) => {
+  const identity = await text(resolveVariable, 'sesIdentity');
+  if (identity === '') return NO_VALUE;
+  return {
+    Sid: 'SendDigestEmail',
+    Effect: 'Allow',
+    Action: 'ses:SendEmail',
+    Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/${identity}` },
+  };
 };

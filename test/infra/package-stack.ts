@@ -16,7 +16,9 @@ const SKIPPED = new Set(['node_modules', '.git', '.serverless', '.esbuild', 'cov
 export interface PackagedStack {
   /** Working copy the stack was packaged from (deleted by `dispose`). */
   dir: string;
-  /** `.serverless/cloudformation-template-update-stack.json`, parsed. */
+  /** Path of the template of an extra stage packaged alongside. */
+  templatePathOf(stage: string): string;
+  /** The stage's `cloudformation-template-update-stack.json`, parsed (a copy is at `templatePath`). */
   template: { Resources: Record<string, { Type: string; Condition?: string; Properties?: Record<string, any> }> } & Record<string, any>;
   templatePath: string;
   /** Size in bytes of each function's deployment package. */
@@ -68,26 +70,40 @@ export async function osls(dir: string, args: string[]): Promise<{ stdout: strin
   });
 }
 
-/** `osls package --stage <stage>` in a fresh copy of the repository. */
-export async function packageStack(stage: string): Promise<PackagedStack> {
+/**
+ * `osls package --stage <stage>` in a fresh copy of the repository; `extraStages` are packaged too,
+ * each into `.serverless-<stage>/` of the same copy (their templates: `templatePathOf`).
+ */
+export async function packageStack(stage: string, extraStages: { stage: string; args?: string[] }[] = []): Promise<PackagedStack> {
   const { dir, stubbedHandlers } = copyRepository();
-  try {
-    await osls(dir, ['package', '--stage', stage]);
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`osls package --stage ${stage} failed:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
-  }
-  const templatePath = join(dir, '.serverless', 'cloudformation-template-update-stack.json');
+  const dispose = () => rmSync(dir, { recursive: true, force: true });
+  const packageInto = async (name: string, args: string[]) => {
+    try {
+      await osls(dir, ['package', '--stage', name, ...args]);
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      dispose();
+      throw new Error(`osls package --stage ${name} failed:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
+    }
+  };
+  await packageInto(stage, []);
+  // A later `osls package` cleans .serverless/: keep what this stage produced first.
+  const templateText = readFileSync(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8');
+  const templatePath = join(dir, `template-${stage}.json`);
+  writeFileSync(templatePath, templateText);
   const zipBytes = Object.fromEntries(
     HANDLERS.map((name) => [name, statSync(join(dir, '.serverless', `${name}.zip`)).size]),
   );
+  for (const extra of extraStages) {
+    await packageInto(extra.stage, ['--package', `.serverless-${extra.stage}`, ...(extra.args ?? [])]);
+  }
   return {
     dir,
-    template: JSON.parse(readFileSync(templatePath, 'utf8')),
+    template: JSON.parse(templateText),
     templatePath,
+    templatePathOf: (extra) => join(dir, `.serverless-${extra}`, 'cloudformation-template-update-stack.json'),
     zipBytes,
     stubbedHandlers,
-    dispose: () => rmSync(dir, { recursive: true, force: true }),
+    dispose,
   };
 }

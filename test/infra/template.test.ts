@@ -13,7 +13,8 @@ import { osls, packageStack, ROOT, type PackagedStack } from './package-stack.js
 let stack: PackagedStack;
 
 beforeAll(async () => {
-  stack = await packageStack('dev');
+  // `prod` with defaults only: what a first deploy looks like (optional features off, no cap).
+  stack = await packageStack('dev', [{ stage: 'prod', args: ['--param=alertReservedConcurrency=none'] }]);
   if (stack.stubbedHandlers.length > 0) {
     console.warn(`[infra] functions/${stack.stubbedHandlers.join(', ')}.ts missing: packaged with stubs in the copy`);
   }
@@ -355,9 +356,7 @@ describe('functions', () => {
   });
 
   it('caps the alert function\'s concurrency and gives replay the full 15 minutes', () => {
-    expect(resource('AlertLambdaFunction').Properties?.ReservedConcurrentExecutions).toEqual({
-      'Fn::If': ['HasAlertReservedConcurrency', '5', { Ref: 'AWS::NoValue' }],
-    });
+    expect(resource('AlertLambdaFunction').Properties?.ReservedConcurrentExecutions).toBe(5);
     expect(resource('ReplayLambdaFunction').Properties?.Timeout).toBe(900);
   });
 
@@ -392,6 +391,10 @@ describe('stages', () => {
     expect(config.functions.replay.environment.REPLAY_REGIONS).toBe('ap-northeast-1');
     expect(Object.keys(config.resources.Resources).filter((id) => id.startsWith('AlertEmailSubscription'))).toEqual([]);
     expect(config.resources.Conditions.HasOrganization).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    // Optional statements are absent, not statements with an empty ARN.
+    const alertStatements = config.resources.Resources.AlertRole.Properties.Policies[0].PolicyDocument.Statement;
+    expect(alertStatements.filter((statement: unknown) => JSON.stringify(statement) === '{"Ref":"AWS::NoValue"}')).toHaveLength(3);
+    expect(JSON.stringify(config.resources)).not.toMatch(/"Resource":""/);
     // No recipients and no digest topic: no schedule, so no daily failure lands in the DLQ.
     expect(config.resources.Resources.DigestSchedule.Condition).toBe('HasDigestDestination');
     expect(config.resources.Conditions.HasDigestRecipients).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
@@ -409,10 +412,11 @@ describe('cfn-lint', () => {
   if (!cfnLint) console.info('[infra] cfn-lint tests skipped: `command -v cfn-lint` found nothing (pip install cfn-lint)');
 
   const FILES = ['forwarder.yml', 'replay-reader-role.yml', 'org-read-role.yml'].map((file) => join(ROOT, 'infra', file));
+  const templates = () => [stack.templatePath, stack.templatePathOf('prod'), ...FILES];
   let findings: Promise<string[]> | undefined;
   /** Every finding of one cfn-lint run over all templates, as `path:line:col:line:col:rule:message` lines. */
   const lintAll = () =>
-    (findings ??= promisify(execFile)(cfnLint, ['--format', 'parseable', stack.templatePath, ...FILES], { timeout: 120_000 })
+    (findings ??= promisify(execFile)(cfnLint, ['--format', 'parseable', ...templates()], { timeout: 120_000 })
       .then(({ stdout }) => stdout)
       .catch((error: { code?: unknown; stdout?: string }) => {
         // Exit status is a bit mask (2 errors, 4 warnings, 8 informational): findings are on stdout.
@@ -427,6 +431,10 @@ describe('cfn-lint', () => {
     expect(await errorsIn(stack.templatePath)).toEqual([]);
   }, 120_000);
 
+  it.skipIf(!cfnLint)('finds no errors in the template of a defaults-only stage', async () => {
+    expect(await errorsIn(stack.templatePathOf('prod'))).toEqual([]);
+  }, 120_000);
+
   it.skipIf(!cfnLint).each(FILES)('finds no errors in %s', async (path) => {
     expect(await errorsIn(path)).toEqual([]);
   }, 120_000);
@@ -434,6 +442,6 @@ describe('cfn-lint', () => {
   it.skipIf(!cfnLint)('reads findings it can attribute (a broken template would show up)', async () => {
     // Warnings are expected (conditions over literal parameters); each line names a file we passed.
     const lines = await lintAll();
-    expect(lines.every((line) => [stack.templatePath, ...FILES].some((path) => line.startsWith(`${path}:`)))).toBe(true);
+    expect(lines.every((line) => templates().some((path) => line.startsWith(`${path}:`)))).toBe(true);
   }, 120_000);
 });
