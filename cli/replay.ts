@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { createCloudTrailClientFactory, createCloudTrailLookup } from '../shared/adapters/cloudtrail-lookup.js';
 import { classifyRecord, isBedrockDenial } from '../shared/core/classify.js';
 import { VERDICT_ORDER } from '../shared/core/constants.js';
+import { suggestFix } from '../shared/core/fix/suggest-fix.js';
 import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
 import { parseReplayPayload, type ReplayPayload } from '../shared/core/replay/payload.js';
 import type { ReplayReport } from '../shared/core/replay/report.js';
@@ -157,6 +158,7 @@ export async function runReplay(argv: string[], io: ReplayCliIo = { stdout: proc
     lookup: createCloudTrailLookup({ clientFor: createCloudTrailClientFactory({ roleName }) }),
     isDenial: isBedrockDenial,
     classify: (record) => classifyRecord(record, { catalog }),
+    suggestFix: (finding) => suggestFix(finding, { catalog, lang }),
     writer: null,
     notifier: null,
     deadline: maxMinutes === undefined ? Number.POSITIVE_INFINITY : Date.now() + maxMinutes * 60_000,

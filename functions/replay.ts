@@ -9,6 +9,7 @@ import { createSnsNotifier } from '../shared/adapters/sns-publisher.js';
 import { createWebhookUrlSource } from '../shared/adapters/webhook-secret.js';
 import { classifyRecord, isBedrockDenial } from '../shared/core/classify.js';
 import { LANGUAGES } from '../shared/core/constants.js';
+import { suggestFix } from '../shared/core/fix/suggest-fix.js';
 import type { AggregateWriter, Notifier } from '../shared/core/ports.js';
 import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
 import type { EventLookup } from '../shared/core/replay/lookup-port.js';
@@ -81,6 +82,7 @@ export function buildReplayDependencies(env: Record<string, string | undefined> 
   return {
     lookup: createCloudTrailLookup({ clientFor: createCloudTrailClientFactory({ roleName: config.REPLAY_ROLE_NAME ?? null }) }),
     classify: (record) => (isBedrockDenial(record) ? classifyRecord(record, { catalog }) : null),
+    suggestFix: (finding, fixLang) => suggestFix(finding, { catalog, lang: fixLang }),
     writer: config.TABLE_NAME === undefined ? null : createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.TABLE_NAME }),
     notifier: fanOut(notifiers),
     defaultRegions: (config.REPLAY_REGIONS ?? config.AWS_REGION ?? '').split(',').map((r) => r.trim()).filter((r) => r !== ''),

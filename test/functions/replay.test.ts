@@ -6,6 +6,7 @@ import { createCloudTrailLookup } from '../../shared/adapters/cloudtrail-lookup.
 import { createDynamoDbAggregateReader } from '../../shared/adapters/dynamodb-aggregate-reader.js';
 import { createDynamoDbAlertStore } from '../../shared/adapters/dynamodb-alert-store.js';
 import { classifyRecord } from '../../shared/core/classify.js';
+import { suggestFix } from '../../shared/core/fix/suggest-fix.js';
 import type { AggregateWriter, Notifier } from '../../shared/core/ports.js';
 import { loadBundledCatalog } from '../../shared/core/profile-catalog.js';
 import { hourBucketsBetween } from '../../shared/core/store-keys.js';
@@ -50,6 +51,7 @@ function deps(overrides: Partial<ReplayDependencies> = {}): ReplayDependencies {
       rate: { ratePerSecond: 10_000, burst: 10_000 },
     }),
     classify: (record) => classifyRecord(record, { catalog }),
+    suggestFix: (finding, lang) => suggestFix(finding, { catalog, lang }),
     writer: recordingWriter(),
     notifier: recordingNotifier(),
     defaultRegions: ['ap-northeast-1'],
@@ -114,6 +116,7 @@ describe('replay handler', () => {
       ['ap-northeast-1', 132, 15, true],
       ['ap-southeast-2', 60, 3, true],
     ]);
+    expect(report.crossRegionScpGroups[0]?.recommendedFix).toMatchObject({ rank: 1, title: expect.any(String) });
     expect((handlerDeps.writer as ReturnType<typeof recordingWriter>).calls).toEqual([]);
     expect((handlerDeps.notifier as ReturnType<typeof recordingNotifier>).alerts).toEqual([]);
     expect(response.next).toBeNull();
@@ -155,11 +158,12 @@ describe('replay handler', () => {
     expect(notifier.alerts).toEqual([]);
   });
 
-  it('store writes hourly aggregates through the AggregateWriter port', async () => {
+  it('store writes hourly aggregates through the AggregateWriter port, with the fix attached', async () => {
     const writer = recordingWriter();
 
     await invoke(deps({ writer }), { ...PAYLOAD, store: true, regions: ['ap-southeast-2'] });
 
+    expect(writer.calls.every((c) => c.finding.fix?.recommended !== null && c.finding.fix?.recommended !== undefined)).toBe(true);
     // 60 events a second apart from 11:00:00 back: denials at 11:00:00 (hour 11), 10:59:40 and 10:59:20 (hour 10).
     expect(writer.calls.map((c) => [c.firstSeen, c.lastSeen, c.count])).toEqual([
       ['2026-11-27T11:00:00Z', '2026-11-27T11:00:00Z', 1],
@@ -223,6 +227,19 @@ describe('replay handler', () => {
 
   it('refuses a configuration with an invalid setting, naming it', () => {
     expect(() => buildReplayDependencies({ LOCALE: 'fr' })).toThrow(/LOCALE/);
+  });
+
+  it('writes the fixes in the language of the payload', async () => {
+    const response = await invoke(deps(), { ...PAYLOAD, lang: 'ja' });
+
+    expect(response.ok && response.report.crossRegionScpGroups[0]?.recommendedFix?.title).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+  });
+
+  it('reports a group without a fix, and says so, when the fix engine throws', async () => {
+    const response = await invoke(deps({ suggestFix: () => { throw new Error('boom'); } }), PAYLOAD);
+
+    expect(response.ok && response.report.crossRegionScpGroups[0]?.recommendedFix).toBeNull();
+    expect(response.ok && response.report.warnings).toEqual(['the fix engine failed on 3 fingerprints; they are reported without a fix']);
   });
 
   it('warns instead of failing when store is asked for and no table is configured', async () => {

@@ -58,14 +58,23 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
 
   const groups = accumulator.groups();
   const fixes = new Map<string, Fix | null>();
+  let fixFailures = 0;
   for (const group of groups) {
-    const fix = deps.suggestFix === undefined ? null : deps.suggestFix(group.finding);
+    let fix: Fix | null = null;
+    try {
+      fix = deps.suggestFix === undefined ? null : deps.suggestFix(group.finding);
+    } catch {
+      // One finding the fix engine cannot handle must not cost the whole report.
+      fixFailures += 1;
+    }
     fixes.set(group.fingerprint, fix);
     if (fix !== null) {
       group.finding = { ...group.finding, fix };
       for (const slot of group.hours.values()) slot.finding = { ...slot.finding, fix };
     }
   }
+
+  if (fixFailures > 0) warnings.push(`the fix engine failed on ${fixFailures} fingerprints; they are reported without a fix`);
 
   let stored: ReplayReport['stored'] = null;
   if (request.store && request.dryRun) warnings.push('dryRun is set: nothing was stored');
