@@ -5,18 +5,22 @@
 import { parseArgs } from 'node:util';
 import { readCloudTrailInputs } from '../shared/adapters/cloudtrail-files.js';
 import { classifyRecord } from '../shared/core/classify.js';
-import { VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
+import { LANGUAGES, VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
+import { suggestFix } from '../shared/core/fix/index.js';
 import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
-import type { Finding, Verdict } from '../shared/core/types.js';
+import type { Finding, Fix, Language, ScpDocument, Verdict } from '../shared/core/types.js';
 import { fit, palette, safe, useColour } from './terminal.js';
 
-export const ANALYZE_USAGE = `usage: cris-audit analyze [--json] PATH...
+export const ANALYZE_USAGE = `usage: cris-audit analyze [--json] [--fix] [--lang en|ja] [--unique] PATH...
 
 Reads CloudTrail data — EventBridge events, bare records, S3 log files ({"Records":[...]}, .json or
 .json.gz), LookupEvents responses, NDJSON of any of these, or directories of them ("-" for stdin) —
 and explains every denied Amazon Bedrock call.
 
-  --json       one finding per line (NDJSON) on stdout, nothing else on stdout
+  --json       one finding per line (NDJSON) on stdout, nothing else on stdout;
+               each finding carries its suggested fix
+  --fix        print every suggested fix in full: ranked options, snippets, patched SCP and diff
+  --lang L     language of fix texts: en (default, or $LOCALE) or ja; policy JSON is never translated
   --unique     report each CloudTrail event ID once, however many inputs hold it
                (memory grows with the number of distinct events)
   -h, --help   this text
@@ -89,11 +93,58 @@ function summary(counts: Counts): string {
   ].join('\n');
 }
 
+/**
+ * Fixes depend on what was denied and where, not on the event: findings of one block share one
+ * fix, computed once (bounded, so hostile input cannot grow it without limit).
+ */
+function createFixCache(options: { lang: Language; scps: ScpDocument[][] | undefined }): { fixFor: (finding: Finding) => Fix } {
+  const catalog = loadBundledCatalog();
+  const cache = new Map<string, Fix>();
+  return {
+    fixFor(finding) {
+      const key = JSON.stringify([finding.verdict, finding.accountId, finding.principalArn, finding.sourceRegion, finding.action, finding.eventName, finding.modelId, finding.deniedResource, finding.policyArn, finding.policyType]);
+      let fix = cache.get(key);
+      if (fix === undefined) {
+        fix = suggestFix(finding, { catalog, lang: options.lang, scps: options.scps });
+        if (cache.size >= 5_000) cache.clear();
+        cache.set(key, fix);
+      }
+      return fix;
+    },
+  };
+}
+
+function indent(text: string, prefix: string): string {
+  return text.replace(/^/gm, prefix);
+}
+
+/** The whole fix, for `--fix`: options in rank order, the patch, its size and its verification. */
+function renderFix(fix: Fix): string {
+  const lines: string[] = [];
+  for (const option of fix.options) {
+    lines.push(`    ${option.rank}. ${option.title}`, indent(option.summary, '       '), indent(option.tradeoffs, '       '));
+    if (option.snippet !== null) lines.push(indent(option.snippet.content, '         '));
+  }
+  if (fix.scp !== null) {
+    const where = fix.scp.statement.sid === null ? `statement #${fix.scp.statement.index}` : `statement ${fix.scp.statement.sid}`;
+    lines.push(`    denying: ${fix.scp.policyName ?? fix.scp.policyArn ?? 'SCP'} ${where}${fix.scp.controlTowerManaged ? ' (Control Tower-managed: not edited)' : ''}`);
+    lines.push(`    size: ${fix.scp.size} of 5,120 characters${fix.scp.fitsLimit ? '' : ' — does NOT fit'}`);
+    lines.push(indent(fix.scp.diff, '    '));
+  }
+  const failed = fix.verification.checks.filter((check) => !check.passed);
+  lines.push(`    verification: ${fix.verification.status} (${fix.verification.checks.length - failed.length}/${fix.verification.checks.length} checks passed)`);
+  return `${lines
+    .flatMap((line) => line.split('\n'))
+    .filter((line) => line.trim() !== '')
+    .map(safe)
+    .join('\n')}\n`;
+}
+
 /** Runs `analyze`; returns the process exit code. */
 export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, unique: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, unique: { type: 'boolean', default: false }, fix: { type: 'boolean', default: false }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
   } catch (error) {
     io.stderr.write(`cris-audit analyze: ${(error as Error).message}\n\n${ANALYZE_USAGE}\n`);
     return 64;
@@ -107,6 +158,12 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
     return 64;
   }
 
+  const lang = parsed.values.lang ?? process.env.LOCALE ?? 'en';
+  if (!(LANGUAGES as readonly string[]).includes(lang)) {
+    io.stderr.write(`cris-audit analyze: --lang must be one of ${LANGUAGES.join(', ')}, not "${safe(lang)}"\n`);
+    return 64;
+  }
+  const fixes = createFixCache({ lang: lang as Language, scps: undefined });
   const json = parsed.values.json;
   const colour = palette(!json && useColour(io.stdout));
   const catalog = loadBundledCatalog();
@@ -135,6 +192,7 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
     counts.records += 1;
     const finding = classifyRecord(item.record, { catalog });
     if (finding === null) continue;
+    finding.fix = fixes.fixFor(finding);
     counts.findings += 1;
     counts.byVerdict.set(finding.verdict, (counts.byVerdict.get(finding.verdict) ?? 0) + 1);
     if (json) {
@@ -159,7 +217,12 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
     if (!headerPrinted) io.stdout.write('No denied Bedrock calls found.\n');
     if (blocks.size > 0) {
       io.stdout.write(`\n${colour.bold(`Cross-Region SCP blocks (${blocks.size}):`)}\n`);
-      for (const group of blocks.values()) io.stdout.write(`  ${colour.red('✗')} ${blockLine(group)}\n`);
+      for (const group of blocks.values()) {
+        io.stdout.write(`  ${colour.red('✗')} ${blockLine(group)}\n`);
+        const fix = group.finding.fix;
+        if (fix?.recommended != null) io.stdout.write(`    ${colour.green('fix:')} ${safe(fix.recommended.title)} ${colour.dim(`[${fix.verification.status}]`)}\n`);
+        if (parsed.values.fix && fix != null) io.stdout.write(renderFix(fix));
+      }
     }
   }
   io.stderr.write(`${summary(counts)}\n`);

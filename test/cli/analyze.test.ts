@@ -96,6 +96,31 @@ describe('cris-audit analyze', () => {
     expect(stderr).toContain('repeated event IDs skipped: 8');
   });
 
+  it('attaches the suggested fix to every finding, unverified without the SCPs', async () => {
+    const { stdout } = await analyze(['--json', sample('cross-region-scp-apac-converse')]);
+
+    const finding = JSON.parse(stdout) as Finding;
+    expect(finding.fix?.recommended?.id).toBe('allow-profile-only');
+    expect(finding.fix?.verification.status).toBe('unverified');
+    expect(finding.fix?.options.map((option) => option.id)).toEqual(expect.arrayContaining(['exempt-bedrock', 'widen-regions', 'in-region-model', 'leave-governance']));
+  });
+
+  it('prints the whole fix in Japanese with --fix --lang ja, keeping policy JSON untranslated', async () => {
+    const { code, stdout } = await analyze(['--fix', '--lang', 'ja', sample('cross-region-scp-apac-converse')]);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('fix: この推論プロファイルだけを許可する [unverified]');
+    expect(stdout).toContain('"bedrock:InferenceProfileArn": "arn:aws:bedrock:*:*:inference-profile/apac.anthropic.claude-3-5-sonnet-20241022-v2:0"');
+    expect(stdout).toMatch(/verification: unverified/);
+  });
+
+  it('rejects a language it has no texts for', async () => {
+    const { code, stderr } = await analyze(['--lang', 'fr', sample('session-policy')]);
+
+    expect(code).toBe(64);
+    expect(stderr).toContain('--lang must be one of en, ja');
+  });
+
   it('runs as the installed bin, through npm run cris-audit', async () => {
     const { stdout } = await promisify(execFile)('node', ['bin/cris-audit.mjs', 'analyze', '--json', 'events/cloudtrail'], { cwd: ROOT });
 
