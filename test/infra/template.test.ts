@@ -228,6 +228,10 @@ describe('dead letters', () => {
     });
   });
 
+  it('retries failed or throttled alert invocations for the longest time Lambda allows', () => {
+    expect(resource('AlertLambdaEvConf').Properties?.MaximumEventAgeInSeconds).toBe(21600);
+  });
+
   it.each(['Alert', 'Digest'])('parks failed asynchronous %s invocations in the queue', (name) => {
     expect(resource(`${name}LambdaEvConf`).Properties).toMatchObject({
       MaximumRetryAttempts: 2,
@@ -356,7 +360,7 @@ describe('functions', () => {
   });
 
   it('caps the alert function\'s concurrency and gives replay the full 15 minutes', () => {
-    expect(resource('AlertLambdaFunction').Properties?.ReservedConcurrentExecutions).toBe(5);
+    expect(resource('AlertLambdaFunction').Properties?.ReservedConcurrentExecutions).toBe(10);
     expect(resource('ReplayLambdaFunction').Properties?.Timeout).toBe(900);
   });
 
