@@ -21,8 +21,9 @@ Reads Amazon Bedrock calls from CloudTrail event history (LookupEvents, last 90 
 local AWS credentials, and explains every denied call. Regions are read in parallel at CloudTrail's
 limit of 2 requests per second each.
 
-  --from TIME        start of the window, ISO 8601 (e.g. 2026-11-27T00:00:00Z)
-  --to TIME          end of the window (default: now)
+  --from TIME        start of the window: ISO 8601 (2026-11-27T00:00:00Z) or a duration
+                     before now (-P7D, -PT6H)
+  --to TIME          end of the window, same forms (default: now)
   --region REGION    a Region to read; repeat for several (default: AWS_REGION)
   --account ID       read a member account through --role-name; repeat for several
   --role-name NAME   role to assume in each --account (default: REPLAY_ROLE_NAME)
@@ -96,10 +97,14 @@ function summary(report: ReplayReport, lang: Language, colour: boolean): string 
 /** Runs `cris-audit replay` with `argv` (after the subcommand); resolves to the exit code. */
 export async function runReplay(argv: string[], io: ReplayCliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const env = io.env ?? process.env;
+  // `--from -P7D`: a value starting with a dash would read as an option, so glue it on.
+  const args = argv.flatMap((arg, index) =>
+    (arg === '--from' || arg === '--to') && /^-P/.test(argv[index + 1] ?? '') ? [`${arg}=${argv[index + 1]}`] : index > 0 && /^-P/.test(arg) && (argv[index - 1] === '--from' || argv[index - 1] === '--to') ? [] : [arg],
+  );
   let values;
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args,
       strict: true,
       allowPositionals: false,
       options: {

@@ -60,6 +60,15 @@ describe('cris-audit replay', () => {
     expect(secondReport).toMatchObject({ complete: true, recordsScanned: 50, resumed: true });
   });
 
+  it('accepts a window relative to now', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL_CLOUDTRAIL', server.endpoint);
+
+    const { code, stdout } = await replay(['--from', '-P2D', '--to', '-PT1M', '--region', 'us-east-1']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('Records scanned: 20');
+  });
+
   it('writes the summary in Japanese with --lang ja', async () => {
     vi.stubEnv('AWS_ENDPOINT_URL_CLOUDTRAIL', server.endpoint);
 
