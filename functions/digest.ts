@@ -2,10 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createDynamoDbAggregateReader } from '../shared/adapters/dynamodb-aggregate-reader.js';
+import { createDynamoDbDigestLedger } from '../shared/adapters/dynamodb-digest-ledger.js';
 import { createSesMailer } from '../shared/adapters/ses-mailer.js';
 import { createSnsTextPublisher } from '../shared/adapters/sns-text-publisher.js';
 import { parseDigestConfig, type DigestConfig } from '../shared/core/digest/config.js';
-import type { Mailer, TextPublisher } from '../shared/core/digest/ports.js';
+import type { DigestLedger, Mailer, TextPublisher } from '../shared/core/digest/ports.js';
 import { computeDigestWindow, digestInvocationTime } from '../shared/core/digest/schedule.js';
 import { sendDigest, type DigestOutcome } from '../shared/core/digest/send-digest.js';
 import { ConfigurationError, InputError } from '../shared/core/errors.js';
@@ -19,20 +20,40 @@ export interface DigestDependencies {
   reader: AggregateReader;
   mailer: Mailer | null;
   publisher: TextPublisher | null;
+  /** Remembers sent windows so retries do not mail twice; `null` disables the check. */
+  ledger: DigestLedger | null;
   now: () => Date;
+}
+
+/** `{"force": true}` in the payload re-sends a window whose digest already went out. */
+function isForced(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && (event as Record<string, unknown>)['force'] === true;
 }
 
 /** The digest handler: invocation time → window → read, build, render, send (see `sendDigest`). */
 export function createDigestHandler(deps: DigestDependencies): (event: unknown) => Promise<DigestOutcome> {
   return async function digest(event) {
-    const invocation = digestInvocationTime(event, deps.now());
+    const now = deps.now();
+    const invocation = digestInvocationTime(event, now);
     if (!invocation.ok) throw new InputError(invocation.reason);
     const window = computeDigestWindow({ now: invocation.value.time, timeZone: deps.config.timeZone });
     if (!window.ok) throw new ConfigurationError(window.reason);
     const { config } = deps;
-    const outcome = await sendDigest({ window: window.value, lang: config.lang, emptyDay: config.emptyDay, recipients: config.recipients, reader: deps.reader, mailer: deps.mailer, publisher: deps.publisher });
+    const outcome = await sendDigest({
+      window: window.value,
+      lang: config.lang,
+      emptyDay: config.emptyDay,
+      recipients: config.recipients,
+      reader: deps.reader,
+      mailer: deps.mailer,
+      publisher: deps.publisher,
+      ledger: deps.ledger,
+      now,
+      force: isForced(event),
+    });
     logger.info('digest finished', { status: outcome.status, from: outcome.window.from, to: outcome.window.to, timeSource: invocation.value.source, denials: outcome.totals.count, fingerprints: outcome.totals.fingerprints, emailMessageId: outcome.email?.messageId ?? null });
     if (outcome.topic?.ok === false) logger.error('digest topic publish failed', { reason: outcome.topic.reason });
+    if (outcome.ledgerError !== null) logger.error('digest sent marker not written', { reason: outcome.ledgerError });
     return outcome;
   };
 }
@@ -42,14 +63,16 @@ export function dependenciesFromEnvironment(env: Record<string, string | undefin
   const parsed = parseDigestConfig(env);
   if (!parsed.ok) throw new ConfigurationError(`Invalid configuration of the digest function: ${parsed.reason}`);
   const config = parsed.value;
+  const dynamodb = new DynamoDBClient({});
   const reader = createDynamoDbAggregateReader({
-    client: new DynamoDBClient({}),
+    client: dynamodb,
     tableName: config.tableName,
     onInvalidItem: (item) => logger.warn('skipped invalid aggregate item', { ...item }),
   });
   const mailer = config.recipients.length > 0 ? createSesMailer({ client: new SESv2Client({}), from: config.sender }) : null;
   const publisher = config.topicArn === null ? null : createSnsTextPublisher({ client: new SNSClient({}), topicArn: config.topicArn });
-  return { config, reader, mailer, publisher, now: () => new Date() };
+  const ledger = createDynamoDbDigestLedger({ client: dynamodb, tableName: config.tableName });
+  return { config, reader, mailer, publisher, ledger, now: () => new Date() };
 }
 
 const digestHandler = oncePerColdStart(() => createDigestHandler(dependenciesFromEnvironment()));

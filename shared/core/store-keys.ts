@@ -6,6 +6,7 @@
  * | processed event      | `EVENT#<eventId>`       | `EVENT`         | alert      | alert (idempotency, conditional put) |
  * | fingerprint state    | `FP#<fingerprint>`      | `STATE`         | alert      | alert (suppression window, repeat counter) |
  * | hourly aggregate     | `HOUR#<yyyy-mm-ddThh>`  | `FP#<fingerprint>` | alert, replay(store) | digest: one Query per hour |
+ * | digest sent marker   | `DIGEST#<yyyy-mm-ddThh>` (window end) | `SENT` | digest | digest (one mail per window, across retries) |
  *
  * The digest reads 24 hour partitions (plus 24 for the day before, to compare), each holding one
  * item per distinct fingerprint seen that hour: O(distinct fingerprints), never O(events).
@@ -20,6 +21,7 @@ export const RETENTION_SECONDS = {
   event: 7 * 24 * 3600,
   state: 35 * 24 * 3600,
   hour: 35 * 24 * 3600,
+  digest: 35 * 24 * 3600,
 } as const;
 
 /** Key of the marker that records one CloudTrail event as processed. */
@@ -30,6 +32,11 @@ export function eventKey(eventId: string): { pk: string; sk: string } {
 /** Key of the alert state of one fingerprint. */
 export function stateKey(fingerprint: string): { pk: string; sk: string } {
   return { pk: `FP#${fingerprint}`, sk: 'STATE' };
+}
+
+/** Key of the marker that records the digest of the window ending at `windowEnd` as sent. */
+export function digestKey(windowEnd: string): { pk: string; sk: string } {
+  return { pk: `DIGEST#${hourBucket(windowEnd)}`, sk: 'SENT' };
 }
 
 /** The UTC hour bucket (`yyyy-mm-ddThh`) an ISO timestamp falls in. */

@@ -6,10 +6,11 @@ import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDigestHandler, handler, type DigestDependencies } from '../../functions/digest.js';
 import { createDynamoDbAggregateReader } from '../../shared/adapters/dynamodb-aggregate-reader.js';
+import { createDynamoDbDigestLedger } from '../../shared/adapters/dynamodb-digest-ledger.js';
 import { createSesMailer } from '../../shared/adapters/ses-mailer.js';
 import { createSnsTextPublisher } from '../../shared/adapters/sns-text-publisher.js';
 import type { DigestConfig } from '../../shared/core/digest/config.js';
-import { InputError } from '../../shared/core/errors.js';
+import { DeliveryError, InputError } from '../../shared/core/errors.js';
 import type { Finding } from '../../shared/core/types.js';
 import { observeQueries, putAggregateItem } from '../helpers/aggregate-items.js';
 import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
@@ -75,6 +76,7 @@ describe('digest function', () => {
       reader: createDynamoDbAggregateReader({ client: readerClient, tableName: cfg.tableName, onInvalidItem: () => undefined }),
       mailer: createSesMailer({ client: sesClient, from: cfg.sender }),
       publisher: withTopic ? createSnsTextPublisher({ client: snsClient, topicArn: TOPIC }) : null,
+      ledger: createDynamoDbDigestLedger({ client: readerClient, tableName: cfg.tableName }),
       now: () => new Date('2026-11-28T00:03:00Z'),
     };
   }
@@ -241,6 +243,77 @@ describe('digest function', () => {
 
     // Assess
     expect(outcome.window).toEqual({ from, to: '2026-11-28T00:00:00.000Z', timeZone: 'Asia/Tokyo' });
+  });
+
+  describe('one mail per window across retries', () => {
+    beforeEach(async () => {
+      await putAggregateItem(writer, table, { finding: makeFinding(), count: 2, firstSeen: '2026-11-27T03:00:00.000Z', lastSeen: '2026-11-27T03:00:00.000Z' });
+    });
+
+    it('sends nothing when the same window is invoked again, and says it was already sent', async () => {
+      // Prepare
+      const first = await createDigestHandler(deps())(SCHEDULED);
+
+      // Act
+      const second = await createDigestHandler(deps())(SCHEDULED);
+
+      // Assess
+      expect(first.status).toBe('sent');
+      expect(second).toMatchObject({ status: 'already-sent', email: { messageId: first.email?.messageId } });
+      expect(await ses.emails()).toHaveLength(1);
+      expect(sns.published).toHaveLength(1);
+    });
+
+    it('re-sends a window on purpose with {"force": true}', async () => {
+      // Prepare
+      await createDigestHandler(deps())(SCHEDULED);
+
+      // Act
+      const forced = await createDigestHandler(deps())({ ...SCHEDULED, force: true });
+
+      // Assess
+      expect(forced.status).toBe('sent');
+      expect(await ses.emails()).toHaveLength(2);
+    });
+
+    it('lets the retry send after SES refused the first attempt', async () => {
+      // Prepare: aws-ses-v2-local refuses a message without a sender
+      const failing = { ...deps(), mailer: createSesMailer({ client: sesClient, from: '' }) };
+      await expect(createDigestHandler(failing)(SCHEDULED)).rejects.toBeInstanceOf(DeliveryError);
+
+      // Act
+      const retry = await createDigestHandler(deps())(SCHEDULED);
+
+      // Assess
+      expect(retry.status).toBe('sent');
+      expect(await ses.emails()).toHaveLength(1);
+    });
+
+    it('stays out of the way of an invocation that is sending right now', async () => {
+      // Prepare
+      const ledger = createDynamoDbDigestLedger({ client: readerClient, tableName: table });
+      await ledger.claim({ windowEnd: '2026-11-28T00:00:00.000Z', now: new Date('2026-11-28T00:02:00Z'), leaseSeconds: 300 });
+
+      // Act
+      const outcome = await createDigestHandler(deps())(SCHEDULED);
+
+      // Assess
+      expect(outcome.status).toBe('in-progress');
+      expect(await ses.emails()).toEqual([]);
+    });
+
+    it('takes over a claim whose lease expired (a crashed run)', async () => {
+      // Prepare
+      const ledger = createDynamoDbDigestLedger({ client: readerClient, tableName: table });
+      await ledger.claim({ windowEnd: '2026-11-28T00:00:00.000Z', now: new Date('2026-11-27T23:50:00Z'), leaseSeconds: 300 });
+
+      // Act
+      const outcome = await createDigestHandler(deps())(SCHEDULED);
+
+      // Assess
+      expect(outcome.status).toBe('sent');
+      expect(await ses.emails()).toHaveLength(1);
+    });
   });
 
   it('refuses an event whose scheduledTime is not a time', async () => {

@@ -21,3 +21,24 @@ export interface Mailer {
 export interface TextPublisher {
   publish(message: { subject: string; text: string }): Promise<{ messageId: string | null }>;
 }
+
+/** Result of claiming the right to send the digest of one window. */
+export type DigestClaim =
+  | { status: 'claimed'; token: string }
+  /** The digest of this window already went out (`messageId` when known). */
+  | { status: 'already-sent'; messageId: string | null }
+  /** Another invocation is sending it right now (its lease has not expired). */
+  | { status: 'in-progress' };
+
+/**
+ * Remembers which windows' digests were sent, so a retried or duplicated invocation does not mail
+ * everyone twice. `claim` is atomic; a claim that is neither completed nor released expires after
+ * its lease, so a crashed run can be retried.
+ */
+export interface DigestLedger {
+  claim(input: { windowEnd: string; now: Date; leaseSeconds: number }): Promise<DigestClaim>;
+  /** Records the window as sent by the holder of `token`. */
+  complete(input: { windowEnd: string; token: string; now: Date; messageId: string | null }): Promise<void>;
+  /** Gives the claim up after a failed send, so the next attempt may send. */
+  release(input: { windowEnd: string; token: string }): Promise<void>;
+}

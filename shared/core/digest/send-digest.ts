@@ -1,7 +1,8 @@
 import type { AggregateReader } from '../ports.js';
 import type { Language } from '../types.js';
 import { buildDigest, type Digest } from './aggregate.js';
-import type { Mailer, TextPublisher } from './ports.js';
+import { DeliveryError } from '../errors.js';
+import type { DigestLedger, Mailer, TextPublisher } from './ports.js';
 import { listHours } from './read-window.js';
 import { renderDigestHtml, renderEmptyDigestHtml } from './render-html.js';
 import { renderDigestAsciiSubject, renderDigestSubject, renderDigestText, renderEmptyDigestText } from './render-text.js';
@@ -9,7 +10,11 @@ import type { DigestWindow } from './schedule.js';
 
 /** What one digest run did. */
 export interface DigestOutcome {
-  status: 'sent' | 'skipped-empty';
+  /**
+   * `sent`; `skipped-empty` (empty day, `emptyDay: skip`); `already-sent` / `in-progress`: the
+   * ledger says another invocation sent or is sending this window's digest, so nothing was sent.
+   */
+  status: 'sent' | 'skipped-empty' | 'already-sent' | 'in-progress';
   window: { from: string; to: string; timeZone: string };
   totals: Digest['totals'];
   /** `listHour` calls made: hours of the window plus hours of the comparison window. */
@@ -17,6 +22,15 @@ export interface DigestOutcome {
   email: { messageId: string | null } | null;
   /** SNS publish result; `null` when no topic is configured or nothing was sent. */
   topic: { ok: true; messageId: string | null } | { ok: false; reason: string } | null;
+  /** Why the "sent" marker could not be written after the mail went out; `null` when it was (or no ledger). */
+  ledgerError: string | null;
+}
+
+/** How long a claim on a window protects a send in progress (the function times out well before). */
+export const DIGEST_LEASE_SECONDS = 300;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -25,8 +39,11 @@ export interface DigestOutcome {
  * when a publisher is given, publishes the text to it. An empty window sends the one-line
  * "no denials" mail, or nothing when `emptyDay` is `skip`.
  *
- * Email failure throws (`DeliveryError` from the mailer) so the scheduler retries; a topic failure
- * after the email went out is returned in `topic` instead, so a retry does not mail everyone twice.
+ * With a ledger, the window is claimed before sending and marked sent after, so a retried or
+ * duplicated invocation sends nothing (`force` bypasses the ledger, to re-send on purpose).
+ * Email failure releases the claim and throws (`DeliveryError` from the mailer) so the scheduler
+ * retries; a topic or ledger failure after the email went out is returned in the outcome instead,
+ * so a retry does not mail everyone twice.
  */
 export async function sendDigest(input: {
   window: DigestWindow;
@@ -37,6 +54,9 @@ export async function sendDigest(input: {
   /** `null` when the digest goes to the topic only. */
   mailer: Mailer | null;
   publisher: TextPublisher | null;
+  ledger: DigestLedger | null;
+  now: Date;
+  force?: boolean;
 }): Promise<DigestOutcome> {
   const { window, lang } = input;
   const [current, previous] = await Promise.all([listHours(input.reader, window.hours), listHours(input.reader, window.previousHours)]);
@@ -47,20 +67,51 @@ export async function sendDigest(input: {
     hoursRead: window.hours.length + window.previousHours.length,
   };
   const empty = digest.totals.count === 0;
-  if (empty && input.emptyDay === 'skip') return { ...base, status: 'skipped-empty', email: null, topic: null };
+  if (empty && input.emptyDay === 'skip') return { ...base, status: 'skipped-empty', email: null, topic: null, ledgerError: null };
+
+  const ledger = input.force === true ? null : input.ledger;
+  let token: string | null = null;
+  if (ledger !== null) {
+    const claim = await ledger.claim({ windowEnd: window.to, now: input.now, leaseSeconds: DIGEST_LEASE_SECONDS });
+    if (claim.status === 'already-sent') return { ...base, status: 'already-sent', email: { messageId: claim.messageId }, topic: null, ledgerError: null };
+    if (claim.status === 'in-progress') return { ...base, status: 'in-progress', email: null, topic: null, ledgerError: null };
+    token = claim.token;
+  }
 
   const subject = renderDigestSubject(digest, { lang });
   const text = empty ? renderEmptyDigestText(window, { lang }) : renderDigestText(digest, { lang });
   const html = empty ? renderEmptyDigestHtml(window, { lang }) : renderDigestHtml(digest, { lang });
-  const email = input.mailer === null || input.recipients.length === 0 ? null : await input.mailer.send({ to: input.recipients, subject, html, text });
+  let email: { messageId: string | null } | null = null;
+  if (input.mailer !== null && input.recipients.length > 0) {
+    try {
+      email = await input.mailer.send({ to: input.recipients, subject, html, text });
+    } catch (error) {
+      if (ledger !== null && token !== null) {
+        const releaseError = await ledger.release({ windowEnd: window.to, token }).then(
+          () => null,
+          (failure: unknown) => failure,
+        );
+        if (releaseError !== null) {
+          throw new DeliveryError(`${messageOf(error)}; releasing the digest claim failed too (${messageOf(releaseError)}): it expires after ${DIGEST_LEASE_SECONDS} s`, { cause: error });
+        }
+      }
+      throw error;
+    }
+  }
 
   let topic: DigestOutcome['topic'] = null;
   if (input.publisher !== null) {
     try {
       topic = { ok: true, ...(await input.publisher.publish({ subject: renderDigestAsciiSubject(digest), text })) };
     } catch (error) {
-      topic = { ok: false, reason: error instanceof Error ? error.message : String(error) };
+      topic = { ok: false, reason: messageOf(error) };
     }
   }
-  return { ...base, status: 'sent', email, topic };
+  let ledgerError: string | null = null;
+  if (ledger !== null && token !== null) {
+    await ledger.complete({ windowEnd: window.to, token, now: input.now, messageId: email?.messageId ?? null }).catch((error: unknown) => {
+      ledgerError = messageOf(error);
+    });
+  }
+  return { ...base, status: 'sent', email, topic, ledgerError };
 }
