@@ -6,6 +6,7 @@ import { createSlackNotifier } from '../shared/adapters/slack-webhook.js';
 import { createSnsNotifier } from '../shared/adapters/sns-publisher.js';
 import { createWebhookUrlSource } from '../shared/adapters/webhook-secret.js';
 import { classifyRecord } from '../shared/core/classify.js';
+import { suggestFix } from '../shared/core/fix/suggest-fix.js';
 import type { Notifier } from '../shared/core/ports.js';
 import { processAlertEvent, type AlertOutcome, type ProcessAlertDependencies } from '../shared/core/process-alert.js';
 import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
@@ -23,6 +24,7 @@ export function buildAlertDependencies(env: Record<string, string | undefined> =
     store: createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
     notifiers,
     classify: (record) => classifyRecord(record, { catalog }),
+    suggestFix: (finding) => suggestFix(finding, { catalog, lang: config.locale }),
     windowMinutes: config.suppressionWindowMinutes,
   };
 }

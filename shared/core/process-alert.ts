@@ -1,5 +1,6 @@
 import { type AlertDecision, type AlertStore } from './alert-decision.js';
 import { readAlertEvent } from './alert-input.js';
+import { INFERENCE_EVENT_NAMES } from './constants.js';
 import { CrisAuditorError, DeliveryError } from './errors.js';
 import { fingerprintFinding } from './fingerprint.js';
 import type { Notifier } from './ports.js';
@@ -17,6 +18,13 @@ export interface ProcessAlertDependencies {
   /** Suppression window: one alert per fingerprint per this many minutes. */
   windowMinutes: number;
 }
+
+/**
+ * The calls that raise alerts: Bedrock inference APIs, as the capture rule selects them
+ * (`infra/event-pattern.json`). `GetAsyncInvoke` is a status poll, not an invocation; the rule
+ * leaves it out, and so does the function when invoked directly (replays, `invoke local`).
+ */
+export const ALERTED_EVENT_NAMES: readonly string[] = INFERENCE_EVENT_NAMES.filter((name) => name !== 'GetAsyncInvoke');
 
 /** Common facts of an event that became a finding. */
 interface FindingOutcome {
@@ -57,6 +65,10 @@ export async function processAlertEvent(
   if (finding === null) {
     const record = input.ok ? input.record : {};
     const reason = `not a denied Bedrock call (eventSource ${String(record.eventSource ?? '-')}, errorCode ${String(record.errorCode ?? '-')})`;
+    return { outcome: 'ignored', eventId: input.eventId, reason };
+  }
+  if (input.ok && !ALERTED_EVENT_NAMES.includes(String(input.record.eventName))) {
+    const reason = `not a Bedrock inference call (eventName ${String(input.record.eventName ?? '-').slice(0, 80)})`;
     return { outcome: 'ignored', eventId: input.eventId, reason };
   }
   const claim = await deps.store.claimEvent({ eventId: input.eventId, now: clock.now, leaseUntil: clock.leaseUntil });

@@ -1,6 +1,8 @@
 import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildAlertDependencies, createAlertHandler } from '../../functions/alert.js';
 import { createDynamoDbAlertStore } from '../../shared/adapters/dynamodb-alert-store.js';
@@ -8,11 +10,12 @@ import { createSlackNotifier } from '../../shared/adapters/slack-webhook.js';
 import { createSnsNotifier } from '../../shared/adapters/sns-publisher.js';
 import { classifyRecord } from '../../shared/core/classify.js';
 import { DeliveryError } from '../../shared/core/errors.js';
+import { suggestFix } from '../../shared/core/fix/suggest-fix.js';
 import type { ProcessAlertDependencies } from '../../shared/core/process-alert.js';
 import { loadBundledCatalog } from '../../shared/core/profile-catalog.js';
 import { eventKey, hourKey, stateKey } from '../../shared/core/store-keys.js';
 import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
-import { loadEvent } from '../helpers/load-event.js';
+import { ROOT, loadEvent } from '../helpers/load-event.js';
 import { SLACK_SECRET_PATH, startSlackServer, type SlackServer } from '../helpers/slack-server.js';
 import { startSnsServer, type SnsServer } from '../helpers/sns-server.js';
 
@@ -62,6 +65,7 @@ function dependencies(overrides: Partial<ProcessAlertDependencies> = {}): Proces
       }),
     },
     classify: (record) => classifyRecord(record, { catalog }),
+    suggestFix: (finding) => suggestFix(finding, { catalog, lang: 'en' }),
     windowMinutes: 60,
     ...overrides,
   };
@@ -294,6 +298,37 @@ describe('alert handler', () => {
     expect(await item(eventKey('evt-sns-down'))).toMatchObject({ status: 'done' });
   });
 
+  it('renders hostile strings from every field of the record without a ping, a link or broken formatting', async () => {
+    // Prepare
+    const handler = createAlertHandler(dependencies());
+    const event = sampleEvent('evt-hostile', (sample) => {
+      const detail = sample.detail as Record<string, any>;
+      detail.userIdentity.arn = 'arn:aws:sts::111122223333:assumed-role/app-chatbot-role/<!channel> *bold* <https://evil|click>';
+      detail.userAgent = 'ua ```\n*x*``` `tick` <@U0123ABCD>';
+      detail.requestParameters.modelId = 'apac.*bold*_x_<!here>';
+      detail.errorMessage =
+        'User: <script>alert(1)</script> is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:ap-southeast-1::foundation-model/x with an explicit deny in a service control policy';
+    });
+
+    // Act
+    await handler(event, context);
+
+    // Assess
+    const [message] = slack.delivered();
+    const texts = (message?.blocks ?? []).flatMap((block: any) => [block.text?.text, ...(block.fields ?? []).map((field: any) => field.text), ...(block.elements ?? []).map((element: any) => element.text)]);
+    expect(texts).toContain('*Principal*\n`arn:aws:sts::111122223333:assumed-role/app-chatbot-role/&lt;!channel&gt; *bold* &lt;https:∕∕evil|click&gt;`');
+    expect(texts).toContain('*Profile / model*\n`apac.*bold*_x_&lt;!here&gt;`');
+    expect(texts).toContain('*Caller* `ua ˋˋˋ *x*ˋˋˋ ˋtickˋ &lt;@U0123ABCD&gt;` `203.0.113.25`');
+    expect(texts).toContain(
+      '*Error message*\n```\nUser: &lt;script&gt;alert(1)&lt;/script&gt; is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:ap-southeast-1::foundation-model/x with an explicit deny in a service control policy\n```',
+    );
+    const raw = slack.requests[0]?.body ?? '';
+    expect(raw).not.toMatch(/<[!@#]/);
+    expect(raw).not.toContain('<https://evil');
+    expect(raw).not.toContain('<script>');
+    expect(raw.match(/<https:/g)?.length).toBe(1);
+  });
+
   it('records an event without detail as unknown with the reason, logged, without crashing', async () => {
     // Prepare
     const logs = captureLogs();
@@ -340,6 +375,21 @@ describe('alert handler', () => {
     expect(await item(eventKey(event.detail.eventID))).toBeUndefined();
     expect(logs.lines().find((line) => line['message'] === 'Event ignored')).toMatchObject({ eventId: event.detail.eventID });
   });
+
+  it.each(readdirSync(join(ROOT, 'events', 'eventbridge')).filter((name) => name.endsWith('.json')))(
+    'alerts on %s exactly when the capture rule would deliver it (negative-* samples are ignored)',
+    async (name) => {
+      // Prepare
+      const handler = createAlertHandler(dependencies());
+
+      // Act
+      const outcome = await handler(loadEvent(`eventbridge/${name}`), context);
+
+      // Assess
+      expect(outcome.outcome).toBe(name.startsWith('negative-') ? 'ignored' : 'sent');
+      expect(slack.delivered()).toHaveLength(name.startsWith('negative-') ? 0 : 1);
+    },
+  );
 
   it('puts the CloudTrail event ID on every log line and never logs the webhook URL', async () => {
     // Prepare

@@ -12,6 +12,7 @@ export interface AlertLabels {
   route: string;
   action: string;
   scp: string;
+  policy: string;
   statement: string;
   reason: string;
   recommendedFix: string;
@@ -48,6 +49,7 @@ const EN: AlertLabels = {
   route: 'Source → denied Region',
   action: 'Action',
   scp: 'SCP',
+  policy: 'Policy',
   statement: 'Statement',
   reason: 'Why',
   recommendedFix: 'Recommended fix',
@@ -84,6 +86,7 @@ const JA: AlertLabels = {
   route: '呼び出し元 → 拒否されたリージョン',
   action: 'アクション',
   scp: 'SCP',
+  policy: 'ポリシー',
   statement: 'ステートメント',
   reason: '理由',
   recommendedFix: '推奨される修正',

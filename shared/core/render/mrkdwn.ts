@@ -61,7 +61,7 @@ export function inlineCode(text: string | null | undefined, maxLength = 500): st
  */
 export function codeBlock(text: string, maxLength = 3000): string {
   const fence = '```';
-  const body = breakLinks(escapeEntities(text.replace(/\r\n?/g, '\n'))).replace(/`/g, BACKTICK_LOOKALIKE);
+  const body = breakLinks(escapeEntities(text.replace(/\r\n?/g, '\n').replace(/\n+$/, ''))).replace(/`/g, BACKTICK_LOOKALIKE);
   return `${fence}\n${truncateEscaped(body, maxLength - 2 * fence.length - 2)}\n${fence}`;
 }
 

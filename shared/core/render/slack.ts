@@ -100,7 +100,8 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
   const scpArn = finding.policyArn ?? finding.fix?.scp?.policyArn ?? null;
   if (scpArn !== null || finding.policyType !== null) {
     const statement = statementLabel(finding);
-    const lines = [`*${labels.scp}* ${scpArn === null ? inlineCode(finding.policyType) : inlineCode(scpArn)}`];
+    const isScp = scpArn !== null || finding.policyType === 'service control policy';
+    const lines = [`*${isScp ? labels.scp : labels.policy}* ${scpArn === null ? inlineCode(finding.policyType) : inlineCode(scpArn)}`];
     if (statement !== null) lines.push(`*${labels.statement}* ${inlineCode(statement)}`);
     if (links.organizationsPolicy !== null) lines.push(`<${links.organizationsPolicy}|${labels.organizationsPolicy}>`);
     blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });

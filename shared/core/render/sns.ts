@@ -67,7 +67,10 @@ export function renderAlertText(content: AlertContent): string {
     `${labels.route}: ${printable(finding.sourceRegion ?? '-')} → ${printable(finding.deniedRegion ?? '-')}`,
     line(labels.action, [finding.action, finding.eventName === null ? null : `(${finding.eventName})`].filter((part) => part !== null).join(' ') || null),
     line(labels.eventTime, finding.eventTime),
-    line(labels.scp, finding.policyArn ?? finding.fix?.scp?.policyArn ?? finding.policyType),
+    line(
+      finding.policyArn !== null || finding.fix?.scp != null || finding.policyType === 'service control policy' ? labels.scp : labels.policy,
+      finding.policyArn ?? finding.fix?.scp?.policyArn ?? finding.policyType,
+    ),
   ];
   if (statement !== null) lines.push(line(labels.statement, statement));
   lines.push(line(labels.reason, finding.reason), '');

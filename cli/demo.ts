@@ -1,0 +1,260 @@
+/**
+ * `cris-audit demo` (what `npm start` runs): every sample EventBridge event in `events/eventbridge/`
+ * through the REAL alert handler, against an in-memory DynamoDB (dynalite on 127.0.0.1), with a
+ * console Slack sink and a console SNS sink. No AWS account, no network, a few seconds.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { Context } from 'aws-lambda';
+import type { Notifier } from '../shared/core/ports.js';
+import type { SlackBlock, SlackMessage, SlackText } from '../shared/core/render/slack.js';
+import type { Language } from '../shared/core/types.js';
+import { palette, safe, useColour } from './terminal.js';
+
+/** Usage of the `demo` subcommand. */
+export const DEMO_USAGE = `usage: cris-audit demo [--lang en|ja] [--full] [--verbose] [--events DIR]
+
+Runs every sample in events/eventbridge/ (except negative-*.json, which the capture rule never
+delivers) through the real alert handler against an in-memory DynamoDB, prints each Slack message
+as it would read and each SNS subject, then a summary. Then it redelivers one event and repeats
+another, to show idempotency and suppression.
+
+  --lang en|ja   language of the messages (default: LOCALE or en)
+  --full         print code blocks whole (default: at most 24 lines each)
+  --verbose      also print the function's Powertools log lines
+  --events DIR   directory of EventBridge samples (default: events/eventbridge)`;
+
+const EMOJI: Record<string, string> = { ':red_circle:': '🔴', ':large_orange_circle:': '🟠', ':white_circle:': '⚪' };
+
+/** What Slack would display for mrkdwn: entities decoded, links as `label (url)`. */
+function displayMrkdwn(text: string): string {
+  return text
+    .replace(/<(https:\/\/[^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** Styles one displayed line: `*label*` in bold and code spans unquoted, outside code only. */
+function styleLine(line: string, colour: ReturnType<typeof palette>): string {
+  return line
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith('`') && part.endsWith('`') && part.length >= 2 ? part.slice(1, -1) : part.replace(/\*([^*\n]+)\*/g, (_match, label: string) => colour.bold(label))))
+    .join('');
+}
+
+/**
+ * A Block Kit message as lines a person can read in a terminal. Code blocks longer than
+ * `maxCodeLines` are shortened (Slack shows them whole).
+ */
+export function formatSlackMessage(message: SlackMessage, colour: ReturnType<typeof palette>, maxCodeLines = 24): string[] {
+  const lines: string[] = [];
+  const add = (text: string, style: (value: string) => string = (value) => value): void => {
+    let inCode = false;
+    let codeLines = 0;
+    for (const line of text.split('\n').map((part) => safe(part))) {
+      if (line === '```') {
+        if (inCode && codeLines > maxCodeLines) lines.push(colour.dim(`    … ${codeLines - maxCodeLines} more lines in Slack`));
+        inCode = !inCode;
+        codeLines = 0;
+        continue;
+      }
+      if (inCode) {
+        codeLines += 1;
+        if (codeLines <= maxCodeLines) lines.push(`    ${line}`);
+        continue;
+      }
+      lines.push(style(styleLine(line, colour)));
+    }
+  };
+  const text = (element: SlackText): string =>
+    element.type === 'plain_text' ? element.text.replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code) : displayMrkdwn(element.text);
+  for (const block of message.blocks as SlackBlock[]) {
+    if (block.type === 'header') add(text(block.text), colour.bold);
+    if (block.type === 'section') {
+      if (block.fields !== undefined) for (const field of block.fields) add(text(field).replace('\n', ': '));
+      if (block.text !== undefined) add(text(block.text));
+    }
+    if (block.type === 'context') add(block.elements.map(text).join('  ·  '), colour.dim);
+  }
+  return lines;
+}
+
+function parseArgs(argv: string[]): { lang: Language; verbose: boolean; full: boolean; events: string; help: boolean } | string {
+  const options = { lang: (process.env['LOCALE'] === 'ja' ? 'ja' : 'en') as Language, verbose: false, full: false, events: 'events/eventbridge', help: false };
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index];
+    if (arg === '--help' || arg === '-h') options.help = true;
+    else if (arg === '--verbose') options.verbose = true;
+    else if (arg === '--full') options.full = true;
+    else if (arg === '--lang') {
+      const value = argv[(index += 1)];
+      if (value !== 'en' && value !== 'ja') return `--lang must be en or ja (got ${JSON.stringify(value ?? '')})`;
+      options.lang = value;
+    } else if (arg === '--events') {
+      const value = argv[(index += 1)];
+      if (value === undefined) return '--events needs a directory';
+      options.events = value;
+    } else return `unknown option ${JSON.stringify(arg)}`;
+  }
+  return options;
+}
+
+const CONTEXT = {
+  functionName: 'cris-auditor-demo-alert',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:cris-auditor-demo-alert',
+  memoryLimitInMB: '256',
+  awsRequestId: 'demo',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+
+/**
+ * Runs the demo; resolves to the exit code (0, or 1 when an event failed, 64 on bad usage).
+ * Output goes to stdout; the function's own log lines are silenced unless `--verbose`.
+ */
+export async function runDemo(argv: string[]): Promise<number> {
+  const options = parseArgs(argv);
+  if (typeof options === 'string') {
+    process.stderr.write(`cris-audit demo: ${options}\n\n${DEMO_USAGE}\n`);
+    return 64;
+  }
+  if (options.help) {
+    process.stdout.write(`${DEMO_USAGE}\n`);
+    return 0;
+  }
+  // Set before the handler's modules load: Powertools reads them when its logger/metrics are built.
+  process.env['POWERTOOLS_LOG_LEVEL'] = options.verbose ? 'INFO' : 'SILENT';
+  process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+
+  const colour = palette(useColour(process.stdout));
+  const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+  const started = Date.now();
+
+  const [{ DynamoDBClient, CreateTableCommand }, { createAlertHandler }, { createDynamoDbAlertStore }, { createSlackNotifier }, classify, fix, catalogModule, sns, storeKeys] =
+    await Promise.all([
+      import('@aws-sdk/client-dynamodb'),
+      import('../functions/alert.js'),
+      import('../shared/adapters/dynamodb-alert-store.js'),
+      import('../shared/adapters/slack-webhook.js'),
+      import('../shared/core/classify.js'),
+      import('../shared/core/fix/suggest-fix.js'),
+      import('../shared/core/profile-catalog.js'),
+      import('../shared/core/render/sns.js'),
+      import('../shared/core/store-keys.js'),
+    ]);
+  const { default: dynalite } = await import('dynalite');
+  const server = dynalite({ createTableMs: 0 });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' } });
+  const tableName = 'cris-auditor-demo';
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: storeKeys.TABLE_KEYS.partition, AttributeType: 'S' },
+          { AttributeName: storeKeys.TABLE_KEYS.sort, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: storeKeys.TABLE_KEYS.partition, KeyType: 'HASH' },
+          { AttributeName: storeKeys.TABLE_KEYS.sort, KeyType: 'RANGE' },
+        ],
+      }),
+    );
+
+    const catalog = catalogModule.loadBundledCatalog();
+    let slackCount = 0;
+    let snsCount = 0;
+    // What the sinks print for one event, shown under that event's outcome line.
+    let pending: string[] = [];
+    const slackSink = async (message: SlackMessage): Promise<void> => {
+      slackCount += 1;
+      pending.push(colour.dim('  ┌─ Slack ──────────────────────────────────────────────'));
+      for (const line of formatSlackMessage(message, colour, options.full ? Number.POSITIVE_INFINITY : 24)) pending.push(`  │ ${line}`);
+      pending.push(colour.dim('  └──────────────────────────────────────────────────────'));
+    };
+    const snsSink: Notifier = {
+      async notify(alert) {
+        snsCount += 1;
+        const rendered = sns.renderSnsMessage({ ...alert, lang: options.lang });
+        const attributes = Object.entries(rendered.attributes).map(([name, value]) => `${name}=${value}`).join(' ');
+        pending.push(`  ${colour.bold('SNS')} ${safe(rendered.subject)}`);
+        pending.push(colour.dim(`      ${safe(attributes)}`));
+      },
+    };
+    const handler = createAlertHandler({
+      store: createDynamoDbAlertStore({ client, tableName }),
+      notifiers: { slack: createSlackNotifier({ lang: options.lang, send: slackSink, webhookUrl: () => 'http://127.0.0.1/unused' }), sns: snsSink },
+      classify: (record) => classify.classifyRecord(record, { catalog }),
+      suggestFix: (finding) => fix.suggestFix(finding, { catalog, lang: options.lang }),
+      windowMinutes: 60,
+    });
+
+    const directory = resolve(options.events);
+    const files = readdirSync(directory).filter((name) => name.endsWith('.json')).sort();
+    const positives = files.filter((name) => !name.startsWith('negative-'));
+    const load = (name: string): unknown => JSON.parse(readFileSync(join(directory, name), 'utf8'));
+    const tally = new Map<string, number>();
+    const verdicts = new Map<string, number>();
+    let failures = 0;
+
+    out(colour.bold(`cris-audit demo: ${positives.length} sample events through the real alert handler`));
+    out(colour.dim(`DynamoDB: dynalite in memory at ${endpoint} · Slack and SNS: printed here · language: ${options.lang}`));
+
+    const run = async (label: string, event: unknown): Promise<void> => {
+      out();
+      try {
+        const outcome = await handler(event, CONTEXT);
+        tally.set(outcome.outcome, (tally.get(outcome.outcome) ?? 0) + 1);
+        const detail =
+          outcome.outcome === 'sent'
+            ? `sent to ${outcome.channels.join(' + ')}`
+            : outcome.outcome === 'suppressed'
+              ? `suppressed until ${outcome.nextAlertAt} (same fingerprint already alerted)`
+              : outcome.outcome === 'duplicate'
+                ? `duplicate delivery skipped (event already ${outcome.state})`
+                : `ignored: ${outcome.reason}`;
+        if (outcome.outcome === 'sent' || outcome.outcome === 'suppressed') verdicts.set(outcome.finding.verdict, (verdicts.get(outcome.finding.verdict) ?? 0) + 1);
+        out(`${colour.bold('▶')} ${safe(label)} ${colour.dim('→')} ${outcome.outcome === 'sent' ? colour.green(detail) : colour.yellow(safe(detail))}`);
+      } catch (error) {
+        failures += 1;
+        out(`${colour.bold('▶')} ${safe(label)} ${colour.red(`failed: ${safe(error instanceof Error ? error.message : String(error))}`)}`);
+      }
+      for (const line of pending) out(line);
+      pending = [];
+    };
+
+    for (const name of positives) await run(name, load(name));
+    const first = positives[0];
+    if (first !== undefined) {
+      out();
+      out(colour.bold('EventBridge delivers at least once: the same event again'));
+      await run(`${first} (redelivered)`, load(first));
+      out();
+      out(colour.bold('The application retries the same denied call: a new event, same fingerprint'));
+      const repeat = load(first) as { detail?: { eventID?: string } };
+      if (repeat.detail !== undefined) repeat.detail.eventID = 'demo-repeat-0001';
+      await run(`${first} (new event ID)`, repeat);
+    }
+
+    out();
+    out(colour.bold('Summary'));
+    out(`  events processed   ${positives.length + (first === undefined ? 0 : 2)}`);
+    for (const outcome of ['sent', 'suppressed', 'duplicate', 'ignored']) out(`  ${outcome.padEnd(18)} ${tally.get(outcome) ?? 0}`);
+    out(`  Slack messages     ${slackCount}`);
+    out(`  SNS publishes      ${snsCount}`);
+    out(`  by verdict         ${[...verdicts].sort().map(([verdict, count]) => `${verdict} ${count}`).join(', ')}`);
+    if (failures > 0) out(colour.red(`  failed             ${failures}`));
+    out(colour.dim(`  ${((Date.now() - started) / 1000).toFixed(1)} s, no AWS account, no network beyond 127.0.0.1`));
+    return failures > 0 ? 1 : 0;
+  } finally {
+    client.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
+  }
+}
