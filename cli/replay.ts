@@ -71,7 +71,7 @@ function summary(report: ReplayReport, lang: Language, colour: boolean): string 
     const count = report.findingsByVerdict[verdict];
     if (count > 0) lines.push(`  ${verdict.padEnd(24)} ${count}`);
   }
-  lines.push('', c.bold(`${t.groups} (${report.crossRegionScpGroups.length}):`));
+  lines.push('', c.bold(`${t.groups} (${report.crossRegionScpGroupsTotal}):`));
   if (report.crossRegionScpGroups.length === 0) lines.push(`  ${t.none}`);
   for (const group of report.crossRegionScpGroups) {
     lines.push(

@@ -116,8 +116,10 @@ export interface ReplayReport {
   /** Bedrock denials among them. */
   denials: number;
   findingsByVerdict: Record<Verdict, number>;
-  /** Cross-Region SCP problems, most frequent first. */
+  /** Cross-Region SCP problems, most frequent first; at most {@link MAX_REPORTED_GROUPS}. */
   crossRegionScpGroups: CrossRegionScpGroup[];
+  /** How many cross-Region SCP groups there were in all (more than listed when the list was cut). */
+  crossRegionScpGroupsTotal: number;
   distinctFingerprints: number;
   streams: StreamReport[];
   errors: Array<{ account: string | null; region: string; message: string }>;
@@ -148,12 +150,16 @@ export interface ReportInput {
   streamKey(outcome: StreamOutcome): string;
 }
 
+/** Groups listed in a report, so the answer stays far below Lambda's 6 MB response limit. */
+export const MAX_REPORTED_GROUPS = 200;
+
 /** Assembles the report; pure. */
 export function buildReplayReport(input: ReportInput): ReplayReport {
   const groups = input.accumulator.groups();
-  const crossRegionScpGroups = groups
-    .filter((g) => g.finding.verdict === VERDICTS.crossRegionScp)
+  const crossRegion = groups.filter((g) => g.finding.verdict === VERDICTS.crossRegionScp);
+  const crossRegionScpGroups = crossRegion
     .sort((a, b) => b.count - a.count || a.fingerprint.localeCompare(b.fingerprint))
+    .slice(0, MAX_REPORTED_GROUPS)
     .map((g) => ({
       fingerprint: g.fingerprint,
       count: g.count,
@@ -191,6 +197,7 @@ export function buildReplayReport(input: ReportInput): ReplayReport {
     denials: input.accumulator.denials(),
     findingsByVerdict: input.accumulator.byVerdict(),
     crossRegionScpGroups,
+    crossRegionScpGroupsTotal: crossRegion.length,
     distinctFingerprints: groups.length,
     streams,
     errors: input.outcomes
