@@ -8,7 +8,7 @@ import type { Language } from '../types.js';
 const en = {
   'allowProfileOnly.title': 'Allow this inference profile only',
   'allowProfileOnly.summary':
-    'Let {actions} reach every destination Region of {profile} from {source} ({regions}), and only through this profile: take the actions out of the Region deny and add Deny statements for them outside the approved Regions unless bedrock:InferenceProfileArn is this profile, and outside the destination Regions altogether.',
+    'Let {actions} reach every destination Region of {profile} from {source} ({regions}), and only through this profile: take the actions out of the Region deny and add Deny statements for them outside the approved Regions unless bedrock:InferenceProfileArn is this profile, and outside the approved and destination Regions altogether.',
   'allowProfileOnly.summaryExistingGuard':
     'Add this profile to the inference-profile exception of the existing Bedrock statement {statement}, so {actions} reach the destination Regions of {profile} from {source} ({regions}) only through it.',
   'allowProfileOnly.tradeoffs':
@@ -47,7 +47,7 @@ const en = {
     'Stays within Control Tower, no drift. ExemptedActions alone would let the actions run in any Region; the custom SCP is what keeps them on this profile. `bedrock:Invoke*` is shorter but also exempts agents and flows.',
   'ctCustomScp.title': 'Control Tower: a separate custom SCP for Bedrock inference',
   'ctCustomScp.summary':
-    'Attach this SCP next to the Control Tower control (deploy it with Customizations for Control Tower or AWS Organizations). It denies {actions} outside the approved Regions unless they go through {profile}, and outside {regions} altogether.',
+    'Attach this SCP next to the Control Tower control (deploy it with Customizations for Control Tower or AWS Organizations). It denies {actions} outside the approved Regions unless they go through {profile}, and outside the approved Regions and {regions} altogether.',
   'ctCustomScp.tradeoffs':
     'Needed together with the exemption: a custom SCP cannot undo a Control Tower deny on its own. Keep it in your CfCT pipeline so it is reviewed and versioned.',
   'identityPolicy.title': 'Allow the model in every destination Region in the identity policy',
@@ -116,6 +116,18 @@ const en = {
   'note.denyingStatement': 'Denied by statement {statement} of {policy}.',
   'note.controlTowerGlobal':
     'Control Tower cannot allow the Region value "unspecified" that global profiles produce; the custom SCP (deployed with Customizations for Control Tower) is where it is allowed, for this profile only.',
+  'render.recommended': 'Recommended',
+  'render.none': 'No option passed verification; none is recommended.',
+  'render.verification': 'Verification',
+  'render.status.verified': 'verified against the SCPs in force',
+  'render.status.failed': 'failed',
+  'render.status.unverified': 'not verified (SCPs in force unknown)',
+  'render.patch': 'Patched policy {name} (denying statement {statement})',
+  'render.newPolicy': 'New SCP to attach next to {name} (denying statement {statement})',
+  'render.size': 'Size: {size} characters as formatted, {minified} minified (SCP limit {limit})',
+  'render.options': 'All options',
+  'render.tradeoffs': 'Trade-offs',
+  'render.notes': 'Notes',
 } as const;
 
 /** A message key. */
@@ -124,7 +136,7 @@ export type MessageKey = keyof typeof en;
 const ja: Record<MessageKey, string> = {
   'allowProfileOnly.title': 'この推論プロファイルだけを許可する',
   'allowProfileOnly.summary':
-    '{source} から {profile} の全送信先リージョン({regions})への {actions} を、この推論プロファイル経由の場合に限り許可します。リージョン制限の Deny からこれらのアクションを外し、「承認リージョン外では bedrock:InferenceProfileArn がこのプロファイルでなければ拒否」「送信先リージョン以外では常に拒否」の Deny ステートメントを追加します。',
+    '{source} から {profile} の全送信先リージョン({regions})への {actions} を、この推論プロファイル経由の場合に限り許可します。リージョン制限の Deny からこれらのアクションを外し、「承認リージョン外では bedrock:InferenceProfileArn がこのプロファイルでなければ拒否」「承認リージョンと送信先リージョン以外では常に拒否」の Deny ステートメントを追加します。',
   'allowProfileOnly.summaryExistingGuard':
     '既存の Bedrock 用ステートメント {statement} の推論プロファイル例外にこのプロファイルを追加し、{source} から {profile} の送信先リージョン({regions})への {actions} を、このプロファイル経由に限って通します。',
   'allowProfileOnly.tradeoffs':
@@ -163,7 +175,7 @@ const ja: Record<MessageKey, string> = {
     'Control Tower の管理下のまま対応でき、ドリフトも発生しません。ExemptedActions だけでは推論アクションがどのリージョンでも実行できてしまうため、このプロファイルに限定するのはカスタム SCP の役割です。`bedrock:Invoke*` と書けば短くなりますが、エージェントやフローの呼び出しまで除外されます。',
   'ctCustomScp.title': 'Control Tower: Bedrock 推論用に独立したカスタム SCP を追加する',
   'ctCustomScp.summary':
-    'Control Tower のコントロールとは別に、この SCP をアタッチします(Customizations for Control Tower (CfCT) または AWS Organizations でデプロイ)。承認リージョン外では {profile} を経由しない {actions} を拒否し、{regions} 以外では常に拒否します。',
+    'Control Tower のコントロールとは別に、この SCP をアタッチします(Customizations for Control Tower (CfCT) または AWS Organizations でデプロイ)。承認リージョン外では {profile} を経由しない {actions} を拒否し、承認リージョンと {regions} 以外では常に拒否します。',
   'ctCustomScp.tradeoffs':
     '除外設定とセットで使います。カスタム SCP だけでは Control Tower の Deny を打ち消せません。CfCT のパイプラインで管理し、レビューとバージョン管理の対象にしてください。',
   'identityPolicy.title': 'ID ベースのポリシーで全送信先リージョンのモデルを許可する',
@@ -232,6 +244,18 @@ const ja: Record<MessageKey, string> = {
   'note.denyingStatement': '{policy} のステートメント {statement} によって拒否されています。',
   'note.controlTowerGlobal':
     'Control Tower では、グローバルプロファイルが使うリージョン値 "unspecified" を許可できません。Customizations for Control Tower (CfCT) でデプロイするカスタム SCP の中で、このプロファイルに限って許可します。',
+  'render.recommended': '推奨',
+  'render.none': '検証に合格した選択肢がないため、推奨はありません。',
+  'render.verification': '検証',
+  'render.status.verified': '適用中の SCP で検証済み',
+  'render.status.failed': '失敗',
+  'render.status.unverified': '未検証(適用中の SCP が不明)',
+  'render.patch': '修正後のポリシー {name}(拒否しているステートメント {statement})',
+  'render.newPolicy': '{name} とは別にアタッチする新しい SCP(拒否しているステートメント {statement})',
+  'render.size': 'サイズ: 整形時 {size} 文字、空白除去後 {minified} 文字(SCP の上限 {limit} 文字)',
+  'render.options': 'すべての選択肢',
+  'render.tradeoffs': 'トレードオフ',
+  'render.notes': '補足',
 };
 
 /** Every text, per language. The `ja` table is typed against the `en` keys, so none is missing. */

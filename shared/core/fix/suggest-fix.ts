@@ -239,7 +239,7 @@ function controlTowerFix(
       snippet: guard === null ? templateSnippet(context, 'allow-profile-only') : { language: 'json', content: guard.patchedPolicy },
       verification: status,
     }),
-    widenRegionsOption({ lang, rank: 3, context, controlTower: true }),
+    widenRegionsOption({ lang, rank: 3, context, controlTower: true, approved: allowed }),
     ...tailOptions(context, lang, options.catalog),
   ];
   const extra = [message(lang, 'note.controlTower', { name: policyName })];
@@ -314,6 +314,7 @@ function crossRegionScpFix(finding: Finding, context: FixContext, options: Sugge
       rank: 3,
       context,
       controlTower: false,
+      approved: denier === null ? [] : (regionCondition(statementsOf(denier.scp.document)[denier.ref.index] ?? {})?.values ?? []),
       ...(patchSnippet(widen) !== null ? { snippet: patchSnippet(widen) } : {}),
       verification: widen === undefined ? 'unverified' : statusOf(widen),
     }),

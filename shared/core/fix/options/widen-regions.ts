@@ -4,7 +4,7 @@
  */
 import type { FixOption, Language } from '../../types.js';
 import type { FixContext } from '../fix-context.js';
-import { buildOption, jsonSnippet } from './common.js';
+import { buildOption, jsonSnippet, listText } from './common.js';
 import { contextParams } from './params.js';
 
 /** Builds the widen-Regions option; without a patched policy, the snippet is the Region list. */
@@ -13,10 +13,14 @@ export function widenRegionsOption(input: {
   rank: number;
   context: FixContext;
   controlTower: boolean;
+  /** Regions already approved (when the SCP is known); only the others are proposed. */
+  approved?: readonly string[];
   snippet?: FixOption['snippet'];
   verification?: FixOption['verification'];
 }): FixOption {
   const ct = input.controlTower;
+  const approved = new Set(input.approved ?? []);
+  const regions = input.context.scpRegions.filter((region) => !approved.has(region));
   return buildOption({
     id: 'widen-regions',
     rank: input.rank,
@@ -24,8 +28,8 @@ export function widenRegionsOption(input: {
     title: 'widenRegions.title',
     summary: ct ? 'widenRegions.summaryControlTower' : 'widenRegions.summary',
     tradeoffs: ct ? 'widenRegions.tradeoffsControlTower' : 'widenRegions.tradeoffs',
-    params: contextParams(input.context),
-    snippet: input.snippet ?? jsonSnippet({ 'aws:RequestedRegion': input.context.scpRegions }),
+    params: { ...contextParams(input.context), regions: listText(regions) },
+    snippet: input.snippet ?? jsonSnippet({ 'aws:RequestedRegion': regions }),
     verification: input.verification,
   });
 }
