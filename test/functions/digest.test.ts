@@ -316,6 +316,20 @@ describe('digest function', () => {
     });
   });
 
+  it('publishes to the topic only when no recipients are configured', async () => {
+    // Prepare
+    await putAggregateItem(writer, table, { finding: makeFinding(), count: 2, firstSeen: '2026-11-27T03:00:00.000Z', lastSeen: '2026-11-27T03:00:00.000Z' });
+    const topicOnly = { ...deps({ recipients: [], sender: '' }), mailer: null };
+
+    // Act
+    const outcome = await createDigestHandler(topicOnly)(SCHEDULED);
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'sent', email: null, topic: { ok: true } });
+    expect(await ses.emails()).toEqual([]);
+    expect(sns.published[0]?.message).toContain('Denials: 2 (Previous period: 0, Change: +2)');
+  });
+
   it('refuses an event whose scheduledTime is not a time', async () => {
     await expect(createDigestHandler(deps())({ scheduledTime: 'soon' })).rejects.toBeInstanceOf(InputError);
     expect(await ses.emails()).toEqual([]);
