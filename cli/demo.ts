@@ -14,6 +14,7 @@ import { palette, safe, useColour } from './terminal.js';
 
 /** Usage of the `demo` subcommand. */
 export const DEMO_USAGE = `usage: cris-audit demo [--lang en|ja] [--full] [--verbose] [--events DIR]
+       cris-audit demo --serve [--port N]
 
 Runs every sample in events/eventbridge/ (except negative-*.json, which the capture rule never
 delivers) through the real alert handler against an in-memory DynamoDB, prints each Slack message
@@ -23,7 +24,11 @@ another, to show idempotency and suppression.
   --lang en|ja   language of the messages (default: LOCALE or en)
   --full         print code blocks whole (default: at most 24 lines each)
   --verbose      also print the function's Powertools log lines
-  --events DIR   directory of EventBridge samples (default: events/eventbridge)`;
+  --events DIR   directory of EventBridge samples (default: events/eventbridge)
+
+--serve keeps a local DynamoDB (dynalite, table cris-auditor-local), a Slack webhook and an SNS
+endpoint running on 127.0.0.1 ports N, N+1, N+2 (default 8000) and prints the environment for
+\`osls invoke local -f alert --stage local\`; every message that arrives is printed. Ctrl-C stops.`;
 
 const EMOJI: Record<string, string> = { ':red_circle:': '🔴', ':large_orange_circle:': '🟠', ':white_circle:': '⚪' };
 
@@ -81,13 +86,37 @@ export function formatSlackMessage(message: SlackMessage, colour: ReturnType<typ
   return lines;
 }
 
-function parseArgs(argv: string[]): { lang: Language; verbose: boolean; full: boolean; events: string; help: boolean } | string {
-  const options = { lang: (process.env['LOCALE'] === 'ja' ? 'ja' : 'en') as Language, verbose: false, full: false, events: 'events/eventbridge', help: false };
+interface DemoOptions {
+  lang: Language;
+  verbose: boolean;
+  full: boolean;
+  events: string;
+  help: boolean;
+  serve: boolean;
+  port: number;
+}
+
+function parseArgs(argv: string[]): DemoOptions | string {
+  const options: DemoOptions = {
+    lang: process.env['LOCALE'] === 'ja' ? 'ja' : 'en',
+    verbose: false,
+    full: false,
+    events: 'events/eventbridge',
+    help: false,
+    serve: false,
+    port: 8000,
+  };
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index];
     if (arg === '--help' || arg === '-h') options.help = true;
     else if (arg === '--verbose') options.verbose = true;
     else if (arg === '--full') options.full = true;
+    else if (arg === '--serve') options.serve = true;
+    else if (arg === '--port') {
+      const value = Number(argv[(index += 1)]);
+      if (!Number.isInteger(value) || value < 1024 || value > 65_533) return '--port must be a whole number between 1024 and 65533';
+      options.port = value;
+    }
     else if (arg === '--lang') {
       const value = argv[(index += 1)];
       if (value !== 'en' && value !== 'ja') return `--lang must be en or ja (got ${JSON.stringify(value ?? '')})`;
@@ -124,6 +153,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     process.stdout.write(`${DEMO_USAGE}\n`);
     return 0;
   }
+  if (options.serve) return serveLocal(options);
   // Set before the handler's modules load: Powertools reads them when its logger/metrics are built.
   process.env['POWERTOOLS_LOG_LEVEL'] = options.verbose ? 'INFO' : 'SILENT';
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
@@ -257,4 +287,62 @@ export async function runDemo(argv: string[]): Promise<number> {
     server.closeAllConnections();
     await new Promise<void>((done) => server.close(() => done()));
   }
+}
+
+/** `--serve`: local DynamoDB, Slack and SNS for `osls invoke local`, until Ctrl-C. */
+async function serveLocal(options: DemoOptions): Promise<number> {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+  const colour = palette(useColour(process.stdout));
+  const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+  const [{ DynamoDBClient, CreateTableCommand }, { TABLE_KEYS }, { startLocalSlack, startLocalSns }, { default: dynalite }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('../shared/core/store-keys.js'),
+    import('./local-sinks.js'),
+    import('dynalite'),
+  ]);
+  const database = dynalite({ createTableMs: 0 });
+  await new Promise<void>((done, fail) => {
+    database.once('error', fail);
+    database.listen(options.port, '127.0.0.1', () => done());
+  });
+  const dynamoEndpoint = `http://127.0.0.1:${options.port}`;
+  const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'ap-northeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await client.send(
+    new CreateTableCommand({
+      TableName: 'cris-auditor-local',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: TABLE_KEYS.partition, AttributeType: 'S' },
+        { AttributeName: TABLE_KEYS.sort, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  const slack = await startLocalSlack(options.port + 1, (message) => {
+    out(colour.dim('┌─ Slack ──────────────────────────────────────────────'));
+    for (const line of formatSlackMessage(message as SlackMessage, colour, options.full ? Number.POSITIVE_INFINITY : 24)) out(`│ ${line}`);
+    out(colour.dim('└──────────────────────────────────────────────────────'));
+  });
+  const sns = await startLocalSns(options.port + 2, (publish) => {
+    out(`${colour.bold('SNS')} ${safe(publish.subject)}`);
+    out(colour.dim(`    ${safe(Object.entries(publish.attributes).map(([name, value]) => `${name}=${value}`).join(' '))}`));
+  });
+  out(colour.bold('Local alert stack running on 127.0.0.1 (Ctrl-C stops). In another shell:'));
+  out();
+  out(`  export AWS_ENDPOINT_URL_DYNAMODB=${dynamoEndpoint}`);
+  out(`  export AWS_ENDPOINT_URL_SNS=${sns.url}`);
+  out(`  export SLACK_WEBHOOK_URL=${slack.url}`);
+  out('  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=ap-northeast-1');
+  out('  npx osls invoke local -f alert --stage local --path events/eventbridge/cross-region-scp-apac-converse.json');
+  out();
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  client.destroy();
+  await Promise.all([slack.close(), sns.close(), new Promise<void>((done) => database.close(() => done()))]);
+  return 0;
 }

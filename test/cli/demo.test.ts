@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runDemo } from '../../cli/demo.js';
-import { ROOT } from '../helpers/load-event.js';
+import { ROOT, loadEvent } from '../helpers/load-event.js';
 
 function captureStdout(): () => string {
   const chunks: string[] = [];
@@ -35,6 +35,35 @@ describe('runDemo', () => {
     expect(text).toContain('  SNS [cris-auditor] high cross-region-scp 111122223333 ap-northeast-1 -> ap-southeast-1');
     expect(text).not.toContain('"blocks"');
     expect(text).not.toContain('&lt;');
+  }, 60_000);
+
+  it('--serve keeps local DynamoDB, Slack and SNS up for invoke local, printing what arrives, until SIGINT', async () => {
+    // Prepare
+    const output = captureStdout();
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const serving = runDemo(['--serve', '--port', String(port)]);
+    await vi.waitFor(() => expect(output()).toContain('Local alert stack running'), { timeout: 10_000 });
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', `http://127.0.0.1:${port}`);
+    vi.stubEnv('AWS_ENDPOINT_URL_SNS', `http://127.0.0.1:${port + 2}`);
+    vi.stubEnv('SLACK_WEBHOOK_URL', `http://127.0.0.1:${port + 1}/services/LOCAL/LOCAL/local`);
+    vi.stubEnv('TABLE_NAME', 'cris-auditor-local');
+    vi.stubEnv('ALERT_TOPIC_ARN', 'arn:aws:sns:ap-northeast-1:000000000000:cris-auditor-local-alerts');
+    const { createAlertHandler, buildAlertDependencies } = await import('../../functions/alert.js');
+    const handler = createAlertHandler(() => buildAlertDependencies());
+    const event = loadEvent('eventbridge/cross-region-scp-apac-converse.json');
+    const context = { awsRequestId: 'serve', getRemainingTimeInMillis: () => 30_000 } as never;
+
+    // Act
+    const outcome = await handler(event, context);
+    process.emit('SIGINT');
+
+    // Assess
+    expect(await serving).toBe(0);
+    vi.unstubAllEnvs();
+    expect(outcome).toMatchObject({ outcome: 'sent', channels: ['slack', 'sns'] });
+    expect(output()).toContain(`export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:${port}`);
+    expect(output()).toContain('│ 🔴 Cross-Region inference blocked by a region-deny SCP');
+    expect(output()).toContain('SNS [cris-auditor] high cross-region-scp 111122223333 ap-northeast-1 -> ap-southeast-1');
   }, 60_000);
 
   it('answers a bad option with usage and exit code 64', async () => {
