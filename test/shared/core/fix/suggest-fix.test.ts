@@ -447,3 +447,45 @@ describe('suggestFix robustness', () => {
     );
   });
 });
+
+describe('suggestFix across several levels and real samples', () => {
+  it('patches every level whose Region deny blocks a leg, and verifies the whole set', () => {
+    // Prepare: the root approves EU only; the OU runs its own copy of a Tokyo/Osaka/Virginia deny.
+    const root = scpFixture('organizations-region-deny.json');
+    const ouDocument = JSON.parse(scpFixture('control-tower-GRREGIONDENY.json').content) as { Statement: { Sid?: string }[] };
+    delete ouDocument.Statement[0]?.Sid;
+    const ou: ScpDocument = { id: 'p-ouregion1', name: 'ou-region-deny', content: `${JSON.stringify(ouDocument, null, 2)}\n` };
+
+    // Act
+    const fix = suggestFix(PROFILE_FINDINGS['apac profile from ap-northeast-1'](), { catalog, lang: 'en', scps: [[root], [ou]] });
+
+    // Assess
+    expect(failed(fix)).toEqual([]);
+    expect(fix.verification.status).toBe('verified');
+    expect(fix.scpPatches?.map((p) => p.policyName)).toEqual(['organizations-region-deny.json', 'ou-region-deny']);
+    expect(fix.scp).toEqual(fix.scpPatches?.[0]);
+  });
+
+  it.each([
+    'cross-region-scp-apac-converse.json',
+    'cross-region-scp-us-profile-arn-truncated-policy.json',
+    'cross-region-scp-global-legacy-message.json',
+    'cross-region-scp-application-profile.json',
+    'cross-region-scp-batch-job.json',
+  ])('verifies the fix for the classified sample %s under the Organizations example', async (file) => {
+    // Prepare
+    const { classifyRecord } = await import('../../../../shared/core/classify.js');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const record = JSON.parse(readFileSync(join(__dirname, '../../../../events/cloudtrail', file), 'utf8')) as unknown;
+    const denial = classifyRecord(record, { catalog });
+
+    // Act
+    const fix = denial === null ? null : suggestFix(denial, { catalog, lang: 'en', scps: [[scpFixture('organizations-region-deny.json')]] });
+
+    // Assess
+    expect(denial?.verdict).toBe('cross-region-scp');
+    expect(fix === null ? ['no finding'] : failed(fix)).toEqual([]);
+    expect(fix?.recommended?.id).toBe('allow-profile-only');
+  });
+});
