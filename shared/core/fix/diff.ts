@@ -31,7 +31,10 @@ export function diffLines(before: readonly string[], after: readonly string[]): 
   while (start < before.length && start < after.length && before[start] === after[start]) start += 1;
   let endOld = before.length;
   let endNew = after.length;
-  while (endOld > start && endNew > start && before[endOld - 1] === after[endNew - 1]) {
+  // A common suffix is trimmed only when the table would be too large: aligning from the front
+  // shows statements appended to a policy as one block at its end, the way a reviewer reads them.
+  const tooLarge = (endOld - start) * (endNew - start) > MAX_CELLS;
+  while (tooLarge && endOld > start && endNew > start && before[endOld - 1] === after[endNew - 1]) {
     endOld -= 1;
     endNew -= 1;
   }
