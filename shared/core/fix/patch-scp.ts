@@ -15,6 +15,7 @@ import {
   actionMatches,
   addConditionValues,
   asList,
+  baseOperator,
   cloneJson,
   isObject,
   mergeValues,
@@ -137,8 +138,7 @@ export function patchStatement(
 
   if (profile !== null) {
     // Already a Bedrock guard (the aws-samples CRIS variant): accept this profile, or any profile.
-    const base = profile.operator.replace(/^For(Any|All)Values:/i, '').replace(/IfExists$/i, '').toLowerCase();
-    const wildcards = base.endsWith('like');
+    const wildcards = baseOperator(profile.operator).toLowerCase().endsWith('like');
     let value: string | null;
     if (strategy === 'allow-profile-only') value = wildcards ? context.profilePattern : context.profileArn;
     else value = wildcards ? `arn:${context.partition}:bedrock:*:*:*inference-profile/*` : null;
