@@ -27,6 +27,12 @@ const SECTIONS: Section[] = [
     run: async () => ({ ...(await (await import('./read-large-file.js')).benchReadLargeFile()) }),
     verdict: (result) => Number(result.peakRssMb) <= 200,
   },
+  {
+    name: 'digest',
+    goal: 'build and render the daily digest of 10,000 distinct fingerprints (figures only)',
+    run: async () => ({ ...(await (await import('./digest.js')).benchDigest()) }),
+    verdict: () => true,
+  },
 ];
 
 function format(value: unknown): string {

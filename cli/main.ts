@@ -7,6 +7,7 @@ const USAGE = `usage: cris-audit <command> [options]
 
 Commands:
   analyze PATH...   explain every denied Bedrock call in CloudTrail files or directories
+  digest PATH...    render the daily digest email from local CloudTrail files, for preview
   demo              run the product on the bundled samples (what \`npm start\` does)
 
 Run \`cris-audit <command> --help\` for a command's options.
@@ -19,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'analyze':
       return (await import('./analyze.js')).runAnalyze(rest);
+    case 'digest':
+      return (await import('./digest.js')).runDigest(rest);
     case 'demo':
       return (await import('./analyze.js')).runAnalyze(['--unique', 'events/cloudtrail', 'events/s3', 'events/lookup-events', 'events/ndjson', ...rest]);
     case undefined:
