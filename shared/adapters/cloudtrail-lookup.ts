@@ -145,6 +145,8 @@ export function createCloudTrailLookup(options: CloudTrailLookupOptions): EventL
           }
           bucket.answered();
           attempt = 0;
+          // Another stream used up the budget meanwhile: keep the cursor on this page, token and all.
+          if (remaining <= 0) return stop(STREAM_STOPS.budget);
           outcome.pages += 1;
           const records = (output.Events ?? []).map(toRecord);
           const accepted = acceptPage(cursor, { events: records, nextToken: output.NextToken ?? null }, remaining);

@@ -257,7 +257,7 @@ describe('createCloudTrailLookup against a loopback CloudTrail', () => {
 });
 
 /** A loopback STS speaking the Query protocol for AssumeRole; the key ID encodes the account. */
-async function startStsServer(): Promise<{ endpoint: string; calls: string[]; close(): Promise<void> }> {
+async function startStsServer(options: { deny?: string } = {}): Promise<{ endpoint: string; calls: string[]; close(): Promise<void> }> {
   const calls: string[] = [];
   const http: Server = createServer((req, res) => {
     let body = '';
@@ -266,6 +266,11 @@ async function startStsServer(): Promise<{ endpoint: string; calls: string[]; cl
       const params = new URLSearchParams(body);
       const roleArn = params.get('RoleArn') ?? '';
       calls.push(roleArn);
+      if (options.deny !== undefined && roleArn.includes(options.deny)) {
+        res.writeHead(403, { 'content-type': 'text/xml' });
+        res.end(`<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}</Message></Error><RequestId>2</RequestId></ErrorResponse>`);
+        return;
+      }
       const account = /iam::(\d{12}):role\//.exec(roleArn)?.[1] ?? '000000000000';
       const xml = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIA${account}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROA:${params.get('RoleSessionName')}</AssumedRoleId><Arn>arn:aws:sts::${account}:assumed-role/r/s</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>`;
       res.writeHead(200, { 'content-type': 'text/xml' });
@@ -308,6 +313,28 @@ describe('createCloudTrailClientFactory', () => {
     expect(seen.filter((s) => s.record.id.startsWith('member-a'))).toHaveLength(60);
     expect(sts.calls.sort()).toEqual(['arn:aws:iam::444455556666:role/CrisAuditorReplay', 'arn:aws:iam::777788889999:role/CrisAuditorReplay']);
     expect(new Set(server.requests.map((r) => r.accessKeyId))).toEqual(new Set(['ASIA444455556666', 'ASIA777788889999']));
+  });
+
+  it('reports an account whose replay role cannot be assumed, and reads the others', async () => {
+    const sts = await startStsServer({ deny: '777788889999' });
+    server.setEvents('ASIA444455556666|ap-northeast-1', makeBedrockEvents({ region: 'ap-northeast-1', count: 5, newest: NEWEST, accountId: '444455556666', idPrefix: 'member-a' }));
+    const clientFactory = createCloudTrailClientFactory({
+      roleName: 'CrisAuditorReplay',
+      endpoint: server.endpoint,
+      sts: new STSClient({ region: 'ap-northeast-1', endpoint: sts.endpoint, maxAttempts: 1 }),
+    });
+    const lookup = createCloudTrailLookup({ clientFor: clientFactory, rate: FAST });
+
+    const outcomes = await lookup.lookup({
+      cursors: initialCursors({ ...WINDOW, regions: ['ap-northeast-1'], accounts: ['444455556666', '777788889999'] }),
+      deadline: Date.now() + 10_000,
+      maxEvents: null,
+      onEvents: () => {},
+    });
+    await sts.close();
+
+    expect(outcomes.map((o) => [o.cursor.account, o.stoppedBy, o.recordsRead])).toEqual([['444455556666', 'done', 5], ['777788889999', 'error', 0]]);
+    expect(outcomes[1]?.error).toMatch(/cannot assume arn:aws:iam::777788889999:role\/CrisAuditorReplay: AccessDenied/);
   });
 
   it('refuses another account when no replay role is configured, naming the setting', () => {
