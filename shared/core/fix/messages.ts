@@ -59,10 +59,10 @@ const en = {
     'Least privilege; each new model or profile needs its statements. If an SCP also restricts Regions, check it too.',
   'nextStep.title.scp': 'Find the SCP statement that denies {action}',
   'nextStep.summary.scp':
-    'An SCP denies the call itself, not a cross-Region route. Review the SCPs attached from the root down to account {account}{policy}; Bedrock model allow-lists are a common cause.',
+    'An SCP{policy} denies the call itself, not a cross-Region route. Review the SCPs attached from the root down to account {account}; Bedrock model allow-lists are a common cause.',
   'nextStep.title.identity': 'Fix the identity-based policy',
   'nextStep.summary.identity':
-    'An identity-based policy of {principal} denies {action} or does not allow it{policy}. Allow the action on {resource} (for a profile: the profile ARN and the model ARN of every destination Region).',
+    'An identity-based policy{policy} of {principal} denies {action} or does not allow it. Allow the action on {resource} (for a profile: the profile ARN and the model ARN of every destination Region).',
   'nextStep.title.permissions-boundary': 'Widen the permissions boundary',
   'nextStep.summary.permissions-boundary':
     'The permissions boundary of {principal} does not allow {action} on {resource}. Add the action and resource to the boundary; the identity policy alone is not enough.',
@@ -74,7 +74,7 @@ const en = {
     'The policy of the bedrock-runtime VPC endpoint does not allow {action} on {resource}. Add it (for a profile: the profile ARN and the destination-Region model ARNs).',
   'nextStep.title.resource-control-policy': 'Review the resource control policy',
   'nextStep.summary.resource-control-policy':
-    'A resource control policy (RCP) in AWS Organizations denies {action} on {resource}{policy}. Review the RCPs attached from the root down to account {account}.',
+    'A resource control policy (RCP){policy} in AWS Organizations denies {action} on {resource}. Review the RCPs attached from the root down to account {account}.',
   'nextStep.title.resource-based-policy': 'Review the resource-based policy',
   'nextStep.summary.resource-based-policy':
     'A resource-based policy on {resource} denies or does not allow {action} for {principal}.',
@@ -187,10 +187,10 @@ const ja: Record<MessageKey, string> = {
     '最小権限の原則に沿った方法です。モデルやプロファイルを追加するたびにステートメントの追加が必要です。SCP でもリージョンを制限している場合は、そちらも確認してください。',
   'nextStep.title.scp': '{action} を拒否している SCP のステートメントを特定する',
   'nextStep.summary.scp':
-    'SCP が呼び出しそのものを拒否しており、クロスリージョンのルーティングが原因ではありません。ルートからアカウント {account} までにアタッチされた SCP を確認してください{policy}。Bedrock のモデル許可リストが原因であることがよくあります。',
+    'SCP{policy}が呼び出しそのものを拒否しており、クロスリージョンのルーティングが原因ではありません。ルートからアカウント {account} までにアタッチされた SCP を確認してください。Bedrock のモデル許可リストが原因であることがよくあります。',
   'nextStep.title.identity': 'ID ベースのポリシーを修正する',
   'nextStep.summary.identity':
-    '{principal} の ID ベースのポリシーが {action} を拒否している、または許可していません{policy}。{resource} に対するアクションを許可してください(推論プロファイルの場合は、プロファイル ARN と全送信先リージョンのモデル ARN)。',
+    '{principal} の ID ベースのポリシー{policy}が {action} を拒否している、または許可していません。{resource} に対するアクションを許可してください(推論プロファイルの場合は、プロファイル ARN と全送信先リージョンのモデル ARN)。',
   'nextStep.title.permissions-boundary': 'アクセス許可の境界を広げる',
   'nextStep.summary.permissions-boundary':
     '{principal} のアクセス許可の境界が {resource} に対する {action} を許可していません。ID ベースのポリシーだけでは足りないため、境界にもアクションとリソースを追加してください。',
@@ -202,7 +202,7 @@ const ja: Record<MessageKey, string> = {
     'bedrock-runtime の VPC エンドポイントポリシーが {resource} に対する {action} を許可していません。許可を追加してください(推論プロファイルの場合は、プロファイル ARN と送信先リージョンのモデル ARN)。',
   'nextStep.title.resource-control-policy': 'リソースコントロールポリシーを確認する',
   'nextStep.summary.resource-control-policy':
-    'AWS Organizations のリソースコントロールポリシー(RCP)が {resource} に対する {action} を拒否しています{policy}。ルートからアカウント {account} までにアタッチされた RCP を確認してください。',
+    'AWS Organizations のリソースコントロールポリシー(RCP){policy}が {resource} に対する {action} を拒否しています。ルートからアカウント {account} までにアタッチされた RCP を確認してください。',
   'nextStep.title.resource-based-policy': 'リソースベースのポリシーを確認する',
   'nextStep.summary.resource-based-policy':
     '{resource} のリソースベースのポリシーが {principal} の {action} を拒否している、または許可していません。',
