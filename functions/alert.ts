@@ -2,16 +2,35 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
+import { createOrganizationsClient, createOrganizationsScpSource, type ScpSource } from '../shared/adapters/organizations-scp-source.js';
 import { createSlackNotifier } from '../shared/adapters/slack-webhook.js';
 import { createSnsNotifier } from '../shared/adapters/sns-publisher.js';
 import { createWebhookUrlSource } from '../shared/adapters/webhook-secret.js';
 import { classifyRecord } from '../shared/core/classify.js';
 import { suggestFix } from '../shared/core/fix/suggest-fix.js';
 import type { Notifier } from '../shared/core/ports.js';
+import type { Finding, Language, ScpDocument } from '../shared/core/types.js';
+import type { ProfileCatalog } from '../shared/core/profile-catalog.js';
 import { processAlertEvent, type AlertOutcome, type ProcessAlertDependencies } from '../shared/core/process-alert.js';
 import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
 import { loadAlertConfig } from '../shared/runtime/config.js';
 import { METRIC_NAMES, countDenial, countMetric, logger, withRuntime } from '../shared/runtime/middleware.js';
+
+/** SCPs are read only for denials an SCP caused: the fix engine patches and verifies them. */
+const SCP_VERDICTS: ReadonlySet<string> = new Set(['cross-region-scp', 'scp']);
+
+/** The fix engine, given the SCPs in force when AWS Organizations can be read (`ORG_READ_ROLE_ARN`). */
+function fixEngine(catalog: ProfileCatalog, lang: Language, scpSource: ScpSource | null) {
+  return async (finding: Finding) => {
+    let scps: ScpDocument[][] | undefined;
+    if (scpSource !== null && finding.accountId !== null && SCP_VERDICTS.has(finding.verdict)) {
+      const read = await scpSource.scpsForAccount(finding.accountId);
+      if (read.ok) scps = read.value;
+      else logger.warn('SCPs not read; the fix is not verified', { reason: read.reason });
+    }
+    return suggestFix(finding, scps === undefined ? { catalog, lang } : { catalog, lang, scps });
+  };
+}
 
 /** Builds the alert function's dependencies from its configuration (once per cold start). */
 export function buildAlertDependencies(env: Record<string, string | undefined> = process.env): ProcessAlertDependencies {
@@ -20,11 +39,15 @@ export function buildAlertDependencies(env: Record<string, string | undefined> =
   if (config.slack !== null) notifiers['slack'] = createSlackNotifier({ webhookUrl: createWebhookUrlSource(config.slack), lang: config.locale });
   if (config.topicArn !== null) notifiers['sns'] = createSnsNotifier({ client: new SNSClient({}), topicArn: config.topicArn, lang: config.locale });
   const catalog = loadBundledCatalog();
+  const scpSource =
+    config.orgReadRoleArn === null
+      ? null
+      : createOrganizationsScpSource({ client: createOrganizationsClient({ roleArn: config.orgReadRoleArn }), cacheTtlMs: 15 * 60_000 });
   return {
     store: createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
     notifiers,
     classify: (record) => classifyRecord(record, { catalog }),
-    suggestFix: (finding) => suggestFix(finding, { catalog, lang: config.locale }),
+    suggestFix: fixEngine(catalog, config.locale, scpSource),
     windowMinutes: config.suppressionWindowMinutes,
   };
 }

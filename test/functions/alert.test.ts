@@ -18,6 +18,7 @@ import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
 import { ROOT, loadEvent } from '../helpers/load-event.js';
 import { SLACK_SECRET_PATH, startSlackServer, type SlackServer } from '../helpers/slack-server.js';
 import { startSnsServer, type SnsServer } from '../helpers/sns-server.js';
+import { startOrganizationsServer } from '../helpers/organizations-server.js';
 
 const TOPIC_ARN = 'arn:aws:sns:ap-northeast-1:111122223333:cris-auditor-alerts';
 const SAMPLE = 'eventbridge/cross-region-scp-apac-converse.json';
@@ -427,5 +428,54 @@ describe('alert handler', () => {
     expect(JSON.stringify(slack.delivered()[0]?.blocks[0])).toContain('クロスリージョン推論がリージョン制限 SCP で拒否されました');
     expect(sns.published).toHaveLength(1);
     expect(await item(eventKey('evt-from-env'))).toMatchObject({ status: 'done' });
+  });
+
+  it('reads the SCPs in force through ORG_READ_ROLE_ARN and names the denying statement and its verified patch', async () => {
+    // Prepare
+    const regionDeny = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DenyAllOutsideApprovedRegions',
+          Effect: 'Deny',
+          NotAction: ['iam:*', 'organizations:*', 'sts:*', 'support:*'],
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:RequestedRegion': ['ap-northeast-1'] } },
+        },
+      ],
+    });
+    const organizations = await startOrganizationsServer({
+      managementAccountId: '999988887777',
+      organizationId: 'o-a1b2c3d4e5',
+      parents: { '111122223333': 'r-ab12' },
+      attachments: { 'r-ab12': ['p-FullAWSAccess', 'p-examplescp1'], '111122223333': ['p-FullAWSAccess'] },
+      policies: [
+        { Id: 'p-FullAWSAccess', Name: 'FullAWSAccess', AwsManaged: true, Content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) },
+        { Id: 'p-examplescp1', Name: 'region-deny', Content: regionDeny },
+      ],
+    });
+    vi.stubEnv('TABLE_NAME', tableName);
+    vi.stubEnv('ALERT_TOPIC_ARN', TOPIC_ARN);
+    vi.stubEnv('ORG_READ_ROLE_ARN', 'arn:aws:iam::999988887777:role/cris-auditor-org-read');
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
+    vi.stubEnv('AWS_ENDPOINT_URL_SNS', sns.endpoint);
+    vi.stubEnv('AWS_ENDPOINT_URL_ORGANIZATIONS', organizations.endpoint);
+    vi.stubEnv('AWS_ENDPOINT_URL_STS', organizations.endpoint);
+    const handler = createAlertHandler(() => buildAlertDependencies());
+
+    // Act
+    const outcome = await handler(sampleEvent('evt-with-scps'), context).finally(async () => {
+      vi.unstubAllEnvs();
+      await organizations.close();
+    });
+
+    // Assess
+    expect(outcome.outcome).toBe('sent');
+    const fix = outcome.outcome === 'sent' ? outcome.finding.fix : null;
+    expect(fix?.scp).toMatchObject({ policyName: 'region-deny', statement: { sid: 'DenyAllOutsideApprovedRegions', index: 0 } });
+    expect(fix?.verification.status).toBe('verified');
+    expect(organizations.requests.map((request) => request.operation)).toContain('DescribePolicy');
+    const email = JSON.parse(sns.published[0]?.message ?? '{}').email as string;
+    expect(email).toContain('Statement: DenyAllOutsideApprovedRegions');
   });
 });
