@@ -9,7 +9,7 @@ export interface LocatedStatement {
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
 /** Both branches of `Fn::If`, without `AWS::NoValue`: every statement that can be deployed. */
-function expand(value: unknown): Record<string, unknown>[] {
+export function expand(value: unknown): Record<string, unknown>[] {
   if (typeof value !== 'object' || value === null) return [];
   const record = value as Record<string, unknown>;
   if ('Fn::If' in record) {

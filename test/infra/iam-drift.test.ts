@@ -1,0 +1,132 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCfnYaml } from './cfn-yaml.js';
+import { actionsOf, expand } from './iam-statements.js';
+import { ROOT } from './package-stack.js';
+
+// Keeps infra/iam.yml in step with the code: the AWS SDK commands each function can reach (through
+// its relative imports) must be allowed by its role, and DynamoDB access must be exactly what the
+// code uses. A new SDK call without its permission fails here, not after a deploy.
+
+const SERVICE_OF_PACKAGE: Record<string, string> = {
+  '@aws-sdk/lib-dynamodb': 'dynamodb',
+  '@aws-sdk/client-dynamodb': 'dynamodb',
+  '@aws-sdk/client-sns': 'sns',
+  '@aws-sdk/client-sesv2': 'ses',
+  '@aws-sdk/client-cloudtrail': 'cloudtrail',
+  '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-organizations': 'organizations',
+  '@aws-sdk/client-secrets-manager': 'secretsmanager',
+  '@aws-sdk/client-ssm': 'ssm',
+};
+
+// The document client's command names differ from the IAM actions they need.
+const DOCUMENT_CLIENT_ACTIONS: Record<string, string> = {
+  Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem', TransactGet: 'TransactGetItems', TransactWrite: 'TransactWriteItems', Query: 'Query', Scan: 'Scan',
+};
+
+// Statements that infra/stack-values.cjs adds when their parameter is set.
+const OPTIONAL_STATEMENTS: Record<string, string> = {
+  slackSecretStatement: 'secretsmanager:GetSecretValue',
+  slackParameterStatement: 'ssm:GetParameter',
+  orgReadStatement: 'sts:AssumeRole',
+  replayReaderStatement: 'sts:AssumeRole',
+  sesStatement: 'ses:SendEmail',
+};
+
+/** Source files reachable from `entry` through relative imports. */
+function closure(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/from\s+'(\.{1,2}\/[^']+)'/g)) {
+      const target = resolve(dirname(file), (specifier ?? '').replace(/\.js$/, '.ts'));
+      if (existsSync(target)) visit(target);
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
+
+/** IAM actions of the SDK commands imported by `files`. */
+function actionsNeeded(files: string[]): Set<string> {
+  const actions = new Set<string>();
+  for (const file of files) {
+    for (const [, names, pkg] of readFileSync(file, 'utf8').matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'(@aws-sdk\/[^']+)'/g)) {
+      const service = SERVICE_OF_PACKAGE[pkg ?? ''];
+      if (!service) continue;
+      for (const raw of (names ?? '').split(',')) {
+        const name = raw.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0] ?? '';
+        if (!name.endsWith('Command') || raw.trim().startsWith('type ')) continue;
+        const operation = name.slice(0, -'Command'.length);
+        const action = pkg === '@aws-sdk/lib-dynamodb' ? (DOCUMENT_CLIENT_ACTIONS[operation] ?? operation) : operation;
+        actions.add(`${service}:${action}`);
+      }
+    }
+  }
+  return actions;
+}
+
+// Calls made with credentials of a role assumed in another account: that role's template grants them.
+const ASSUMED_ROLE_OF_SERVICE: Record<string, { file: string; role: string }> = {
+  organizations: { file: 'org-read-role.yml', role: 'OrgReadRole' },
+};
+
+/** Every action a role can be granted (optional statements included). */
+function actionsGranted(roleId: string, file = 'iam.yml'): Set<string> {
+  const role = readCfnYaml(join(ROOT, 'infra', file)).Resources[roleId];
+  const statements = (role?.Properties?.['Policies'] as { PolicyDocument: { Statement: unknown[] } }[])[0]?.PolicyDocument.Statement ?? [];
+  const granted = new Set<string>();
+  for (const statement of statements) {
+    if (typeof statement === 'string') {
+      const exported = /stack-values\.cjs\):(\w+)\}/.exec(statement)?.[1] ?? '';
+      const action = OPTIONAL_STATEMENTS[exported];
+      if (!action) throw new Error(`unknown optional statement ${statement} in ${roleId}`);
+      granted.add(action);
+    } else {
+      for (const branch of expand(statement)) for (const action of actionsOf(branch)) granted.add(String(action));
+    }
+  }
+  return granted;
+}
+
+const FUNCTIONS = [
+  { name: 'alert', role: 'AlertRole' },
+  { name: 'digest', role: 'DigestRole' },
+  { name: 'replay', role: 'ReplayRole' },
+].filter(({ name }) => existsSync(join(ROOT, 'functions', `${name}.ts`)));
+
+describe('IAM follows the code', () => {
+  it.each(FUNCTIONS)('$role allows every AWS call the $name function makes with its own credentials', ({ name, role }) => {
+    const needed = [...actionsNeeded(closure(join(ROOT, 'functions', `${name}.ts`)))].filter(
+      (action) => ASSUMED_ROLE_OF_SERVICE[action.split(':')[0] ?? ''] === undefined,
+    );
+    expect(needed.length).toBeGreaterThan(0);
+    const granted = actionsGranted(role);
+    expect(needed.filter((action) => !granted.has(action))).toEqual([]);
+  });
+
+  it.each(FUNCTIONS)('the roles it assumes allow the calls the $name function makes through them', ({ name }) => {
+    const needed = [...actionsNeeded(closure(join(ROOT, 'functions', `${name}.ts`)))];
+    const missing = needed.filter((action) => {
+      const assumed = ASSUMED_ROLE_OF_SERVICE[action.split(':')[0] ?? ''];
+      return assumed !== undefined && !actionsGranted(assumed.role, assumed.file).has(action);
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('lets the replay reader role in member accounts make the CloudTrail calls replay makes', () => {
+    const needed = [...actionsNeeded(closure(join(ROOT, 'functions', 'replay.ts')))].filter((a) => a.startsWith('cloudtrail:'));
+    const granted = actionsGranted('ReplayReaderRole', 'replay-reader-role.yml');
+    expect(needed.length).toBeGreaterThan(0);
+    expect(needed.filter((action) => !granted.has(action))).toEqual([]);
+  });
+
+  it.each(FUNCTIONS)('$role grants exactly the DynamoDB actions the $name function uses', ({ name, role }) => {
+    const dynamo = (actions: Set<string>) => [...actions].filter((action) => action.startsWith('dynamodb:')).sort();
+    expect(dynamo(actionsGranted(role))).toEqual(dynamo(actionsNeeded(closure(join(ROOT, 'functions', `${name}.ts`)))));
+  });
+});
