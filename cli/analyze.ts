@@ -6,12 +6,13 @@ import { parseArgs } from 'node:util';
 import { readCloudTrailInputs } from '../shared/adapters/cloudtrail-files.js';
 import { classifyRecord } from '../shared/core/classify.js';
 import { LANGUAGES, VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
-import { suggestFix } from '../shared/core/fix/index.js';
+import { renderFixText, suggestFix } from '../shared/core/fix/index.js';
+import { readScpFiles } from '../shared/adapters/scp-files.js';
 import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
 import type { Finding, Fix, Language, ScpDocument, Verdict } from '../shared/core/types.js';
 import { fit, palette, safe, useColour } from './terminal.js';
 
-export const ANALYZE_USAGE = `usage: cris-audit analyze [--json] [--fix] [--lang en|ja] [--unique] PATH...
+export const ANALYZE_USAGE = `usage: cris-audit analyze [--json] [--fix] [--scp FILE]... [--lang en|ja] [--unique] PATH...
 
 Reads CloudTrail data — EventBridge events, bare records, S3 log files ({"Records":[...]}, .json or
 .json.gz), LookupEvents responses, NDJSON of any of these, or directories of them ("-" for stdin) —
@@ -20,6 +21,8 @@ and explains every denied Amazon Bedrock call.
   --json       one finding per line (NDJSON) on stdout, nothing else on stdout;
                each finding carries its suggested fix
   --fix        print every suggested fix in full: ranked options, snippets, patched SCP and diff
+  --scp FILE   an SCP document in force (JSON; repeat in root → account order). The fix then names
+               the denying policy and statement and carries a patched policy, verified by evaluation
   --lang L     language of fix texts: en (default, or $LOCALE) or ja; policy JSON is never translated
   --unique     report each CloudTrail event ID once, however many inputs hold it
                (memory grows with the number of distinct events)
@@ -114,29 +117,11 @@ function createFixCache(options: { lang: Language; scps: ScpDocument[][] | undef
   };
 }
 
-function indent(text: string, prefix: string): string {
-  return text.replace(/^/gm, prefix);
-}
-
-/** The whole fix, for `--fix`: options in rank order, the patch, its size and its verification. */
+/** The whole fix, for `--fix`, indented under its block; every line neutralised for the terminal. */
 function renderFix(fix: Fix): string {
-  const lines: string[] = [];
-  for (const option of fix.options) {
-    lines.push(`    ${option.rank}. ${option.title}`, indent(option.summary, '       '), indent(option.tradeoffs, '       '));
-    if (option.snippet !== null) lines.push(indent(option.snippet.content, '         '));
-  }
-  if (fix.scp !== null) {
-    const where = fix.scp.statement.sid === null ? `statement #${fix.scp.statement.index}` : `statement ${fix.scp.statement.sid}`;
-    lines.push(`    denying: ${fix.scp.policyName ?? fix.scp.policyArn ?? 'SCP'} ${where}${fix.scp.controlTowerManaged ? ' (Control Tower-managed: not edited)' : ''}`);
-    lines.push(`    size: ${fix.scp.size} of 5,120 characters${fix.scp.fitsLimit ? '' : ' — does NOT fit'}`);
-    lines.push(indent(fix.scp.diff, '    '));
-  }
-  const failed = fix.verification.checks.filter((check) => !check.passed);
-  lines.push(`    verification: ${fix.verification.status} (${fix.verification.checks.length - failed.length}/${fix.verification.checks.length} checks passed)`);
-  return `${lines
-    .flatMap((line) => line.split('\n'))
-    .filter((line) => line.trim() !== '')
-    .map(safe)
+  return `${renderFixText(fix)
+    .split('\n')
+    .map((line) => (line === '' ? '' : `      ${safe(line)}`))
     .join('\n')}\n`;
 }
 
@@ -144,7 +129,7 @@ function renderFix(fix: Fix): string {
 export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, unique: { type: 'boolean', default: false }, fix: { type: 'boolean', default: false }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, unique: { type: 'boolean', default: false }, fix: { type: 'boolean', default: false }, lang: { type: 'string' }, scp: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h', default: false } } });
   } catch (error) {
     io.stderr.write(`cris-audit analyze: ${(error as Error).message}\n\n${ANALYZE_USAGE}\n`);
     return 64;
@@ -163,7 +148,16 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
     io.stderr.write(`cris-audit analyze: --lang must be one of ${LANGUAGES.join(', ')}, not "${safe(lang)}"\n`);
     return 64;
   }
-  const fixes = createFixCache({ lang: lang as Language, scps: undefined });
+  let scps: ScpDocument[][] | undefined;
+  if (parsed.values.scp !== undefined) {
+    const loaded = await readScpFiles(parsed.values.scp);
+    if (!loaded.ok) {
+      io.stderr.write(`cris-audit analyze: --scp: ${safe(loaded.reason)}\n`);
+      return 2;
+    }
+    scps = loaded.value;
+  }
+  const fixes = createFixCache({ lang: lang as Language, scps });
   const json = parsed.values.json;
   const colour = palette(!json && useColour(io.stdout));
   const catalog = loadBundledCatalog();

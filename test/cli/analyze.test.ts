@@ -114,6 +114,25 @@ describe('cris-audit analyze', () => {
     expect(stdout).toMatch(/verification: unverified/);
   });
 
+  it('verifies the fix against the SCP given with --scp and names the denying statement', async () => {
+    const { code, stdout } = await analyze(['--json', '--scp', join(ROOT, 'events', 'scp', 'region-deny-tokyo-osaka-virginia.json'), sample('cross-region-scp-apac-converse')]);
+
+    const finding = JSON.parse(stdout) as Finding;
+    expect(code).toBe(0);
+    expect(finding.fix?.verification.status).toBe('verified');
+    expect(finding.fix?.scp?.statement).toEqual({ sid: 'GRREGIONDENY', index: 0 });
+    expect(finding.fix?.scp?.controlTowerManaged).toBe(true);
+    expect(finding.fix?.recommended?.id).toBe('control-tower-parameters');
+  });
+
+  it('names an unreadable --scp file and exits 2 without analysing', async () => {
+    const { code, stderr, stdout } = await analyze(['--scp', join(ROOT, 'events', 'scp', 'no-such-policy.json'), sample('session-policy')]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('no-such-policy.json');
+    expect(stdout).toBe('');
+  });
+
   it('rejects a language it has no texts for', async () => {
     const { code, stderr } = await analyze(['--lang', 'fr', sample('session-policy')]);
 
