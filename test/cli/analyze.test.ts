@@ -111,7 +111,7 @@ describe('cris-audit analyze', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('fix: この推論プロファイルだけを許可する [unverified]');
     expect(stdout).toContain('"bedrock:InferenceProfileArn": "arn:aws:bedrock:*:*:inference-profile/apac.anthropic.claude-3-5-sonnet-20241022-v2:0"');
-    expect(stdout).toMatch(/verification: unverified/);
+    expect(stdout).toContain('検証: 未検証');
   });
 
   it('verifies the fix against the SCP given with --scp and names the denying statement', async () => {
