@@ -74,6 +74,42 @@ describe('defaultEventId', () => {
   });
 });
 
+describe('metrics', () => {
+  it('emits EMF in the CrisAuditor namespace, DenialsByVerdict with a verdict dimension', async () => {
+    // Prepare: a fresh module, so the Metrics singleton sees metrics enabled
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    vi.resetModules();
+    const runtime = await import('../../../shared/runtime/middleware.js');
+    const chunks: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => chunks.push(String(chunk)) > 0);
+    const handler = runtime.withRuntime(
+      async () => {
+        runtime.countDenial('cross-region-scp');
+        runtime.countMetric(runtime.METRIC_NAMES.alertsSent);
+      },
+      { name: 'alert' },
+    );
+
+    // Act
+    await handler({ detail: { eventID: 'ct-metrics' } }, context);
+    vi.unstubAllEnvs();
+
+    // Assess
+    const emf = chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> }; [key: string]: unknown });
+    const denial = emf.find((entry) => 'DenialsByVerdict' in entry);
+    expect(denial?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'CrisAuditor', Metrics: [{ Name: 'DenialsByVerdict', Unit: 'Count' }] });
+    expect(denial?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toContain('verdict');
+    expect(denial).toMatchObject({ verdict: 'cross-region-scp', DenialsByVerdict: 1 });
+    const flushed = emf.find((entry) => 'AlertsSent' in entry);
+    expect(flushed).toMatchObject({ AlertsSent: 1 });
+    expect(flushed?._aws.CloudWatchMetrics[0]?.Namespace).toBe('CrisAuditor');
+  });
+});
+
 describe('METRIC_NAMES', () => {
   it('keeps the names dashboards and alarms depend on', () => {
     expect(METRIC_NAMES).toMatchObject({
