@@ -21,12 +21,18 @@ import { acceptPage, restartCursor, streamKey, type StreamCursor } from '../core
 export interface LookupClock {
   now(): number;
   sleep(ms: number): Promise<void>;
+  /**
+   * A signal that aborts the request in flight when the deadline passes; absent for virtual
+   * clocks, whose milliseconds are not wall-clock milliseconds.
+   */
+  timeout?(ms: number): AbortSignal;
 }
 
 /** The wall clock. */
 export const systemClock: LookupClock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  timeout: (ms) => AbortSignal.timeout(ms),
 };
 
 /** Options of {@link createCloudTrailLookup}. */
@@ -108,7 +114,7 @@ export function createCloudTrailLookup(options: CloudTrailLookupOptions): EventL
           if (!bucket.tryTake()) continue;
 
           let output: LookupEventsCommandOutput;
-          const signal = Number.isFinite(deadline) ? AbortSignal.timeout(Math.max(1, Math.ceil(deadline - clock.now()))) : undefined;
+          const signal = Number.isFinite(deadline) ? clock.timeout?.(Math.max(1, Math.ceil(deadline - clock.now()))) : undefined;
           try {
             outcome.requests += 1;
             output = await client.send(

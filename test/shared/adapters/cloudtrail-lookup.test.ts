@@ -177,6 +177,21 @@ describe('createCloudTrailLookup against a loopback CloudTrail', () => {
     expect(outcome?.cursor.nextToken).toEqual(expect.any(String));
   });
 
+  it('abandons a request still in flight at the deadline, keeping the cursor on its page', async () => {
+    const slow = await startCloudTrailServer({ latencyMs: 3_000 });
+    slow.setEvents('ap-northeast-1', makeBedrockEvents({ region: 'ap-northeast-1', count: 10, newest: NEWEST }));
+    const lookup = createCloudTrailLookup({ clientFor: (region) => new CloudTrailClient({ region, endpoint: slow.endpoint, maxAttempts: 1 }) });
+    const start = cursorsFor(['ap-northeast-1'])[0]!;
+    const started = Date.now();
+
+    const [outcome] = await lookup.lookup({ cursors: [start], deadline: started + 300, maxEvents: null, onEvents: () => {} });
+    const elapsed = Date.now() - started;
+    await slow.close();
+
+    expect(elapsed).toBeLessThan(1_500);
+    expect(outcome).toMatchObject({ stoppedBy: 'deadline', requests: 1, recordsRead: 0, cursor: start });
+  });
+
   it('re-queries up to the boundary when CloudTrail rejects an expired NextToken, without duplicates', async () => {
     // 120 events in 3 seconds, so the boundary second holds many IDs.
     server.setEvents('ap-northeast-1', makeBedrockEvents({ region: 'ap-northeast-1', count: 120, newest: NEWEST, spacingSeconds: 0.025 }));
