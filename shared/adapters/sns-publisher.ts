@@ -48,7 +48,9 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
         await publishSnsMessage(options.client, options.topicArn, message);
       } catch (error) {
         const name = error instanceof Error ? error.name : 'Error';
-        throw new DeliveryError(`SNS did not accept the alert for topic ${options.topicArn}: ${name}`, { cause: error });
+        const code = (error as { code?: unknown } | null)?.code;
+        const label = typeof code === 'string' && code !== name ? `${name} (${code})` : name;
+        throw new DeliveryError(`SNS did not accept the alert for topic ${options.topicArn}: ${label}`, { cause: error });
       }
     },
   };

@@ -87,11 +87,15 @@ export async function processAlertEvent(
       }
     }
     decision = await deps.store.decide({ fingerprint, finding, now: clock.now, windowMinutes: deps.windowMinutes });
-    if (decision.action === 'suppress') {
+    // An event that already reached some channel (an earlier attempt that crashed or failed)
+    // finishes reaching the others, even if its window has since been taken: every channel sees
+    // the alert that one of them saw.
+    const resumed = decision.action === 'suppress' && claim.deliveredChannels.length > 0;
+    if (decision.action === 'suppress' && !resumed) {
       await deps.store.completeEvent({ eventId: input.eventId, token: claim.token, fingerprint, finding, now: clock.now });
       return { ...base, outcome: 'suppressed', finding, nextAlertAt: decision.nextAlertAt };
     }
-    const repeats = decision.repeats;
+    const repeats = decision.action === 'send' ? decision.repeats : 0;
     const pending = Object.entries(deps.notifiers).filter(([name]) => !claim.deliveredChannels.includes(name));
     const results = await Promise.allSettled(
       pending.map(async ([name, notifier]) => {

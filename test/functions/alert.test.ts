@@ -14,6 +14,7 @@ import { suggestFix } from '../../shared/core/fix/suggest-fix.js';
 import type { ProcessAlertDependencies } from '../../shared/core/process-alert.js';
 import { loadBundledCatalog } from '../../shared/core/profile-catalog.js';
 import { eventKey, hourKey, stateKey } from '../../shared/core/store-keys.js';
+import { fingerprintFinding } from '../../shared/core/fingerprint.js';
 import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
 import { ROOT, loadEvent } from '../helpers/load-event.js';
 import { SLACK_SECRET_PATH, startSlackServer, type SlackServer } from '../helpers/slack-server.js';
@@ -328,6 +329,30 @@ describe('alert handler', () => {
     expect(raw).not.toContain('<https://evil');
     expect(raw).not.toContain('<script>');
     expect(raw.match(/<https:/g)?.length).toBe(1);
+  });
+
+  it('finishes delivering to the other channels when an invocation crashed after Slack delivered', async () => {
+    // Prepare: a first attempt claimed the event, decided to send, reached Slack, then timed out
+    const start = new Date('2026-11-27T01:05:00.000Z');
+    const store = createDynamoDbAlertStore({ client: db.client, tableName });
+    const finding = classifyRecord(sampleEvent('evt-crashed').detail, { catalog });
+    if (finding === null) throw new Error('sample must classify');
+    const fingerprint = fingerprintFinding(finding);
+    const claim = await store.claimEvent({ eventId: 'evt-crashed', now: start, leaseUntil: new Date(start.getTime() + 30_000) });
+    if (claim.status !== 'claimed') throw new Error('expected a claim');
+    await store.decide({ fingerprint, finding, now: start, windowMinutes: 60 });
+    await store.markDelivered({ eventId: 'evt-crashed', token: claim.token, channel: 'slack' });
+    const handler = createAlertHandler(dependencies(), { clock: () => new Date(start.getTime() + 120_000) });
+
+    // Act: Lambda retries once the lease has expired
+    const outcome = await handler(sampleEvent('evt-crashed'), context);
+
+    // Assess
+    expect(outcome).toMatchObject({ outcome: 'sent', channels: ['sns'], alreadyDelivered: ['slack'] });
+    expect(slack.requests).toHaveLength(0);
+    expect(sns.published).toHaveLength(1);
+    expect(await item(eventKey('evt-crashed'))).toMatchObject({ status: 'done' });
+    expect(await item(hourKey('2026-11-27T01:01:07Z', fingerprint))).toMatchObject({ count: 1 });
   });
 
   it('records an event without detail as unknown with the reason, logged, without crashing', async () => {
