@@ -8,16 +8,16 @@ import { createSnsNotifier } from '../shared/adapters/sns-publisher.js';
 import { createWebhookUrlSource } from '../shared/adapters/webhook-secret.js';
 import { classifyRecord } from '../shared/core/classify.js';
 import { suggestFix } from '../shared/core/fix/suggest-fix.js';
+import { VERDICTS } from '../shared/core/constants.js';
 import type { Notifier } from '../shared/core/ports.js';
-import type { Finding, Language, ScpDocument } from '../shared/core/types.js';
-import type { ProfileCatalog } from '../shared/core/profile-catalog.js';
 import { processAlertEvent, type AlertOutcome, type ProcessAlertDependencies } from '../shared/core/process-alert.js';
-import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
+import { loadBundledCatalog, type ProfileCatalog } from '../shared/core/profile-catalog.js';
+import type { Finding, Language, ScpDocument } from '../shared/core/types.js';
 import { loadAlertConfig } from '../shared/runtime/config.js';
 import { METRIC_NAMES, countDenial, countMetric, logger, withRuntime } from '../shared/runtime/middleware.js';
 
 /** SCPs are read only for denials an SCP caused: the fix engine patches and verifies them. */
-const SCP_VERDICTS: ReadonlySet<string> = new Set(['cross-region-scp', 'scp']);
+const SCP_VERDICTS: ReadonlySet<string> = new Set([VERDICTS.crossRegionScp, VERDICTS.scp]);
 
 /** The fix engine, given the SCPs in force when AWS Organizations can be read (`ORG_READ_ROLE_ARN`). */
 function fixEngine(catalog: ProfileCatalog, lang: Language, scpSource: ScpSource | null) {
