@@ -78,7 +78,7 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
   const { finding, fingerprint, repeats } = content;
   const labels = alertLabels(content.lang);
   const severity = severityOf(finding);
-  const headline = labels.headline[finding.verdict];
+  const headline = labels.headline[finding.verdict] ?? labels.headline.unknown;
   const links = consoleLinks(finding);
   const blocks: SlackBlock[] = [];
 
@@ -93,7 +93,7 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
       field(labels.profile, inlineCode(profileOrModel(finding))),
       field(labels.route, `${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}`),
       field(labels.action, action),
-      field(labels.verdict, `${inlineCode(finding.verdict)} · ${labels.severity[severity]}`),
+      field(labels.verdict, `${inlineCode(finding.verdict)} · ${labels.severity[severity] ?? severity}`),
     ].slice(0, SLACK_LIMITS.fields),
   });
 

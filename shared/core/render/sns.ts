@@ -58,8 +58,8 @@ export function renderAlertText(content: AlertContent): string {
   const recommended = fix?.recommended ?? null;
   const statement = statementLabel(finding);
   const lines = [
-    labels.headline[finding.verdict],
-    `${labels.verdict}: ${finding.verdict} (${labels.severity[severity]})`,
+    labels.headline[finding.verdict] ?? labels.headline.unknown,
+    `${labels.verdict}: ${finding.verdict} (${labels.severity[severity] ?? severity})`,
     '',
     line(labels.account, finding.accountId),
     line(labels.principal, finding.principalArn),
@@ -141,7 +141,7 @@ export function renderSnsMessage(content: AlertContent): SnsAlertMessage {
     subject: renderSnsSubject(finding),
     message,
     attributes: {
-      verdict: finding.verdict,
+      verdict: attributeValue(finding.verdict),
       accountId: attributeValue(finding.accountId),
       sourceRegion: attributeValue(finding.sourceRegion),
       deniedRegion: attributeValue(finding.deniedRegion),

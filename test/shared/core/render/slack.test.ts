@@ -110,3 +110,11 @@ describe('renderSlackMessage', () => {
     expect(joined).toContain('No fix computed for this denial.');
   });
 });
+
+describe('renderSlackMessage with a finding from an older or foreign producer', () => {
+  it('falls back to the unknown headline for a verdict it does not know', () => {
+    const finding = { ...crossRegionFinding(), verdict: 'made-up' as never };
+    const message = renderSlackMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
+    expect(message.blocks[0]).toMatchObject({ text: { text: ':white_circle: Bedrock call denied (cause not recognised)' } });
+  });
+});
