@@ -29,7 +29,8 @@ limit of 2 requests per second each.
   --role-name NAME   role to assume in each --account (default: REPLAY_ROLE_NAME)
   --resume TOKEN     continue a replay that stopped early (its report prints the token)
   --max-events N     stop after reading N records and print a resume token
-  --max-minutes N    stop after N minutes and print a resume token (default: no limit)
+  --max-minutes N    stop after N minutes and print a resume token (default: no limit;
+                     Ctrl-C also stops with a resume token)
   --json             print the JSON report on stdout (the same report the Lambda returns)
   --lang en|ja       language of the summary and fixes (default: LOCALE, else en)
   -h, --help         this text
@@ -159,7 +160,16 @@ export async function runReplay(argv: string[], io: ReplayCliIo = { stdout: proc
   const lang: Language = request.lang ?? (env['LOCALE'] === 'ja' ? 'ja' : 'en');
   const catalog = loadBundledCatalog();
   const roleName = values['role-name'] ?? env['REPLAY_ROLE_NAME'] ?? null;
+  // Ctrl-C stops cleanly: the streams finish their request and the report prints a resume token.
+  const interrupt = new AbortController();
+  const onSigint = (): void => {
+    io.stderr.write('\ncris-audit replay: stopping (Ctrl-C again to quit at once)…\n');
+    interrupt.abort();
+    process.removeListener('SIGINT', onSigint);
+  };
+  process.on('SIGINT', onSigint);
   const report = await runReplayUseCase(request, {
+    stop: interrupt.signal,
     lookup: createCloudTrailLookup({ clientFor: createCloudTrailClientFactory({ roleName }) }),
     isDenial: isBedrockDenial,
     classify: (record) => classifyRecord(record, { catalog }),
@@ -168,6 +178,7 @@ export async function runReplay(argv: string[], io: ReplayCliIo = { stdout: proc
     notifier: null,
     deadline: maxMinutes === undefined ? Number.POSITIVE_INFINITY : Date.now() + maxMinutes * 60_000,
   });
+  process.removeListener('SIGINT', onSigint);
   if (values.json) {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {

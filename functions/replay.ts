@@ -116,6 +116,7 @@ export function createReplayHandler(dependencies: ReplayDependencies | (() => Re
         notifier: deps.notifier,
         deadline: started + remaining - margin,
       });
+      for (const error of report.errors) logger.warn('Replay stream failed', { account: error.account, region: error.region, error: error.message });
       logger.info('Replay finished', {
         window: report.window, complete: report.complete, recordsScanned: report.recordsScanned, denials: report.denials,
         crossRegionScpGroups: report.crossRegionScpGroups.length, errors: report.errors.length, durationMs: Date.now() - started,

@@ -90,8 +90,9 @@ export function createCloudTrailLookup(options: CloudTrailLookupOptions): EventL
   const limiter = createRateLimiter({ ...(options.rate ?? LOOKUP_EVENTS_RATE), now: () => clock.now() });
 
   return {
-    async lookup({ cursors, deadline, maxEvents, onEvents }) {
+    async lookup({ cursors, deadline, maxEvents, onEvents, stop: interrupt }) {
       let remaining = maxEvents ?? Number.POSITIVE_INFINITY;
+      const interrupted = (): boolean => interrupt?.aborted === true;
 
       async function runStream(start: StreamCursor): Promise<StreamOutcome> {
         let cursor = start;
@@ -107,6 +108,7 @@ export function createCloudTrailLookup(options: CloudTrailLookupOptions): EventL
         let attempt = 0;
 
         while (!cursor.done) {
+          if (interrupted()) return stop(STREAM_STOPS.interrupted);
           if (remaining <= 0) return stop(STREAM_STOPS.budget);
           const wait = bucket.delayMs();
           if (clock.now() + wait >= deadline) return stop(STREAM_STOPS.deadline);
@@ -114,7 +116,8 @@ export function createCloudTrailLookup(options: CloudTrailLookupOptions): EventL
           if (!bucket.tryTake()) continue;
 
           let output: LookupEventsCommandOutput;
-          const signal = Number.isFinite(deadline) ? clock.timeout?.(Math.max(1, Math.ceil(deadline - clock.now()))) : undefined;
+          const timer = Number.isFinite(deadline) ? clock.timeout?.(Math.max(1, Math.ceil(deadline - clock.now()))) : undefined;
+          const signal = timer === undefined ? interrupt : interrupt === undefined ? timer : AbortSignal.any([timer, interrupt]);
           try {
             outcome.requests += 1;
             output = await client.send(
@@ -136,6 +139,7 @@ export function createCloudTrailLookup(options: CloudTrailLookupOptions): EventL
               continue;
             }
             // The page in flight at the deadline is dropped; the cursor still points at it.
+            if (interrupted()) return stop(STREAM_STOPS.interrupted);
             if (signal?.aborted === true) return stop(STREAM_STOPS.deadline);
             const throttled = THROTTLING.has(name);
             if (throttled) outcome.throttled += 1;

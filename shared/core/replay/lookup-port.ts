@@ -21,6 +21,7 @@ export const STREAM_STOPS = {
   done: 'done',
   deadline: 'deadline',
   budget: 'max-events',
+  interrupted: 'interrupted',
   error: 'error',
 } as const;
 
@@ -50,6 +51,8 @@ export interface EventLookup {
     cursors: readonly StreamCursor[];
     /** Epoch milliseconds after which no new request may start. */
     deadline: number;
+    /** Aborted to stop early (Ctrl-C in the CLI): like the deadline, streams stop resumable. */
+    stop?: AbortSignal | undefined;
     /** Total events to read in this run across streams; null for no limit. */
     maxEvents: number | null;
     /** Called once per page with the page's new events, before the cursor moves past them. */

@@ -27,6 +27,8 @@ export interface ReplayDeps {
   notifier?: Notifier | null | undefined;
   /** Epoch milliseconds after which no new CloudTrail request starts. */
   deadline: number;
+  /** Aborted to stop early with a resume token (the CLI wires Ctrl-C to it). */
+  stop?: AbortSignal | undefined;
 }
 
 /** Runs one replay invocation and returns its report (with a resume token when it stopped early). */
@@ -52,6 +54,7 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
   const outcomes: StreamOutcome[] = await deps.lookup.lookup({
     cursors: request.cursors,
     deadline: deps.deadline,
+    stop: deps.stop,
     maxEvents: request.maxEvents,
     onEvents,
   });

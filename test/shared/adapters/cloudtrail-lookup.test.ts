@@ -192,6 +192,28 @@ describe('createCloudTrailLookup against a loopback CloudTrail', () => {
     expect(outcome).toMatchObject({ stoppedBy: 'deadline', requests: 1, recordsRead: 0, cursor: start });
   });
 
+  it('stops every stream resumably when interrupted, and the resumed run reads the rest exactly once', async () => {
+    server.setEvents('ap-northeast-1', makeBedrockEvents({ region: 'ap-northeast-1', count: 300, newest: NEWEST }));
+    const interrupt = new AbortController();
+    const lookup = createCloudTrailLookup({ clientFor, rate: FAST });
+    const first = collector();
+
+    const [stopped] = await lookup.lookup({
+      cursors: cursorsFor(['ap-northeast-1']),
+      deadline: Date.now() + 10_000,
+      maxEvents: null,
+      stop: interrupt.signal,
+      onEvents: (cursor, events) => { first.onEvents(cursor, events); if (first.seen.length >= 100) interrupt.abort(); },
+    });
+    const second = collector();
+    await lookup.lookup({ cursors: [stopped!.cursor], deadline: Date.now() + 10_000, maxEvents: null, onEvents: second.onEvents });
+
+    expect(stopped).toMatchObject({ stoppedBy: 'interrupted', recordsRead: 100, cursor: { done: false } });
+    const ids = [...first.seen, ...second.seen].map((s) => s.record.id);
+    expect(new Set(ids).size).toBe(300);
+    expect(ids).toHaveLength(300);
+  });
+
   it('re-queries up to the boundary when CloudTrail rejects an expired NextToken, without duplicates', async () => {
     // 120 events in 3 seconds, so the boundary second holds many IDs.
     server.setEvents('ap-northeast-1', makeBedrockEvents({ region: 'ap-northeast-1', count: 120, newest: NEWEST, spacingSeconds: 0.025 }));
