@@ -52,7 +52,7 @@ export async function benchReplay(options: { regions?: number; pages?: number } 
     const report = await runReplay(
       {
         from, to, regions, accounts: null, cursors: initialCursors({ from, to, regions, accounts: null }),
-        resumed: false, store: false, notify: false, dryRun: true, maxEvents: null, lang: null,
+        resumed: false, previousTotals: null, store: false, notify: false, dryRun: true, maxEvents: null, lang: null,
       },
       {
         lookup: createCloudTrailLookup({ clientFor: (region) => new CloudTrailClient({ region, endpoint: server.endpoint, maxAttempts: 1, credentials: BENCH_CREDENTIALS }) }),

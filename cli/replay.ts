@@ -52,12 +52,14 @@ const LABELS = {
     groups: 'Cross-Region SCP blocks', none: 'No cross-Region SCP block found.', fix: 'fix',
     from: 'from', deniedIn: 'denied in', seen: 'seen', complete: 'complete', partial: 'stopped',
     resume: 'Stopped before the end of the window. Continue with:', errors: 'Errors',
+    totals: 'Whole replay so far', runs: 'runs',
   },
   ja: {
     window: '期間', regions: 'リージョン', scanned: '読み取ったレコード', denials: 'Bedrock の拒否',
     groups: 'クロスリージョン推論を止めている SCP', none: 'クロスリージョン推論の SCP ブロックはありません。', fix: '対処',
     from: '送信元', deniedIn: '拒否先', seen: '発生', complete: '完了', partial: '中断',
     resume: '期間の途中で停止しました。続きは次のコマンドで実行できます:', errors: 'エラー',
+    totals: 'これまでの合計', runs: '回',
   },
 } as const;
 
@@ -68,6 +70,9 @@ function summary(report: ReplayReport, lang: Language, colour: boolean): string 
     `${t.window}: ${report.window.from} … ${report.window.to}`,
     `${t.scanned}: ${report.recordsScanned}   ${t.denials}: ${report.denials}`,
   ];
+  if (report.totals.invocations > 1) {
+    lines.push(`${t.totals} (${report.totals.invocations} ${t.runs}): ${t.scanned} ${report.totals.recordsScanned}   ${t.denials} ${report.totals.denials}`);
+  }
   for (const verdict of VERDICT_ORDER) {
     const count = report.findingsByVerdict[verdict];
     if (count > 0) lines.push(`  ${verdict.padEnd(24)} ${count}`);

@@ -57,7 +57,7 @@ describe('cris-audit replay', () => {
     expect(first.code).toBe(3);
     expect(firstReport).toMatchObject({ complete: false, recordsScanned: 30 });
     expect(second.code).toBe(0);
-    expect(secondReport).toMatchObject({ complete: true, recordsScanned: 50, resumed: true });
+    expect(secondReport).toMatchObject({ complete: true, recordsScanned: 50, resumed: true, totals: { invocations: 2, recordsScanned: 80, denials: 10 } });
   });
 
   it('accepts a window relative to now', async () => {

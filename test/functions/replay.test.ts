@@ -199,6 +199,7 @@ describe('replay handler', () => {
     expect(reports.at(-1)?.complete).toBe(true);
     expect(reports.reduce((sum, r) => sum + r.recordsScanned, 0)).toBe(460);
     expect(reports.reduce((sum, r) => sum + r.denials, 0)).toBe(43);
+    expect(reports.at(-1)?.totals).toEqual({ invocations: reports.length, recordsScanned: 460, denials: 43, byVerdict: { 'cross-region-scp': 40, scp: 3 } });
     const reader = createDynamoDbAggregateReader({ client: db.client, tableName, onInvalidItem: () => {} });
     let stored = 0;
     for (const hour of hourBucketsBetween(new Date(PAYLOAD.from), new Date(PAYLOAD.to))) {

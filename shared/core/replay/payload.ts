@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LANGUAGES } from '../constants.js';
 import type { Language } from '../types.js';
 import { ACCOUNT_PATTERN, LOOKUP_EVENTS_HISTORY_DAYS, REGION_PATTERN } from './identifiers.js';
-import { decodeResumeToken, initialCursors, type StreamCursor } from './resume.js';
+import { decodeResumeToken, initialCursors, type ReplayTotals, type StreamCursor } from './resume.js';
 
 /**
  * The replay payload (`aws lambda invoke --payload …`, or built by the CLI from its flags), validated
@@ -46,6 +46,8 @@ export interface ReplayRequest {
   /** Where each stream starts: fresh, or from the resume token. */
   cursors: StreamCursor[];
   resumed: boolean;
+  /** Totals of the earlier invocations of a resumed replay; null for a fresh one. */
+  previousTotals: ReplayTotals | null;
   store: boolean;
   notify: boolean;
   dryRun: boolean;
@@ -175,6 +177,7 @@ export function parseReplayPayload(
         accounts: tokenAccounts.length === 0 ? null : tokenAccounts,
         cursors: state.streams,
         resumed: true,
+        previousTotals: state.totals ?? null,
         ...flags,
       },
     };
@@ -208,6 +211,7 @@ export function parseReplayPayload(
       accounts,
       cursors: initialCursors({ from, to, regions, accounts }),
       resumed: false,
+      previousTotals: null,
       ...flags,
     },
   };

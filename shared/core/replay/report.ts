@@ -3,6 +3,7 @@ import { fingerprintFinding, principalIdentity } from '../fingerprint.js';
 import { hourBucket } from '../store-keys.js';
 import type { Finding, Fix, FixOption, Verdict } from '../types.js';
 import type { StreamOutcome, StreamStop } from './lookup-port.js';
+import type { ReplayTotals } from './resume.js';
 
 /**
  * The JSON report of a replay, and the accumulator that builds it from findings in O(distinct
@@ -128,6 +129,8 @@ export interface ReplayReport {
   /** Alerts sent (one per distinct fingerprint); null when not notifying. */
   notified: { alerts: number; failures: number } | null;
   warnings: string[];
+  /** This invocation plus every earlier one of the same (resumed) replay. */
+  totals: ReplayTotals;
   /** True when every stream read its whole window. */
   complete: boolean;
   /** Pass as `resume` to continue; null when complete. */
@@ -147,7 +150,25 @@ export interface ReportInput {
   notified: ReplayReport['notified'];
   warnings: string[];
   resume: string | null;
+  totals: ReplayTotals;
   streamKey(outcome: StreamOutcome): string;
+}
+
+/** Adds this invocation's counts to the totals of the earlier ones. */
+export function addTotals(previous: ReplayTotals | null, recordsScanned: number, byVerdict: Readonly<Record<string, number>>): ReplayTotals {
+  const merged: Record<string, number> = { ...(previous?.byVerdict ?? {}) };
+  let denials = previous?.denials ?? 0;
+  for (const [verdict, count] of Object.entries(byVerdict)) {
+    if (count === 0) continue;
+    merged[verdict] = (merged[verdict] ?? 0) + count;
+    denials += count;
+  }
+  return {
+    invocations: (previous?.invocations ?? 0) + 1,
+    recordsScanned: (previous?.recordsScanned ?? 0) + recordsScanned,
+    denials,
+    byVerdict: merged,
+  };
 }
 
 /** Groups listed in a report, so the answer stays far below Lambda's 6 MB response limit. */
@@ -206,6 +227,7 @@ export function buildReplayReport(input: ReportInput): ReplayReport {
     stored: input.stored,
     notified: input.notified,
     warnings: input.warnings,
+    totals: input.totals,
     complete,
     resume: complete ? null : input.resume,
   };

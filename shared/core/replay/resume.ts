@@ -42,6 +42,17 @@ export interface ResumeState {
   to: string;
   /** Streams not finished yet. */
   streams: StreamCursor[];
+  /** What the invocations before this one read, so the last report can give the totals. */
+  totals?: ReplayTotals;
+}
+
+/** Counts summed over the invocations of one replay. */
+export interface ReplayTotals {
+  invocations: number;
+  recordsScanned: number;
+  denials: number;
+  /** Denials per verdict code (only verdicts seen). */
+  byVerdict: Record<string, number>;
 }
 
 /** Version prefix of the token format; a new format gets a new prefix. */
@@ -72,6 +83,14 @@ const stateSchema = z
     from: isoTime,
     to: isoTime,
     streams: z.array(cursorSchema).min(1),
+    totals: z
+      .strictObject({
+        invocations: z.number().int().min(1),
+        recordsScanned: z.number().int().min(0),
+        denials: z.number().int().min(0),
+        byVerdict: z.record(z.string().regex(/^[a-z-]{1,40}$/), z.number().int().min(0)),
+      })
+      .optional(),
   })
   .refine((s) => Date.parse(s.from) <= Date.parse(s.to), 'window starts after it ends')
   .refine(
@@ -124,6 +143,7 @@ export function encodeResumeToken(state: ResumeState): string {
     from: state.from,
     to: state.to,
     streams: state.streams.filter((c) => !c.done),
+    ...(state.totals === undefined ? {} : { totals: state.totals }),
   });
   const body = deflateRawSync(Buffer.from(json, 'utf8')).toString('base64url');
   return `${RESUME_TOKEN_PREFIX}.${body}.${checksum(json)}`;
@@ -159,8 +179,8 @@ export function decodeResumeToken(token: string): Result<ResumeState> {
     const path = issue?.path.join('.') ?? '';
     return { ok: false, reason: `resume token is invalid${path === '' ? '' : ` at ${path}`}: ${issue?.message ?? 'unknown problem'}` };
   }
-  const { from, to, streams } = parsed.data;
-  return { ok: true, value: { from, to, streams } };
+  const { from, to, streams, totals } = parsed.data;
+  return { ok: true, value: totals === undefined ? { from, to, streams } : { from, to, streams, totals } };
 }
 
 /** The minimum an event must carry for cursor bookkeeping. */

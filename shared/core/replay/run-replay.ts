@@ -2,7 +2,7 @@ import type { AggregateWriter, Notifier } from '../ports.js';
 import type { Finding, Fix } from '../types.js';
 import type { EventLookup, LookupRecord, StreamOutcome } from './lookup-port.js';
 import type { ReplayRequest } from './payload.js';
-import { buildReplayReport, createReplayAccumulator, type ReplayReport } from './report.js';
+import { addTotals, buildReplayReport, createReplayAccumulator, type ReplayReport } from './report.js';
 import { encodeResumeToken, streamKey, type StreamCursor } from './resume.js';
 
 /**
@@ -125,6 +125,9 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
   }
 
   const unfinished = outcomes.filter((o) => !o.cursor.done).map((o) => o.cursor);
+  let scanned = 0;
+  for (const counts of perStream.values()) scanned += counts.scanned;
+  const totals = addTotals(request.previousTotals, scanned, accumulator.byVerdict());
   return buildReplayReport({
     window: { from: request.from, to: request.to },
     resumed: request.resumed,
@@ -136,7 +139,8 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
     stored,
     notified,
     warnings,
-    resume: unfinished.length === 0 ? null : encodeResumeToken({ from: request.from, to: request.to, streams: unfinished }),
+    totals,
+    resume: unfinished.length === 0 ? null : encodeResumeToken({ from: request.from, to: request.to, streams: unfinished, totals }),
     streamKey: (o) => streamKey(o.cursor),
   });
 }

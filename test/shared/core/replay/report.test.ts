@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprintFinding } from '../../../../shared/core/fingerprint.js';
 import type { StreamOutcome } from '../../../../shared/core/replay/lookup-port.js';
-import { buildReplayReport, createReplayAccumulator, MAX_REPORTED_GROUPS } from '../../../../shared/core/replay/report.js';
+import { addTotals, buildReplayReport, createReplayAccumulator, MAX_REPORTED_GROUPS } from '../../../../shared/core/replay/report.js';
 import { initialCursors, streamKey } from '../../../../shared/core/replay/resume.js';
 import type { Finding } from '../../../../shared/core/types.js';
 
@@ -28,6 +28,7 @@ function report(accumulator = createReplayAccumulator(), done = true) {
     window: WINDOW, resumed: false, mode: { store: false, notify: false, dryRun: false }, outcomes: [outcome(done)],
     perStream: new Map([['self|ap-northeast-1', { scanned: 3, denials: 2 }]]), accumulator, fixes: new Map(),
     stored: null, notified: null, warnings: [], resume: 'crr1.x.y', streamKey: (o) => streamKey(o.cursor),
+    totals: addTotals(null, 3, accumulator.byVerdict()),
   });
 }
 
@@ -64,5 +65,15 @@ describe('replay accumulator and report', () => {
     expect(result.crossRegionScpGroups).toHaveLength(MAX_REPORTED_GROUPS);
     expect(result.crossRegionScpGroupsTotal).toBe(MAX_REPORTED_GROUPS + 5);
     expect(result.crossRegionScpGroups[0]?.count).toBe(3);
+  });
+});
+
+describe('addTotals', () => {
+  it('adds an invocation to the totals of the earlier ones, verdict by verdict', () => {
+    const first = addTotals(null, 100, { 'cross-region-scp': 4, identity: 0 });
+
+    const second = addTotals(first, 50, { 'cross-region-scp': 1, scp: 2 });
+
+    expect(second).toEqual({ invocations: 2, recordsScanned: 150, denials: 7, byVerdict: { 'cross-region-scp': 5, scp: 2 } });
   });
 });

@@ -39,6 +39,14 @@ describe('resume token', () => {
     expect(decoded).toEqual({ ok: true, value: original });
   });
 
+  it('carries the totals of earlier invocations', () => {
+    const totals = { invocations: 2, recordsScanned: 300, denials: 4, byVerdict: { 'cross-region-scp': 4 } };
+
+    const decoded = decodeResumeToken(encodeResumeToken({ ...state(), totals }));
+
+    expect(decoded.ok && decoded.value.totals).toEqual(totals);
+  });
+
   it('leaves finished streams out of the token', () => {
     const [tokyo, osaka] = initialCursors({ ...WINDOW, regions: ['ap-northeast-1', 'ap-northeast-3'], accounts: null });
     const token = encodeResumeToken({ ...WINDOW, streams: [{ ...tokyo!, done: true }, osaka!] });
