@@ -28,6 +28,12 @@ const SECTIONS: Section[] = [
     verdict: (result) => Number(result.peakRssMb) <= 200,
   },
   {
+    name: 'alert',
+    goal: 'alert handler throughput against dynalite; bundle size and module load time vs an empty handler bundle (figures only)',
+    run: async () => ({ ...(await (await import('./alert.js')).benchAlert()) }),
+    verdict: () => true,
+  },
+  {
     name: 'digest',
     goal: 'build and render the daily digest of 10,000 distinct fingerprints (figures only)',
     run: async () => ({ ...(await (await import('./digest.js')).benchDigest()) }),

@@ -23,7 +23,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'digest':
       return (await import('./digest.js')).runDigest(rest);
     case 'demo':
-      return (await import('./analyze.js')).runAnalyze(['--unique', 'events/cloudtrail', 'events/s3', 'events/lookup-events', 'events/ndjson', ...rest]);
+      return (await import('./demo.js')).runDemo(rest);
     case undefined:
     case '-h':
     case '--help':
