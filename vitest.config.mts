@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    // Powertools logs are part of what the tests assert on; print them only for failing tests.
+    silent: 'passed-only',
     testTimeout: 20_000,
     hookTimeout: 30_000,
     env: {
