@@ -54,6 +54,7 @@ function prefixed(where: string, reason: string): string {
  */
 export function describeJsonValue(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'missing';
   if (Array.isArray(value)) return `an array of ${value.length} element(s)`;
   if (isObject(value)) {
     const keys = Object.keys(value);

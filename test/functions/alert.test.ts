@@ -369,7 +369,7 @@ describe('alert handler', () => {
     const fingerprint = outcome.outcome === 'sent' ? outcome.fingerprint : '';
     expect(await item(hourKey('2026-11-27T03:00:00Z', fingerprint))).toMatchObject({ count: 1, verdict: 'unknown' });
     const warning = logs.lines().find((line) => line['message'] === 'Malformed event recorded as unknown');
-    expect(warning).toMatchObject({ level: 'WARN', eventId: 'envelope-without-detail', reason: expect.stringMatching(/detail is .*undefined.*not a CloudTrail record$/) });
+    expect(warning).toMatchObject({ level: 'WARN', eventId: 'envelope-without-detail', reason: expect.stringMatching(/detail is missing, not a CloudTrail record$/) });
   });
 
   it('records a denial with a garbled message as unknown', async () => {
