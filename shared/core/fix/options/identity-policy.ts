@@ -5,6 +5,7 @@
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html
  */
+import { principalIdentity } from '../../fingerprint.js';
 import { UNSPECIFIED_REGION } from '../../constants.js';
 import type { Finding, FixOption, Language } from '../../types.js';
 import { foundationModelArn, type FixContext } from '../fix-context.js';
@@ -64,7 +65,7 @@ export function identityPolicyOption(input: { lang: Language; rank: number; cont
     title: 'identityPolicy.title',
     summary: input.context.isGlobal ? 'identityPolicy.summaryGlobal' : 'identityPolicy.summary',
     tradeoffs: 'identityPolicy.tradeoffs',
-    params: { ...contextParams(input.context), principal: input.finding.principalArn ?? '-' },
+    params: { ...contextParams(input.context), principal: principalIdentity(input.finding.principalArn) ?? '-' },
     snippet: jsonSnippet(identityPolicyDocument(input.context)),
   });
 }

@@ -3,6 +3,7 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html
  */
+import { principalIdentity } from '../../fingerprint.js';
 import type { Finding, FixOption, Language } from '../../types.js';
 import { isMessageKey, type MessageKey } from '../messages.js';
 import { buildOption } from './common.js';
@@ -31,7 +32,7 @@ export function nextStepOption(input: { lang: Language; rank: number; finding: F
     params: {
       action: finding.action ?? 'bedrock:InvokeModel',
       account: finding.accountId ?? '-',
-      principal: finding.principalArn ?? '-',
+      principal: principalIdentity(finding.principalArn) ?? '-',
       resource: finding.deniedResource ?? finding.modelId ?? '-',
       model: finding.foundationModel ?? finding.modelId ?? '-',
       event: finding.eventId ?? '-',

@@ -358,6 +358,15 @@ describe('suggestFix per verdict', () => {
     });
   });
 
+  it('names the role to change, not the short-lived session, in the identity fix', () => {
+    // Act
+    const fix = suggestFix(finding({ ...apac, verdict: 'cross-region-identity' }), { catalog, lang: 'en' });
+
+    // Assess
+    expect(fix.recommended?.summary).toContain('The role arn:aws:iam::111122223333:role/app-chatbot-role needs');
+    expect(fix.recommended?.summary).not.toContain('assumed-role');
+  });
+
   it('writes the global identity variant with the Region-less model ARN and "unspecified"', () => {
     // Act
     const fix = suggestFix(
