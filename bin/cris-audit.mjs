@@ -6,6 +6,8 @@ import { register as registerCjs } from 'tsx/cjs/api';
 import { register as registerEsm } from 'tsx/esm/api';
 import { createRequire } from 'node:module';
 
+// The SDK warns on Node 20 at every start; the CLI supports Node 20 (see package.json engines).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 registerEsm();
 registerCjs();
 const { main } = createRequire(import.meta.url)('../cli/main.ts');
