@@ -13,6 +13,9 @@ import { ACCOUNT_PATTERN, REGION_PATTERN } from './identifiers.js';
  * time of the oldest event emitted so far plus the IDs of every emitted event at that second.
  * Resuming uses the `NextToken`; when there is none (the run stopped inside a page) or CloudTrail
  * rejects it (tokens expire), the stream re-queries `[from, boundary]` and skips the boundary IDs.
+ * Such a re-query makes progress once it can read `ceil((k + 1) / 50)` pages in one run, `k` being
+ * the events of the boundary second: one page for fewer than 50 calls in a second, and always
+ * within a Lambda invocation (hundreds of pages per Region).
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html
  */
 

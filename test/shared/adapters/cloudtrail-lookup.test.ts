@@ -232,6 +232,21 @@ describe('createCloudTrailLookup against a loopback CloudTrail', () => {
     expect(new Set(ids).size).toBe(120);
   });
 
+  it('finishes a second holding more than a page of events after its NextToken expired', async () => {
+    server.setEvents('ap-northeast-1', makeBedrockEvents({ region: 'ap-northeast-1', count: 130, newest: NEWEST, spacingSeconds: 0 }));
+    const lookup = createCloudTrailLookup({ clientFor, rate: FAST });
+    const first = collector();
+    const [stopped] = await lookup.lookup({ cursors: cursorsFor(['ap-northeast-1']), deadline: Date.now() + 10_000, maxEvents: 60, onEvents: first.onEvents });
+    server.expireTokens();
+    const second = collector();
+
+    const [finished] = await lookup.lookup({ cursors: [stopped!.cursor], deadline: Date.now() + 10_000, maxEvents: null, onEvents: second.onEvents });
+
+    expect(stopped?.cursor.boundaryIds).toHaveLength(60);
+    expect(finished).toMatchObject({ stoppedBy: 'done', skipped: 60, recordsRead: 70 });
+    expect(new Set([...first.seen, ...second.seen].map((e) => e.record.id)).size).toBe(130);
+  });
+
   it('keeps a record whose CloudTrailEvent is not JSON as scanned, with no parsed record', async () => {
     server.setEvents('ap-northeast-1', [{ ...makeBedrockEvents({ region: 'ap-northeast-1', count: 1, newest: NEWEST })[0]!, CloudTrailEvent: '{oops' }]);
     const lookup = createCloudTrailLookup({ clientFor, rate: FAST });
@@ -247,7 +262,9 @@ describe('createCloudTrailLookup against a loopback CloudTrail', () => {
     const regions = ['ap-northeast-1', 'ap-southeast-2', 'us-east-1'];
     server.setEvents('ap-northeast-1', makeBedrockEvents({ region: 'ap-northeast-1', count: 260, newest: NEWEST }));
     server.setEvents('ap-southeast-2', makeBedrockEvents({ region: 'ap-southeast-2', count: 180, newest: NEWEST, spacingSeconds: 0.04 }));
-    server.setEvents('us-east-1', makeBedrockEvents({ region: 'us-east-1', count: 75, newest: NEWEST, spacingSeconds: 0 }));
+    // 45 events in one second: with fewer than a page (50) in its boundary second, a stream makes
+    // progress with one request after any restart, so even a run with room for one request advances.
+    server.setEvents('us-east-1', makeBedrockEvents({ region: 'us-east-1', count: 75, newest: NEWEST, spacingSeconds: 1 / 45 }));
     const reference = collector();
     await createCloudTrailLookup({ clientFor, rate: FAST }).lookup({ cursors: cursorsFor(regions), deadline: Date.now() + 10_000, maxEvents: null, onEvents: reference.onEvents });
     const expected = reference.seen.map((s) => s.record.id).sort();
@@ -276,6 +293,7 @@ describe('createCloudTrailLookup against a loopback CloudTrail', () => {
               onEvents: (_cursor, events) => { seen.push(...events.map((e) => e.id)); },
             });
             invocations += 1;
+            if (invocations > 2_000) throw new Error(`no progress after ${invocations} invocations with ${JSON.stringify(runs)}`);
             const unfinished = outcomes.filter((o) => !o.cursor.done).map((o) => o.cursor);
             if (unfinished.length === 0) break;
             const decoded = decodeResumeToken(encodeResumeToken({ ...WINDOW, streams: unfinished }));
