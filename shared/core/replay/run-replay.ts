@@ -12,6 +12,29 @@ import { encodeResumeToken, streamKey, type StreamCursor } from './resume.js';
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html
  */
 
+/** At most this many alerts per invocation with `notify`, most frequent fingerprints first. */
+export const MAX_ALERTS_PER_REPLAY = 20;
+
+/** Aggregate writes in flight at once with `store` (one per fingerprint and hour). */
+export const STORE_CONCURRENCY = 16;
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await work(item);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 /** What {@link runReplay} needs from the outside. */
 export interface ReplayDeps {
   lookup: EventLookup;
@@ -80,29 +103,26 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
   if (fixFailures > 0) warnings.push(`the fix engine failed on ${fixFailures} fingerprints; they are reported without a fix`);
 
   let stored: ReplayReport['stored'] = null;
+  let firstStoreError: string | null = null;
   if (request.store && request.dryRun) warnings.push('dryRun is set: nothing was stored');
   if (request.store && !request.dryRun) {
-    if (deps.writer == null) {
+    const writer = deps.writer;
+    if (writer == null) {
       warnings.push('store was requested but no alert store is configured (TABLE_NAME): nothing was stored');
     } else {
       stored = { aggregates: 0, failures: 0 };
-      for (const group of groups) {
-        for (const slot of group.hours.values()) {
-          try {
-            await deps.writer.addOccurrences({
-              fingerprint: group.fingerprint,
-              finding: slot.finding,
-              count: slot.count,
-              firstSeen: slot.firstSeen,
-              lastSeen: slot.lastSeen,
-            });
-            stored.aggregates += 1;
-          } catch {
-            stored.failures += 1;
-          }
+      const counts = stored;
+      const slots = groups.flatMap((group) => [...group.hours.values()].map((slot) => ({ fingerprint: group.fingerprint, slot })));
+      await forEachConcurrently(slots, STORE_CONCURRENCY, async ({ fingerprint, slot }) => {
+        try {
+          await writer.addOccurrences({ fingerprint, finding: slot.finding, count: slot.count, firstSeen: slot.firstSeen, lastSeen: slot.lastSeen });
+          counts.aggregates += 1;
+        } catch (error) {
+          counts.failures += 1;
+          firstStoreError ??= describeError(error);
         }
-      }
-      if (stored.failures > 0) warnings.push(`${stored.failures} aggregate writes failed; the digest will undercount`);
+      });
+      if (stored.failures > 0) warnings.push(`${stored.failures} aggregate writes failed; the digest will undercount (first error: ${firstStoreError ?? 'unknown'})`);
     }
   }
 
@@ -113,14 +133,22 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
       warnings.push('notify was requested but no alert channel is configured: nothing was sent');
     } else {
       notified = { alerts: 0, failures: 0 };
-      for (const group of groups) {
+      // Most frequent first, and at most MAX_ALERTS_PER_REPLAY: a replay must never flood a channel.
+      const ranked = [...groups].sort((a, b) => b.count - a.count || a.fingerprint.localeCompare(b.fingerprint));
+      let firstNotifyError: string | null = null;
+      for (const group of ranked.slice(0, MAX_ALERTS_PER_REPLAY)) {
         try {
           await deps.notifier.notify({ finding: group.finding, fingerprint: group.fingerprint, repeats: group.count - 1 });
           notified.alerts += 1;
-        } catch {
+        } catch (error) {
           notified.failures += 1;
+          firstNotifyError ??= describeError(error);
         }
       }
+      if (ranked.length > MAX_ALERTS_PER_REPLAY) {
+        warnings.push(`alerts were sent for the ${MAX_ALERTS_PER_REPLAY} most frequent of ${ranked.length} fingerprints; the others are only counted in the report`);
+      }
+      if (notified.failures > 0) warnings.push(`${notified.failures} alerts were not delivered (first error: ${firstNotifyError ?? 'unknown'})`);
     }
   }
 
