@@ -31,7 +31,10 @@ export interface ReplayDependencies {
   lang: Language;
   /** The current time for validating windows (tests pin it); the deadline always uses the wall clock. */
   now?: () => number;
-  /** Time kept free before the Lambda deadline; default 10% of the remaining time, 1 to 20 s. */
+  /**
+   * Time kept free before the Lambda deadline; default 10% of the remaining time (1 to 20 s), plus
+   * 10 s with `store` and 30 s with `notify`, at most half the remaining time.
+   */
   safetyMarginMs?: number;
 }
 
@@ -104,7 +107,9 @@ export function createReplayHandler(dependencies: ReplayDependencies | (() => Re
       }
       const request = parsed.value;
       const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60_000;
-      const margin = deps.safetyMarginMs ?? Math.min(20_000, Math.max(1_000, remaining * 0.1));
+      // Time kept after the last CloudTrail request: answering, plus writing and sending when asked.
+      const afterwork = request.dryRun ? 0 : (request.store ? 10_000 : 0) + (request.notify ? 30_000 : 0);
+      const margin = deps.safetyMarginMs ?? Math.min(remaining / 2, Math.min(20_000, Math.max(1_000, remaining * 0.1)) + afterwork);
       const lang = request.lang ?? deps.lang;
       const suggest = deps.suggestFix;
       const report = await runReplay(request, {
