@@ -5,8 +5,34 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classifyRecord } from '../shared/core/classify.js';
-import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
+import { buildSync } from 'esbuild';
+import type { classifyRecord as ClassifyRecord } from '../shared/core/classify.js';
+import type { loadBundledCatalog as LoadBundledCatalog } from '../shared/core/profile-catalog.js';
+
+const ROOT = join(__dirname, '..');
+
+/**
+ * The classifier as Lambda runs it: bundled and minified by esbuild (the same tool serverless-esbuild
+ * uses), not through tsx's on-the-fly module interop, which adds getter calls a bundle does not have.
+ */
+function loadDeployedCore(): { classifyRecord: typeof ClassifyRecord; loadBundledCatalog: typeof LoadBundledCatalog } {
+  const outfile = join(ROOT, '.bench', 'classify-core.cjs');
+  buildSync({
+    stdin: {
+      contents: "export { classifyRecord } from './shared/core/classify.ts';\nexport { loadBundledCatalog } from './shared/core/profile-catalog.ts';",
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+  });
+  return require(outfile) as { classifyRecord: typeof ClassifyRecord; loadBundledCatalog: typeof LoadBundledCatalog };
+}
 
 /** Throughput figures of one run. */
 export interface ClassifyBench {
@@ -20,7 +46,7 @@ export interface ClassifyBench {
 }
 
 function samples(): Array<Record<string, unknown>> {
-  const dir = join(__dirname, '..', 'events', 'cloudtrail');
+  const dir = join(ROOT, 'events', 'cloudtrail');
   return readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
     .sort()
@@ -59,6 +85,7 @@ function time(run: () => number): { seconds: number; value: number } {
 /** Measures parse-only and parse+classify over the same lines, best of `rounds`. */
 export function benchClassify({ records = 200_000, rounds = 5 } = {}): ClassifyBench {
   const lines = generateRecordLines(records);
+  const { classifyRecord, loadBundledCatalog } = loadDeployedCore();
   const catalog = loadBundledCatalog();
   const parseOnly = (): number => {
     let fields = 0;

@@ -34,6 +34,12 @@ const SECTIONS: Section[] = [
     verdict: () => true,
   },
   {
+    name: 'replay',
+    goal: 'replay against a loopback CloudTrail throttled to 2 requests/s per Region: ≥ 90% of the limit',
+    run: async () => ({ ...(await (await import('./replay.js')).benchReplay()) }),
+    verdict: (result) => Number(result.shareOfLimit) >= 0.9,
+  },
+  {
     name: 'digest',
     goal: 'build and render the daily digest of 10,000 distinct fingerprints (figures only)',
     run: async () => ({ ...(await (await import('./digest.js')).benchDigest()) }),

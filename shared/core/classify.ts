@@ -59,10 +59,18 @@ function verdictOfPolicyType(policyType: string): Verdict {
 
 /** Region of a denied Bedrock resource: its ARN Region, `unspecified` when Region-less. */
 function deniedRegionOf(resource: string | null): { region: string | null; bedrock: boolean } {
-  if (resource === null) return { region: null, bedrock: false };
-  const arn = parseArn(resource);
-  if (arn === null) return { region: null, bedrock: false };
-  return { region: arn.region === '' ? UNSPECIFIED_REGION : arn.region, bedrock: arn.service === 'bedrock' };
+  // Hot path: reading the service and Region segments by position is several times cheaper than
+  // the full ARN grammar (arn:partition:service:region:account:resource).
+  if (resource === null || !resource.startsWith('arn:')) return { region: null, bedrock: false };
+  const afterPartition = resource.indexOf(':', 4);
+  const afterService = afterPartition < 0 ? -1 : resource.indexOf(':', afterPartition + 1);
+  const afterRegion = afterService < 0 ? -1 : resource.indexOf(':', afterService + 1);
+  if (afterRegion < 0 || resource.indexOf(':', afterRegion + 1) < 0) return { region: null, bedrock: false };
+  const region = resource.slice(afterService + 1, afterRegion);
+  return {
+    region: region === '' ? UNSPECIFIED_REGION : region,
+    bedrock: resource.slice(afterPartition + 1, afterService) === 'bedrock',
+  };
 }
 
 function foundationModelOf(resource: string | null): string | null {

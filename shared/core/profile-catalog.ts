@@ -86,19 +86,23 @@ export function createProfileCatalog(data: CatalogData): ProfileCatalog {
     return regions.length > 0 ? { regions, source: 'geography' } : null;
   };
   // Lookups repeat for every record of the same profile; bounded by profiles × Regions seen.
-  const memo = new Map<string, Destinations | null>();
+  const memo = new Map<string, Map<string, Destinations | null>>();
 
   return {
     size: Object.keys(data.profiles).length,
     source: data.source,
     destinations(profileId, sourceRegion) {
-      const key = `${profileId}\u0000${sourceRegion}`;
-      let known = memo.get(key);
-      if (known === undefined) {
-        known = lookup(profileId, sourceRegion);
+      let bySource = memo.get(profileId);
+      if (bySource === undefined) {
         // Profile IDs come from callers; never let hostile input grow the memo without bound.
         if (memo.size >= MEMO_LIMIT) memo.clear();
-        memo.set(key, known);
+        bySource = new Map();
+        memo.set(profileId, bySource);
+      }
+      let known = bySource.get(sourceRegion);
+      if (known === undefined) {
+        known = lookup(profileId, sourceRegion);
+        bySource.set(sourceRegion, known);
       }
       // Callers own what they receive: hand out a copy, never the memoised array.
       return known === null ? null : { regions: known.regions.slice(), source: known.source };
