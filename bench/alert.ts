@@ -10,7 +10,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 
 /** Figures of one run. */
 export interface AlertBench {
@@ -44,8 +43,8 @@ async function throughput(events: number, fingerprints: number, concurrency: num
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
-  const [{ DynamoDBClient, CreateTableCommand }, { SNSClient }, { createAlertHandler }, store, slack, sns, classify, fix, catalogModule, sinks, { default: dynalite }] = await Promise.all([
-    import('@aws-sdk/client-dynamodb'),
+  const [{ startLocalDynamoDb }, { SNSClient }, { createAlertHandler }, store, slack, sns, classify, fix, catalogModule, sinks] = await Promise.all([
+    import('../cli/local-dynamodb.js'),
     import('@aws-sdk/client-sns'),
     import('../functions/alert.js'),
     import('../shared/adapters/dynamodb-alert-store.js'),
@@ -55,27 +54,11 @@ async function throughput(events: number, fingerprints: number, concurrency: num
     import('../shared/core/fix/suggest-fix.js'),
     import('../shared/core/profile-catalog.js'),
     import('../cli/local-sinks.js'),
-    import('dynalite'),
   ]);
-  const database = dynalite({ createTableMs: 0 });
-  await new Promise<void>((done) => database.listen(0, '127.0.0.1', () => done()));
-  const endpoint = `http://127.0.0.1:${(database.address() as AddressInfo).port}`;
+  const database = await startLocalDynamoDb();
+  const { client } = database;
   const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-  const client = new DynamoDBClient({ endpoint, region: 'ap-northeast-1', credentials });
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'bench',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await database.createTable('bench');
   let delivered = 0;
   const slackSink = await sinks.startLocalSlack(0, () => void (delivered += 1));
   const snsSink = await sinks.startLocalSns(0, () => undefined);
@@ -112,8 +95,7 @@ async function throughput(events: number, fingerprints: number, concurrency: num
     }),
   );
   const elapsed = performance.now() - started;
-  client.destroy();
-  await Promise.all([slackSink.close(), snsSink.close(), new Promise<void>((done) => database.close(() => done()))]);
+  await Promise.all([slackSink.close(), snsSink.close(), database.stop()]);
   latencies.sort((a, b) => a - b);
   return { eventsPerSecond: (events / elapsed) * 1000, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), alertsSent: delivered };
 }

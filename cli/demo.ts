@@ -4,7 +4,6 @@
  * console Slack sink and a console SNS sink. No AWS account, no network, a few seconds.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { Notifier } from '../shared/core/ports.js';
@@ -163,9 +162,9 @@ export async function runDemo(argv: string[]): Promise<number> {
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
   const started = Date.now();
 
-  const [{ DynamoDBClient, CreateTableCommand }, { createAlertHandler }, { createDynamoDbAlertStore }, { createSlackNotifier }, classify, fix, catalogModule, sns, storeKeys] =
+  const [{ startLocalDynamoDb }, { createAlertHandler }, { createDynamoDbAlertStore }, { createSlackNotifier }, classify, fix, catalogModule, sns] =
     await Promise.all([
-      import('@aws-sdk/client-dynamodb'),
+      import('./local-dynamodb.js'),
       import('../functions/alert.js'),
       import('../shared/adapters/dynamodb-alert-store.js'),
       import('../shared/adapters/slack-webhook.js'),
@@ -173,29 +172,12 @@ export async function runDemo(argv: string[]): Promise<number> {
       import('../shared/core/fix/suggest-fix.js'),
       import('../shared/core/profile-catalog.js'),
       import('../shared/core/render/sns.js'),
-      import('../shared/core/store-keys.js'),
     ]);
-  const { default: dynalite } = await import('dynalite');
-  const server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' } });
+  const database = await startLocalDynamoDb();
+  const { client, endpoint } = database;
   const tableName = 'cris-auditor-demo';
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: storeKeys.TABLE_KEYS.partition, AttributeType: 'S' },
-          { AttributeName: storeKeys.TABLE_KEYS.sort, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: storeKeys.TABLE_KEYS.partition, KeyType: 'HASH' },
-          { AttributeName: storeKeys.TABLE_KEYS.sort, KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    await database.createTable(tableName);
 
     const catalog = catalogModule.loadBundledCatalog();
     let slackCount = 0;
@@ -283,9 +265,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     out(colour.dim(`  ${((Date.now() - started) / 1000).toFixed(1)} s, no AWS account, no network beyond 127.0.0.1`));
     return failures > 0 ? 1 : 0;
   } finally {
-    client.destroy();
-    server.closeAllConnections();
-    await new Promise<void>((done) => server.close(() => done()));
+    await database.stop();
   }
 }
 
@@ -294,33 +274,10 @@ async function serveLocal(options: DemoOptions): Promise<number> {
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
   const colour = palette(useColour(process.stdout));
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
-  const [{ DynamoDBClient, CreateTableCommand }, { TABLE_KEYS }, { startLocalSlack, startLocalSns }, { default: dynalite }] = await Promise.all([
-    import('@aws-sdk/client-dynamodb'),
-    import('../shared/core/store-keys.js'),
-    import('./local-sinks.js'),
-    import('dynalite'),
-  ]);
-  const database = dynalite({ createTableMs: 0 });
-  await new Promise<void>((done, fail) => {
-    database.once('error', fail);
-    database.listen(options.port, '127.0.0.1', () => done());
-  });
-  const dynamoEndpoint = `http://127.0.0.1:${options.port}`;
-  const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'ap-northeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'cris-auditor-local',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: TABLE_KEYS.partition, AttributeType: 'S' },
-        { AttributeName: TABLE_KEYS.sort, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
-        { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  const [{ startLocalDynamoDb }, { startLocalSlack, startLocalSns }] = await Promise.all([import('./local-dynamodb.js'), import('./local-sinks.js')]);
+  const database = await startLocalDynamoDb({ port: options.port });
+  await database.createTable('cris-auditor-local');
+  const dynamoEndpoint = database.endpoint;
   const slack = await startLocalSlack(options.port + 1, (message) => {
     out(colour.dim('┌─ Slack ──────────────────────────────────────────────'));
     for (const line of formatSlackMessage(message as SlackMessage, colour, options.full ? Number.POSITIVE_INFINITY : 24)) out(`│ ${line}`);
@@ -342,7 +299,6 @@ async function serveLocal(options: DemoOptions): Promise<number> {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
-  client.destroy();
-  await Promise.all([slack.close(), sns.close(), new Promise<void>((done) => database.close(() => done()))]);
+  await Promise.all([slack.close(), sns.close(), database.stop()]);
   return 0;
 }
