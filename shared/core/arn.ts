@@ -30,6 +30,10 @@ const ORGANIZATIONS_POLICY_PATTERN =
  * messages; a cut-off Organizations policy ARN must not be shown as if it were real.
  */
 export function isCompletePolicyArn(text: string): boolean {
+  // The common case first, with one expression instead of two.
+  if (text.startsWith('arn:aws:organizations::') || text.startsWith('arn:aws-us-gov:organizations::')) {
+    return ORGANIZATIONS_POLICY_PATTERN.test(text);
+  }
   const arn = parseArn(text);
   if (arn === null) return false;
   if (arn.service === 'organizations') return ORGANIZATIONS_POLICY_PATTERN.test(text);
