@@ -98,7 +98,7 @@ export function createAlertHandler(
         return outcome;
       } catch (error) {
         countMetric(METRIC_NAMES.processingFailures);
-        logger.error('Event not processed; failing the invocation so EventBridge retries it', error as Error);
+        logger.error('Event not processed; failing the invocation so Lambda retries it, then dead-letters it', error as Error);
         throw error;
       }
     },
