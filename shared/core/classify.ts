@@ -95,6 +95,9 @@ function describeProfile(finding: Finding): string {
 
 function describeDestinations(finding: Finding): string {
   if (finding.destinations === null) return '';
+  if (finding.deniedRegion === UNSPECIFIED_REGION) {
+    return `; it can route to any of ${finding.destinations.length} commercial Regions, which IAM sees as "unspecified", and that value must be allowed for this profile`;
+  }
   const approximate = finding.destinationsSource === 'geography' ? ' (approximate: geography-wide)' : '';
   return `; it routes to ${finding.destinations.length} Regions${approximate}, and every one must be allowed`;
 }

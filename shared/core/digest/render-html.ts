@@ -1,3 +1,4 @@
+import { explainFinding } from '../explain.js';
 import { principalIdentity } from '../fingerprint.js';
 import type { Language } from '../types.js';
 import type { Digest, DigestGroup, DigestRankEntry } from './aggregate.js';
@@ -113,7 +114,7 @@ function renderTop(digest: Digest, m: DigestMessages): string {
   );
 }
 
-function renderGroup(group: DigestGroup, index: number, snippets: Map<string, number>, m: DigestMessages, timeZone: string): string {
+function renderGroup(group: DigestGroup, index: number, snippets: Map<string, number>, m: DigestMessages, timeZone: string, lang: Language): string {
   const { finding } = group;
   const kv = (label: string, value: string): string =>
     `<tr><td style="${STYLE.label}">${escapeHtml(label)}</td><td style="${STYLE.value}">${value}</td></tr>`;
@@ -127,7 +128,7 @@ function renderGroup(group: DigestGroup, index: number, snippets: Map<string, nu
       kv(m.count, `${escapeHtml(String(group.count))} <span style="${STYLE.muted}">(${escapeHtml(m.previousDay)}: ${escapeHtml(String(group.previousCount))})</span>`) +
       kv(m.firstSeen, text(formatInTimeZone(group.firstSeen, timeZone))) +
       kv(m.lastSeen, text(formatInTimeZone(group.lastSeen, timeZone))) +
-      kv(m.reason, text(finding.reason, 600)),
+      kv(m.reason, text(explainFinding(finding, lang), 600)),
   );
   const fix = group.recommendedFix;
   let fixHtml: string;
@@ -154,7 +155,7 @@ function renderGroup(group: DigestGroup, index: number, snippets: Map<string, nu
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;margin:0 0 16px 0;"><tr><td style="padding:8px;border:1px solid #d0d7de;">${title}${facts}${fixHtml}</td></tr></table>`;
 }
 
-function renderGroups(digest: Digest, m: DigestMessages, maxGroups: number): string {
+function renderGroups(digest: Digest, m: DigestMessages, maxGroups: number, lang: Language): string {
   const groups = digest.crossRegionScpGroups;
   if (groups.length === 0) return heading(m.groupsHeading) + `<p style="margin:0;">${escapeHtml(m.groupsNone)}</p>`;
   const snippets = new Map<string, number>();
@@ -163,7 +164,7 @@ function renderGroups(digest: Digest, m: DigestMessages, maxGroups: number): str
   return (
     heading(m.groupsHeading) +
     `<p style="margin:0 0 8px 0;${STYLE.muted}">${escapeHtml(m.groupsIntro)}</p>` +
-    shown.map((group, i) => renderGroup(group, i + 1, snippets, m, digest.window.timeZone)).join('') +
+    shown.map((group, i) => renderGroup(group, i + 1, snippets, m, digest.window.timeZone, lang)).join('') +
     more
   );
 }
@@ -208,7 +209,7 @@ export function renderDigestHtml(digest: Digest, options: RenderHtmlOptions): st
     section(renderSummary(digest, m)) +
     section(renderByVerdict(digest, m)) +
     section(renderTop(digest, m)) +
-    section(renderGroups(digest, m, options.maxGroups ?? 20)) +
+    section(renderGroups(digest, m, options.maxGroups ?? 20, options.lang)) +
     `<tr><td style="padding:12px 24px 20px 24px;${STYLE.muted}">${escapeHtml(m.footer)}</td></tr>`;
   return page(options.lang, m.title, body);
 }

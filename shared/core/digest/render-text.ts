@@ -1,3 +1,4 @@
+import { explainFinding } from '../explain.js';
 import { principalIdentity } from '../fingerprint.js';
 import type { Language } from '../types.js';
 import type { Digest, DigestRankEntry } from './aggregate.js';
@@ -90,7 +91,7 @@ export function renderDigestText(digest: Digest, options: { lang: Language; maxG
     lines.push(`   ${m.route}: ${value(finding.sourceRegion)} -> ${value(finding.deniedRegion)}`);
     lines.push(`   ${m.previousDay}: ${group.previousCount}`);
     lines.push(`   ${m.firstSeen}: ${formatInTimeZone(group.firstSeen, window.timeZone)}  ${m.lastSeen}: ${formatInTimeZone(group.lastSeen, window.timeZone)}`);
-    lines.push(`   ${m.reason}: ${value(finding.reason, 600)}`);
+    lines.push(`   ${m.reason}: ${value(explainFinding(finding, options.lang), 600)}`);
     const fix = group.recommendedFix;
     if (fix === null) {
       lines.push(`   ${m.noFix}`);

@@ -1,3 +1,4 @@
+import { explainFinding } from '../explain.js';
 import { severityOf, type Severity } from '../severity.js';
 import type { Finding, Language } from '../types.js';
 import { alertLabels, consoleLinks, profileOrModel, statementLabel } from './alert-text.js';
@@ -107,7 +108,7 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
     blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });
   }
 
-  blocks.push({ type: 'section', text: mrkdwn(`*${labels.reason}*\n${escapeMrkdwn(finding.reason)}`) });
+  blocks.push({ type: 'section', text: mrkdwn(`*${labels.reason}*\n${escapeMrkdwn(explainFinding(finding, content.lang))}`) });
 
   const fix = finding.fix ?? null;
   const recommended = fix?.recommended ?? null;

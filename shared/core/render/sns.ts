@@ -1,3 +1,4 @@
+import { explainFinding } from '../explain.js';
 import { severityOf } from '../severity.js';
 import type { Finding } from '../types.js';
 import { alertLabels, consoleLinks, profileOrModel, statementLabel } from './alert-text.js';
@@ -73,7 +74,7 @@ export function renderAlertText(content: AlertContent): string {
     ),
   ];
   if (statement !== null) lines.push(line(labels.statement, statement));
-  lines.push(line(labels.reason, finding.reason), '');
+  lines.push(line(labels.reason, explainFinding(finding, content.lang)), '');
   if (recommended === null) {
     lines.push(`${labels.recommendedFix}: ${labels.noFix}`);
   } else {

@@ -1,0 +1,37 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classifyRecord } from '../../../shared/core/classify.js';
+import { explainFinding } from '../../../shared/core/explain.js';
+import { loadBundledCatalog } from '../../../shared/core/profile-catalog.js';
+import type { Finding } from '../../../shared/core/types.js';
+import { loadEvent, ROOT } from '../../helpers/load-event.js';
+
+const catalog = loadBundledCatalog();
+const samples = readdirSync(join(ROOT, 'events', 'cloudtrail'))
+  .filter((name) => !name.startsWith('not-a-denial'))
+  .map((name) => [name, classifyRecord(loadEvent(`cloudtrail/${name}`), { catalog }) as Finding] as const);
+
+describe('explainFinding', () => {
+  it.each(samples)('gives the classifier reason in English for %s', (_name, finding) => {
+    expect(explainFinding(finding, 'en')).toBe(finding.reason);
+  });
+
+  it.each(samples)('writes a Japanese sentence with the same facts for %s', (_name, finding) => {
+    const text = explainFinding(finding, 'ja');
+
+    expect(text).toMatch(/[ぁ-んァ-ン]/);
+    expect(text).not.toMatch(/\b(the|denied|because)\b/);
+    if (finding.deniedRegion !== null && finding.deniedRegion !== 'unspecified') expect(text).toContain(finding.deniedRegion);
+  });
+
+  it.each([
+    ['cross-region-scp-apac-converse', 'サービスコントロールポリシー (SCP) が ap-southeast-1 で bedrock:InvokeModel を拒否しました。これは ap-northeast-1 から呼び出した プロファイル apac.anthropic.claude-3-5-sonnet-20241022-v2:0 の推論先リージョンです。このプロファイルは 6 リージョンにルーティングされるため、すべてを許可する必要があります。'],
+    ['permissions-boundary', 'permissions boundary が モデル amazon.nova-micro-v1:0 に対する us-east-1 で bedrock:InvokeModel を許可していません。'],
+    ['model-access-marketplace', 'モデルアクセスに必要な AWS Marketplace の権限が呼び出し元にないため、Bedrock が呼び出しを拒否しました。'],
+  ])('explains %s exactly', (name, expected) => {
+    const finding = classifyRecord(loadEvent(`cloudtrail/${name}.json`), { catalog }) as Finding;
+
+    expect(explainFinding(finding, 'ja')).toBe(expected);
+  });
+});
