@@ -3,13 +3,11 @@
  * user agents, messages): control characters are replaced so a record cannot move the cursor,
  * change colours or rewrite earlier lines.
  */
+import { neutralizeText } from '../shared/core/text-safety.js';
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Replaces control and bidi-override characters with `�`. */
+/** One line, with control characters as `�` and bidi overrides shown as `[U+202E]`. */
 export function safe(text: string | null | undefined): string {
-  return (text ?? '').replace(CONTROL, '\uFFFD');
+  return neutralizeText(text ?? '');
 }
 
 /** Pads or cuts `text` to exactly `width` columns, marking a cut with `…`. */

@@ -79,6 +79,22 @@ describe('cris-audit analyze', () => {
     expect(stdout).toContain('apac.evil\uFFFD[2J');
   });
 
+  it('shows a bidi override in a hostile field instead of letting it reorder the line', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'cris-analyze-'));
+    const record = JSON.parse(readFileSync(sample('cross-region-scp-apac-converse'), 'utf8')) as Record<string, unknown>;
+    record.requestParameters = { modelId: 'apac.model\u202Eevil' };
+    const file = join(dir, 'bidi.json');
+    writeFileSync(file, JSON.stringify(record));
+
+    // Act
+    const { stdout } = await analyze([file]);
+
+    // Assess
+    expect(stdout).not.toContain('\u202E');
+    expect(stdout).toContain('apac.model[U+202E]evil');
+  });
+
   it.each([
     ['no path', []],
     ['an unknown option', ['--bogus', 'x']],

@@ -4,7 +4,7 @@ import type { Language } from '../types.js';
 import type { Digest, DigestGroup, DigestRankEntry } from './aggregate.js';
 import { DIGEST_MESSAGES, formatChange, type DigestMessages } from './messages.js';
 import { formatInTimeZone, type DigestWindow } from './schedule.js';
-import { neutralizeText, truncateText } from './text-safety.js';
+import { neutralizeText, truncateText } from '../text-safety.js';
 
 /**
  * Escapes text for HTML element content and quoted attribute values: `& < > " ' \``. Every value

@@ -4,7 +4,7 @@ import type { Language } from '../types.js';
 import type { Digest, DigestRankEntry } from './aggregate.js';
 import { DIGEST_MESSAGES, formatChange, type DigestMessages } from './messages.js';
 import { dateInTimeZone, formatInTimeZone, type DigestWindow } from './schedule.js';
-import { neutralizeText, truncateText } from './text-safety.js';
+import { neutralizeText, truncateText } from '../text-safety.js';
 
 /** One-line, bidi-neutral text of an untrusted value. */
 function value(raw: string | number | null | undefined, max = 300): string {

@@ -8,6 +8,7 @@
  * Slack does not interpret. Attacker strings are best shown with {@link inlineCode}.
  * @see https://api.slack.com/reference/surfaces/formatting#escaping
  */
+import { neutralizeText } from '../text-safety.js';
 
 /** Marker appended to any text that had to be shortened to fit a Block Kit limit. */
 export const TRUNCATION_MARKER = '…(truncated)';
@@ -25,10 +26,9 @@ export function escapeEntities(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Replaces control characters and line breaks with spaces (one line, nothing invisible). */
+/** One line, nothing invisible: line breaks become spaces, controls and bidi overrides visible. */
 function singleLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+  return neutralizeText(text);
 }
 
 /**
@@ -37,7 +37,7 @@ function singleLine(text: string): string {
  * nor links. Line breaks are kept.
  */
 export function escapeMrkdwn(text: string): string {
-  return escapeEntities(text)
+  return escapeEntities(neutralizeText(text, { multiline: true }))
     .replace(/\*/g, '\u2217')
     .replace(/_/g, '\uff3f')
     .replace(/~/g, '\u223c')
@@ -61,7 +61,7 @@ export function inlineCode(text: string | null | undefined, maxLength = 500): st
  */
 export function codeBlock(text: string, maxLength = 3000): string {
   const fence = '```';
-  const body = breakLinks(escapeEntities(text.replace(/\r\n?/g, '\n').replace(/\n+$/, ''))).replace(/`/g, BACKTICK_LOOKALIKE);
+  const body = breakLinks(escapeEntities(neutralizeText(text, { multiline: true }).replace(/\n+$/, ''))).replace(/`/g, BACKTICK_LOOKALIKE);
   return `${fence}\n${truncateEscaped(body, maxLength - 2 * fence.length - 2)}\n${fence}`;
 }
 

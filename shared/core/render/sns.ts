@@ -1,3 +1,4 @@
+import { neutralizeText } from '../text-safety.js';
 import { explainFinding } from '../explain.js';
 import { severityOf } from '../severity.js';
 import type { Finding } from '../types.js';
@@ -39,10 +40,9 @@ function asciiLine(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
 }
 
-/** Strips control characters other than line breaks and tabs (plain-text email stays readable). */
+/** Control characters and bidi overrides neutralised; line breaks and tabs kept (plain-text email stays readable). */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '?');
+  return neutralizeText(text, { multiline: true });
 }
 
 function line(label: string, value: string | null): string {

@@ -10,6 +10,8 @@ describe('escapeMrkdwn', () => {
     ['breaks a bare @here', 'cc @here', 'cc ＠here'],
     ['replaces bold, italic, strike and code characters', '*b* _i_ ~s~ `c`', '∗b∗ ＿i＿ ∼s∼ ˋcˋ'],
     ['escapes an ampersand first, once', 'a &amp; b', 'a &amp;amp; b'],
+    ['shows a right-to-left override instead of letting it reorder the text', 'invoice\u202Etxt.exe', 'invoice[U+202E]txt.exe'],
+    ['replaces invisible control characters', 'bell\u0007 escape\u001b[2J', 'bell\uFFFD escape\uFFFD[2J'],
   ])('%s', (_title, input, expected) => {
     expect(escapeMrkdwn(input)).toBe(expected);
   });
@@ -20,6 +22,7 @@ describe('inlineCode', () => {
     ['wraps a value in one code span', 'arn:aws:iam::111122223333:role/app', '`arn:aws:iam::111122223333:role/app`'],
     ['replaces backticks so the span cannot close early', 'a`b```c', '`aˋbˋˋˋc`'],
     ['joins lines so the span stays on one line', 'one\ntwo\r\nthree', '`one two three`'],
+    ['shows a bidi override inside the span', 'role/\u202Enimda', '`role/[U+202E]nimda`'],
     ['escapes entities and breaks links inside the span', '<!here> <https://x|y>', '`&lt;!here&gt; &lt;https:∕∕x|y&gt;`'],
     ['shows a dash for a missing value', null, '`-`'],
     ['shows a dash for blank text', '   ', '`-`'],

@@ -83,6 +83,19 @@ describe('renderSnsMessage', () => {
     expect(email).toContain('アカウント: 111122223333');
     expect(email).toContain('前回の通知以降さらに 2 件');
   });
+
+  it('neutralises control characters and bidi overrides in the email text', () => {
+    // Prepare
+    const finding = crossRegionFinding();
+    finding.principalArn = 'arn:aws:sts::111122223333:assumed-role/app/\u202Enimda\u0007';
+
+    // Act
+    const email = JSON.parse(renderSnsMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' }).message).email as string;
+
+    // Assess
+    expect(email).toContain('assumed-role/app/[U+202E]nimda\uFFFD');
+    expect(email).not.toMatch(/[\u202E\u0007]/);
+  });
 });
 
 describe('renderSnsSubject', () => {
