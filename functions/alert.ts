@@ -1,14 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import { createBedrockDestinationResolver } from '../shared/adapters/bedrock-profile-resolver.js';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
 import { createOrganizationsClient, createOrganizationsScpSource, type ScpSource } from '../shared/adapters/organizations-scp-source.js';
 import { createSlackNotifier } from '../shared/adapters/slack-webhook.js';
 import { createSnsNotifier } from '../shared/adapters/sns-publisher.js';
 import { createWebhookUrlSource } from '../shared/adapters/webhook-secret.js';
-import { classifyRecord } from '../shared/core/classify.js';
 import { suggestFix } from '../shared/core/fix/suggest-fix.js';
 import { VERDICTS } from '../shared/core/constants.js';
+import { createLiveClassifier } from '../shared/core/live-classifier.js';
 import type { Notifier } from '../shared/core/ports.js';
 import { processAlertEvent, type AlertOutcome, type ProcessAlertDependencies } from '../shared/core/process-alert.js';
 import { loadBundledCatalog, type ProfileCatalog } from '../shared/core/profile-catalog.js';
@@ -46,7 +47,11 @@ export function buildAlertDependencies(env: Record<string, string | undefined> =
   return {
     store: createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
     notifiers,
-    classify: (record) => classifyRecord(record, { catalog }),
+    classify: createLiveClassifier({
+      catalog,
+      resolve: createBedrockDestinationResolver(),
+      onUnresolved: (profileId, sourceRegion, reason) => logger.warn('Profile destinations approximate', { profileId, sourceRegion, reason }),
+    }),
     suggestFix: fixEngine(catalog, config.locale, scpSource),
     windowMinutes: config.suppressionWindowMinutes,
   };

@@ -12,7 +12,8 @@ export interface ProcessAlertDependencies {
   /** Alert channels by name (`slack`, `sns`); the name is recorded per delivered event. */
   notifiers: Readonly<Record<string, Notifier>>;
   /** The classifier (null: not a Bedrock denial). */
-  classify: (record: CloudTrailRecord) => Finding | null;
+  /** Explains a record; may ask Bedrock about a profile the bundled catalog does not know. */
+  classify: (record: CloudTrailRecord) => Finding | null | Promise<Finding | null>;
   /** The fix engine; optional, and a failure of it never blocks an alert. */
   suggestFix?: (finding: Finding) => Fix | null | Promise<Fix | null>;
   /** Suppression window: one alert per fingerprint per this many minutes. */
@@ -61,7 +62,7 @@ export async function processAlertEvent(
   clock: { now: Date; leaseUntil: Date },
 ): Promise<AlertOutcome> {
   const input = readAlertEvent(event);
-  const finding = input.ok ? deps.classify(input.record) : input.finding;
+  const finding = input.ok ? await deps.classify(input.record) : input.finding;
   if (finding === null) {
     const record = input.ok ? input.record : {};
     const reason = `not a denied Bedrock call (eventSource ${String(record.eventSource ?? '-')}, errorCode ${String(record.errorCode ?? '-')})`;

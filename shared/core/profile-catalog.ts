@@ -22,8 +22,11 @@ export interface CatalogData {
 /** Destination Regions of a profile from one source Region, and how sure we are of them. */
 export interface Destinations {
   regions: string[];
-  /** `catalog`: exact data for this profile and source; `geography`: every Region the prefix is known to use. */
-  source: 'catalog' | 'geography';
+  /**
+   * `catalog`: exact data for this profile and source; `runtime`: what Bedrock reported at run time
+   * (`GetInferenceProfile`); `geography`: every Region the prefix is known to use (approximate).
+   */
+  source: 'catalog' | 'runtime' | 'geography';
 }
 
 /** Read-only queries over the catalog. */
@@ -117,6 +120,28 @@ export function createProfileCatalog(data: CatalogData): ProfileCatalog {
 }
 
 const MEMO_LIMIT = 10_000;
+
+/** Key of one (profile, source Region) route in {@link withRuntimeRoutes}. */
+export function routeKey(profileId: string, sourceRegion: string): string {
+  return `${profileId}\u0000${sourceRegion}`;
+}
+
+/**
+ * A catalog that answers from `routes` (destinations Bedrock reported at run time, keyed by
+ * {@link routeKey}) before falling back to `base`. The map is read live: routes added later count.
+ */
+export function withRuntimeRoutes(base: ProfileCatalog, routes: ReadonlyMap<string, readonly string[]>): ProfileCatalog {
+  return {
+    size: base.size,
+    source: base.source,
+    destinations(profileId, sourceRegion) {
+      const known = routes.get(routeKey(profileId, sourceRegion));
+      return known === undefined ? base.destinations(profileId, sourceRegion) : { regions: [...known], source: 'runtime' };
+    },
+    inRegionModels: (sourceRegion) => base.inRegionModels(sourceRegion),
+    geographyRegions: (scope) => base.geographyRegions(scope),
+  };
+}
 
 let bundledCatalog: ProfileCatalog | undefined;
 

@@ -14,8 +14,9 @@ export function regionOf(request: IncomingMessage): string {
 
 /**
  * A loopback server speaking Bedrock's REST-JSON `ListInferenceProfiles`
- * (`GET /inference-profiles?maxResults&nextToken&type`), paginated, per Region; Regions not in
- * `profilesByRegion` answer AccessDeniedException.
+ * (`GET /inference-profiles?maxResults&nextToken&type`, paginated) and `GetInferenceProfile`
+ * (`GET /inference-profiles/{id}`), per Region; Regions not in `profilesByRegion` answer
+ * AccessDeniedException, unknown profiles ResourceNotFoundException.
  */
 export async function startBedrockServer(profilesByRegion: Record<string, ServedProfile[]>, pageSize = 2): Promise<{ url: string; server: Server; requests: string[] }> {
   const requests: string[] = [];
@@ -24,6 +25,14 @@ export async function startBedrockServer(profilesByRegion: Record<string, Served
     const region = regionOf(request);
     requests.push(`${region} ${request.method} ${url.pathname}${url.search}`);
     const profiles = profilesByRegion[region];
+    const single = /^\/inference-profiles\/(.+)$/.exec(url.pathname);
+    if (request.method === 'GET' && single !== null && profiles !== undefined) {
+      const id = decodeURIComponent(single[1] ?? '');
+      const profile = profiles.find((candidate) => candidate.inferenceProfileId === id);
+      response.writeHead(profile === undefined ? 404 : 200, { 'content-type': 'application/json', ...(profile === undefined ? { 'x-amzn-errortype': 'ResourceNotFoundException' } : {}) });
+      response.end(JSON.stringify(profile === undefined ? { message: `profile ${id} not found` } : { ...profile, type: 'SYSTEM_DEFINED', status: 'ACTIVE', inferenceProfileName: id }));
+      return;
+    }
     if (request.method !== 'GET' || url.pathname !== '/inference-profiles' || profiles === undefined) {
       response.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' });
       response.end(JSON.stringify({ message: `not allowed in ${region}` }));

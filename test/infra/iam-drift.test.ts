@@ -19,6 +19,7 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   '@aws-sdk/client-organizations': 'organizations',
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-ssm': 'ssm',
+  '@aws-sdk/client-bedrock': 'bedrock',
 };
 
 // The document client's command names differ from the IAM actions they need.
