@@ -1,14 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
 import { createCloudTrailClientFactory, createCloudTrailLookup } from '../shared/adapters/cloudtrail-lookup.js';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
 import { createSlackNotifier } from '../shared/adapters/slack-webhook.js';
 import { createSnsNotifier } from '../shared/adapters/sns-publisher.js';
 import { createWebhookUrlSource } from '../shared/adapters/webhook-secret.js';
 import { classifyRecord, isBedrockDenial } from '../shared/core/classify.js';
-import { LANGUAGES } from '../shared/core/constants.js';
 import { suggestFix } from '../shared/core/fix/suggest-fix.js';
 import type { AggregateWriter, Notifier } from '../shared/core/ports.js';
 import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
@@ -17,7 +15,7 @@ import { parseReplayPayload, type ReplayPayload } from '../shared/core/replay/pa
 import type { ReplayReport } from '../shared/core/replay/report.js';
 import { runReplay } from '../shared/core/replay/run-replay.js';
 import type { Finding, Fix, Language } from '../shared/core/types.js';
-import { parseEnvironment } from '../shared/runtime/config.js';
+import { loadReplayConfig } from '../shared/runtime/config.js';
 import { logger, withRuntime } from '../shared/runtime/middleware.js';
 
 /** What the replay handler needs; tests pass their own, `handler` builds them from the environment. */
@@ -43,20 +41,6 @@ export type ReplayResponse =
   | { ok: true; report: ReplayReport; next: ReplayPayload | null }
   | { ok: false; field: string; reason: string };
 
-const optionalText = z.string().trim().transform((v) => (v === '' ? undefined : v)).optional();
-
-const replayEnvironment = z.object({
-  TABLE_NAME: optionalText,
-  REPLAY_REGIONS: optionalText,
-  REPLAY_ROLE_NAME: optionalText.pipe(z.string().regex(/^[\w+=,.@/-]{1,64}$/, 'must be an IAM role name').optional()),
-  LOCALE: optionalText.pipe(z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` }).optional()),
-  ALERT_TOPIC_ARN: optionalText,
-  SLACK_WEBHOOK_URL: optionalText,
-  SLACK_WEBHOOK_SECRET_ARN: optionalText,
-  SLACK_WEBHOOK_PARAMETER_NAME: optionalText,
-  AWS_REGION: optionalText,
-});
-
 /** Sends an alert to every configured channel; fails when any channel failed. */
 function fanOut(notifiers: Notifier[]): Notifier | null {
   if (notifiers.length === 0) return null;
@@ -71,24 +55,19 @@ function fanOut(notifiers: Notifier[]): Notifier | null {
 
 /** Builds the replay's dependencies from its environment (once per cold start). */
 export function buildReplayDependencies(env: Record<string, string | undefined> = process.env): ReplayDependencies {
-  const config = parseEnvironment(replayEnvironment, env, 'replay');
-  const lang = config.LOCALE ?? 'en';
-  const slackSource = config.SLACK_WEBHOOK_SECRET_ARN !== undefined
-    ? { secretArn: config.SLACK_WEBHOOK_SECRET_ARN }
-    : config.SLACK_WEBHOOK_PARAMETER_NAME !== undefined
-      ? { parameterName: config.SLACK_WEBHOOK_PARAMETER_NAME }
-      : config.SLACK_WEBHOOK_URL !== undefined ? { url: config.SLACK_WEBHOOK_URL } : null;
+  const config = loadReplayConfig(env);
+  const lang = config.locale;
   const notifiers: Notifier[] = [];
-  if (slackSource !== null) notifiers.push(createSlackNotifier({ webhookUrl: createWebhookUrlSource(slackSource), lang }));
-  if (config.ALERT_TOPIC_ARN !== undefined) notifiers.push(createSnsNotifier({ client: new SNSClient({}), topicArn: config.ALERT_TOPIC_ARN, lang }));
+  if (config.slack !== null) notifiers.push(createSlackNotifier({ webhookUrl: createWebhookUrlSource(config.slack), lang }));
+  if (config.topicArn !== null) notifiers.push(createSnsNotifier({ client: new SNSClient({}), topicArn: config.topicArn, lang }));
   const catalog = loadBundledCatalog();
   return {
-    lookup: createCloudTrailLookup({ clientFor: createCloudTrailClientFactory({ roleName: config.REPLAY_ROLE_NAME ?? null }) }),
+    lookup: createCloudTrailLookup({ clientFor: createCloudTrailClientFactory({ roleName: config.roleName }) }),
     classify: (record) => (isBedrockDenial(record) ? classifyRecord(record, { catalog }) : null),
     suggestFix: (finding, fixLang) => suggestFix(finding, { catalog, lang: fixLang }),
-    writer: config.TABLE_NAME === undefined ? null : createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.TABLE_NAME }),
+    writer: config.tableName === null ? null : createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
     notifier: fanOut(notifiers),
-    defaultRegions: (config.REPLAY_REGIONS ?? config.AWS_REGION ?? '').split(',').map((r) => r.trim()).filter((r) => r !== ''),
+    defaultRegions: config.defaultRegions,
     lang,
   };
 }

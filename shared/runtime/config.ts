@@ -24,13 +24,19 @@ const optionalText = z
 
 const ARN = /^arn:aws[a-z-]*:/;
 
-/** The environment of the alert function; names are fixed across the project. */
-const alertEnvironment = z.object({
-  TABLE_NAME: z.string({ error: 'is required' }).trim().min(1, 'is required'),
+/** Settings every function that sends alerts reads: the channels and the language. */
+const channelEnvironment = {
   SLACK_WEBHOOK_URL: optionalText.pipe(z.url({ error: 'must be an http(s) URL' }).optional()),
   SLACK_WEBHOOK_SECRET_ARN: optionalText.pipe(z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, 'must be a Secrets Manager secret ARN').optional()),
   SLACK_WEBHOOK_PARAMETER_NAME: optionalText.pipe(z.string().regex(/^(\/[\w.\-/]+|[\w.-]+|arn:aws[a-z-]*:ssm:.+)$/, 'must be an SSM parameter name or ARN').optional()),
   ALERT_TOPIC_ARN: optionalText.pipe(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'must be an SNS topic ARN').optional()),
+  LOCALE: optionalText.pipe(z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` }).optional()),
+};
+
+/** The environment of the alert function; names are fixed across the project. */
+const alertEnvironment = z.object({
+  TABLE_NAME: z.string({ error: 'is required' }).trim().min(1, 'is required'),
+  ...channelEnvironment,
   SUPPRESSION_WINDOW_MINUTES: optionalText.pipe(
     z
       .string()
@@ -39,9 +45,26 @@ const alertEnvironment = z.object({
       .pipe(z.number().min(1, 'must be at least 1').max(10_080, 'must be at most 10080 (7 days)'))
       .optional(),
   ),
-  LOCALE: optionalText.pipe(z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` }).optional()),
   ORG_READ_ROLE_ARN: optionalText.pipe(z.string().regex(ARN, 'must be an IAM role ARN').optional()),
 });
+
+/** The environment of the replay function: every setting optional (a replay may only read). */
+const replayEnvironment = z.object({
+  TABLE_NAME: optionalText,
+  ...channelEnvironment,
+  REPLAY_REGIONS: optionalText.pipe(z.string().regex(/^[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*$/, 'must be a comma list of Region codes').optional()),
+  REPLAY_ROLE_NAME: optionalText.pipe(z.string().regex(/^[\w+=,.@/-]{1,64}$/, 'must be an IAM role name').optional()),
+  AWS_REGION: optionalText,
+});
+
+type SlackSource = AlertConfig['slack'];
+
+/** Secrets Manager wins over SSM over the literal URL; null when none is set. */
+function slackSourceOf(parsed: { SLACK_WEBHOOK_SECRET_ARN?: string | undefined; SLACK_WEBHOOK_PARAMETER_NAME?: string | undefined; SLACK_WEBHOOK_URL?: string | undefined }): SlackSource {
+  if (parsed.SLACK_WEBHOOK_SECRET_ARN !== undefined) return { secretArn: parsed.SLACK_WEBHOOK_SECRET_ARN };
+  if (parsed.SLACK_WEBHOOK_PARAMETER_NAME !== undefined) return { parameterName: parsed.SLACK_WEBHOOK_PARAMETER_NAME };
+  return parsed.SLACK_WEBHOOK_URL === undefined ? null : { url: parsed.SLACK_WEBHOOK_URL };
+}
 
 /** Names of settings whose values are secrets: never echoed in an error. */
 const SECRET_SETTINGS = new Set(['SLACK_WEBHOOK_URL']);
@@ -69,14 +92,7 @@ export function parseEnvironment<S extends z.ZodType>(schema: S, env: Record<str
  */
 export function loadAlertConfig(env: Record<string, string | undefined> = process.env): AlertConfig {
   const parsed = parseEnvironment(alertEnvironment, env, 'alert');
-  const slack =
-    parsed.SLACK_WEBHOOK_SECRET_ARN !== undefined
-      ? { secretArn: parsed.SLACK_WEBHOOK_SECRET_ARN }
-      : parsed.SLACK_WEBHOOK_PARAMETER_NAME !== undefined
-        ? { parameterName: parsed.SLACK_WEBHOOK_PARAMETER_NAME }
-        : parsed.SLACK_WEBHOOK_URL !== undefined
-          ? { url: parsed.SLACK_WEBHOOK_URL }
-          : null;
+  const slack = slackSourceOf(parsed);
   const topicArn = parsed.ALERT_TOPIC_ARN ?? null;
   if (slack === null && topicArn === null) {
     throw new ConfigurationError(
@@ -90,6 +106,32 @@ export function loadAlertConfig(env: Record<string, string | undefined> = proces
     suppressionWindowMinutes: parsed.SUPPRESSION_WINDOW_MINUTES ?? 60,
     locale: parsed.LOCALE ?? 'en',
     orgReadRoleArn: parsed.ORG_READ_ROLE_ARN ?? null,
+  };
+}
+
+/** Settings of the replay function, validated once per cold start. */
+export interface ReplayConfig {
+  /** The alert store, for `store: true`; null when not set (storing is then skipped). */
+  tableName: string | null;
+  slack: SlackSource;
+  topicArn: string | null;
+  /** Regions read when the payload names none: `REPLAY_REGIONS`, else the function's own Region. */
+  defaultRegions: string[];
+  /** Role assumed in member accounts; null: only the function's own account can be read. */
+  roleName: string | null;
+  locale: Language;
+}
+
+/** Loads and validates the replay function's configuration; throws `ConfigurationError` naming the bad setting. */
+export function loadReplayConfig(env: Record<string, string | undefined> = process.env): ReplayConfig {
+  const parsed = parseEnvironment(replayEnvironment, env, 'replay');
+  return {
+    tableName: parsed.TABLE_NAME ?? null,
+    slack: slackSourceOf(parsed),
+    topicArn: parsed.ALERT_TOPIC_ARN ?? null,
+    defaultRegions: (parsed.REPLAY_REGIONS ?? parsed.AWS_REGION ?? '').split(',').map((region) => region.trim()).filter((region) => region !== ''),
+    roleName: parsed.REPLAY_ROLE_NAME ?? null,
+    locale: parsed.LOCALE ?? 'en',
   };
 }
 

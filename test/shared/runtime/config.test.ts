@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../shared/core/errors.js';
-import { loadAlertConfig, oncePerColdStart } from '../../../shared/runtime/config.js';
+import { loadAlertConfig, loadReplayConfig, oncePerColdStart } from '../../../shared/runtime/config.js';
 
 const BASE = { TABLE_NAME: 'cris-auditor', ALERT_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:111122223333:alerts' };
 
@@ -53,6 +53,45 @@ describe('loadAlertConfig', () => {
     const message = failure({ TABLE_NAME: 't', SLACK_WEBHOOK_URL: 'hooks.slack.com/services/T/B/secretvalue' });
     expect(message).toContain('SLACK_WEBHOOK_URL must be an http(s) URL');
     expect(message).not.toContain('secretvalue');
+  });
+});
+
+describe('loadReplayConfig', () => {
+  it('reads a replay that may only read: no table, no channel, Regions from AWS_REGION', () => {
+    expect(loadReplayConfig({ AWS_REGION: 'ap-northeast-1' })).toEqual({
+      tableName: null,
+      slack: null,
+      topicArn: null,
+      defaultRegions: ['ap-northeast-1'],
+      roleName: null,
+      locale: 'en',
+    });
+  });
+
+  it('prefers REPLAY_REGIONS and the Secrets Manager webhook, as the alert function does', () => {
+    const config = loadReplayConfig({
+      AWS_REGION: 'ap-northeast-1',
+      REPLAY_REGIONS: 'ap-northeast-1, ap-northeast-3',
+      SLACK_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:slack-AbCdEf',
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/secret',
+      REPLAY_ROLE_NAME: 'cris-auditor-replay-reader',
+      LOCALE: 'ja',
+    });
+
+    expect(config).toMatchObject({
+      defaultRegions: ['ap-northeast-1', 'ap-northeast-3'],
+      slack: { secretArn: 'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:slack-AbCdEf' },
+      roleName: 'cris-auditor-replay-reader',
+      locale: 'ja',
+    });
+  });
+
+  it.each([
+    ['REPLAY_REGIONS', { REPLAY_REGIONS: 'Tokyo; Osaka' }, /REPLAY_REGIONS must be a comma list of Region codes/],
+    ['ALERT_TOPIC_ARN', { ALERT_TOPIC_ARN: 'alerts' }, /ALERT_TOPIC_ARN must be an SNS topic ARN/],
+    ['SLACK_WEBHOOK_URL, without echoing it', { SLACK_WEBHOOK_URL: 'not a url' }, /^(?!.*not a url).*SLACK_WEBHOOK_URL must be an http\(s\) URL/],
+  ])('names an invalid %s', (_name, env, message) => {
+    expect(() => loadReplayConfig(env)).toThrow(message);
   });
 });
 
