@@ -37,6 +37,18 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/** The window `[from, to)` and the one before it from `previousFrom`, with their hour buckets. */
+function windowOf(from: Date, to: Date, previousFrom: Date, timeZone: string): DigestWindow {
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    previousFrom: previousFrom.toISOString(),
+    hours: hourBucketsBetween(from, to),
+    previousHours: hourBucketsBetween(previousFrom, from),
+    timeZone,
+  };
+}
+
 /**
  * The window of a digest invoked at `now`: the `hours` hours (default 24) ending at `now`
  * truncated to the hour, and the same length before it for comparison. A run at 09:00:07
@@ -58,17 +70,7 @@ export function computeDigestWindow(options: {
   const to = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
   const from = new Date(to.getTime() - hours * HOUR_MS);
   const previousFrom = new Date(from.getTime() - hours * HOUR_MS);
-  return {
-    ok: true,
-    value: {
-      from: from.toISOString(),
-      to: to.toISOString(),
-      previousFrom: previousFrom.toISOString(),
-      hours: hourBucketsBetween(from, to),
-      previousHours: hourBucketsBetween(previousFrom, from),
-      timeZone,
-    },
-  };
+  return { ok: true, value: windowOf(from, to, previousFrom, timeZone) };
 }
 
 /**
@@ -82,17 +84,7 @@ export function explicitDigestWindow(options: { from: Date; to: Date; timeZone: 
   if (to <= from) return { ok: false, reason: '--to must be later than --from' };
   if (!isValidTimeZone(timeZone)) return { ok: false, reason: `time zone "${timeZone}" is not an IANA time zone name` };
   const previousFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
-  return {
-    ok: true,
-    value: {
-      from: from.toISOString(),
-      to: to.toISOString(),
-      previousFrom: previousFrom.toISOString(),
-      hours: hourBucketsBetween(from, to),
-      previousHours: hourBucketsBetween(previousFrom, from),
-      timeZone,
-    },
-  };
+  return { ok: true, value: windowOf(from, to, previousFrom, timeZone) };
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
