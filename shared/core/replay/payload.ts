@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LANGUAGES } from '../constants.js';
 import type { Language } from '../types.js';
 import { ACCOUNT_PATTERN, LOOKUP_EVENTS_HISTORY_DAYS, REGION_PATTERN } from './identifiers.js';
@@ -68,7 +68,7 @@ const ISO_EXAMPLE = '2026-11-27T00:00:00Z';
 /** `-P7D`, `-PT24H`, `-P1DT12H30M`: a time before now, as an ISO 8601 duration with a minus sign. */
 const RELATIVE = /^-P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/;
 const TIME_ERROR = `must be an ISO 8601 time such as ${ISO_EXAMPLE}, or a duration before now such as -P7D or -PT6H`;
-const time = z.union([z.iso.datetime({ offset: true }), z.string().regex(RELATIVE).refine((v) => v !== '-P' && !v.endsWith('T'))], { error: TIME_ERROR });
+const time = z.union([z.iso.datetime({ offset: true }), z.string().check(z.regex(RELATIVE), z.refine((v) => v !== '-P' && !v.endsWith('T')))], { error: TIME_ERROR });
 
 /** Resolves an absolute or relative (`-P1D`) time against `now`, in epoch milliseconds. */
 function resolveTime(value: string, now: number): number {
@@ -79,29 +79,36 @@ function resolveTime(value: string, now: number): number {
 }
 
 const payloadSchema = z.strictObject({
-  from: time.optional(),
-  to: time.optional(),
-  regions: z
-    .array(z.string({ error: 'must be a Region code such as ap-northeast-1' }).regex(REGION_PATTERN, { error: (issue) => `${JSON.stringify(issue.input)} is not a Region code such as ap-northeast-1` }), { error: 'must be a list of Region codes' })
-    .min(1, { error: 'must name at least one Region' })
-    .max(40, { error: 'names more than 40 Regions' })
-    .optional(),
-  accounts: z
-    .array(z.string({ error: 'must be a 12-digit account ID' }).regex(ACCOUNT_PATTERN, { error: (issue) => `${JSON.stringify(issue.input)} is not a 12-digit account ID` }), { error: 'must be a list of 12-digit account IDs' })
-    .min(1, { error: 'must name at least one account' })
-    .max(200, { error: 'names more than 200 accounts' })
-    .optional(),
-  store: z.boolean({ error: 'must be true or false' }).optional(),
-  notify: z.boolean({ error: 'must be true or false' }).optional(),
-  dryRun: z.boolean({ error: 'must be true or false' }).optional(),
-  resume: z.string({ error: 'must be the resume token string of a previous report' }).min(1, { error: 'is empty' }).optional(),
-  maxEvents: z
-    .number({ error: 'must be a whole number' })
-    .int({ error: 'must be a whole number' })
-    .min(1, { error: 'must be at least 1' })
-    .max(1_000_000, { error: 'must be at most 1000000' })
-    .optional(),
-  lang: z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` }).optional(),
+  from: z.optional(time),
+  to: z.optional(time),
+  regions: z.optional(
+    z
+      .array(
+        z.string({ error: 'must be a Region code such as ap-northeast-1' }).check(
+          z.regex(REGION_PATTERN, { error: (issue) => `${JSON.stringify(issue.input)} is not a Region code such as ap-northeast-1` }),
+        ),
+        { error: 'must be a list of Region codes' },
+      )
+      .check(z.minLength(1, { error: 'must name at least one Region' }), z.maxLength(40, { error: 'names more than 40 Regions' })),
+  ),
+  accounts: z.optional(
+    z
+      .array(
+        z.string({ error: 'must be a 12-digit account ID' }).check(
+          z.regex(ACCOUNT_PATTERN, { error: (issue) => `${JSON.stringify(issue.input)} is not a 12-digit account ID` }),
+        ),
+        { error: 'must be a list of 12-digit account IDs' },
+      )
+      .check(z.minLength(1, { error: 'must name at least one account' }), z.maxLength(200, { error: 'names more than 200 accounts' })),
+  ),
+  store: z.optional(z.boolean({ error: 'must be true or false' })),
+  notify: z.optional(z.boolean({ error: 'must be true or false' })),
+  dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
+  resume: z.optional(z.string({ error: 'must be the resume token string of a previous report' }).check(z.minLength(1, { error: 'is empty' }))),
+  maxEvents: z.optional(
+    z.int({ error: 'must be a whole number' }).check(z.minimum(1, { error: 'must be at least 1' }), z.maximum(1_000_000, { error: 'must be at most 1000000' })),
+  ),
+  lang: z.optional(z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` })),
 });
 
 function refuse(field: string, reason: string): PayloadResult {

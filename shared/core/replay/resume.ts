@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Result } from '../types.js';
 import { ACCOUNT_PATTERN, REGION_PATTERN } from './identifiers.js';
 
@@ -66,43 +66,46 @@ const CHECKSUM_LENGTH = 16;
 
 const isoTime = z.iso.datetime({ offset: true });
 
+const wholeAtLeast = (minimum: number) => z.int().check(z.minimum(minimum));
+
 const cursorSchema = z
   .strictObject({
-    account: z.string().regex(ACCOUNT_PATTERN).nullable(),
-    region: z.string().regex(REGION_PATTERN),
+    account: z.nullable(z.string().check(z.regex(ACCOUNT_PATTERN))),
+    region: z.string().check(z.regex(REGION_PATTERN)),
     from: isoTime,
     to: isoTime,
-    nextToken: z.string().min(1).max(10_000).nullable(),
-    boundary: isoTime.nullable(),
-    boundaryIds: z.array(z.string().min(1).max(256)),
+    nextToken: z.nullable(z.string().check(z.minLength(1), z.maxLength(10_000))),
+    boundary: z.nullable(isoTime),
+    boundaryIds: z.array(z.string().check(z.minLength(1), z.maxLength(256))),
     done: z.boolean(),
   })
-  .refine((c) => Date.parse(c.from) <= Date.parse(c.to), 'stream window starts after it ends')
-  .refine((c) => c.boundary !== null || c.boundaryIds.length === 0, 'boundary IDs without a boundary');
+  .check(
+    z.refine((c) => Date.parse(c.from) <= Date.parse(c.to), 'stream window starts after it ends'),
+    z.refine((c) => c.boundary !== null || c.boundaryIds.length === 0, 'boundary IDs without a boundary'),
+  );
 
 const stateSchema = z
   .strictObject({
     v: z.literal(1),
     from: isoTime,
     to: isoTime,
-    streams: z.array(cursorSchema).min(1),
-    totals: z
-      .strictObject({
-        invocations: z.number().int().min(1),
-        recordsScanned: z.number().int().min(0),
-        denials: z.number().int().min(0),
-        byVerdict: z.record(z.string().regex(/^[a-z-]{1,40}$/), z.number().int().min(0)),
-      })
-      .optional(),
+    streams: z.array(cursorSchema).check(z.minLength(1)),
+    totals: z.optional(
+      z.strictObject({
+        invocations: wholeAtLeast(1),
+        recordsScanned: wholeAtLeast(0),
+        denials: wholeAtLeast(0),
+        byVerdict: z.record(z.string().check(z.regex(/^[a-z-]{1,40}$/)), wholeAtLeast(0)),
+      }),
+    ),
   })
-  .refine((s) => Date.parse(s.from) <= Date.parse(s.to), 'window starts after it ends')
-  .refine(
-    (s) => s.streams.every((c) => Date.parse(c.from) >= Date.parse(s.from) && Date.parse(c.to) <= Date.parse(s.to)),
-    'a stream reaches outside the window',
-  )
-  .refine(
-    (s) => new Set(s.streams.map(streamKey)).size === s.streams.length,
-    'the same stream appears twice',
+  .check(
+    z.refine((s) => Date.parse(s.from) <= Date.parse(s.to), 'window starts after it ends'),
+    z.refine(
+      (s) => s.streams.every((c) => Date.parse(c.from) >= Date.parse(s.from) && Date.parse(c.to) <= Date.parse(s.to)),
+      'a stream reaches outside the window',
+    ),
+    z.refine((s) => new Set(s.streams.map(streamKey)).size === s.streams.length, 'the same stream appears twice'),
   );
 
 function checksum(json: string): string {
