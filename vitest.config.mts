@@ -6,6 +6,7 @@ export default defineConfig({
     environment: 'node',
     // Powertools logs are part of what the tests assert on; print them only for failing tests.
     silent: 'passed-only',
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     env: {
