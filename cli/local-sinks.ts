@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 
 /** A started loopback server. */
 export interface LocalSink {
@@ -28,18 +29,10 @@ function closer(server: Server): () => Promise<void> {
   };
 }
 
-function readBody(request: import('node:http').IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-}
-
 /** A Slack incoming webhook on 127.0.0.1 that hands each posted message to `onMessage`. */
 export async function startLocalSlack(port: number, onMessage: (message: unknown) => void): Promise<LocalSink> {
   const server = createServer(async (request, response) => {
-    const body = await readBody(request);
+    const body = await text(request);
     try {
       onMessage(JSON.parse(body));
       response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -57,7 +50,7 @@ export async function startLocalSns(
   onPublish: (publish: { topicArn: string; subject: string; attributes: Record<string, string> }) => void,
 ): Promise<LocalSink> {
   const server = createServer(async (request, response) => {
-    const form = new URLSearchParams(await readBody(request));
+    const form = new URLSearchParams(await text(request));
     const attributes: Record<string, string> = {};
     for (let index = 1; form.has(`MessageAttributes.entry.${index}.Name`); index += 1) {
       attributes[form.get(`MessageAttributes.entry.${index}.Name`) ?? ''] = form.get(`MessageAttributes.entry.${index}.Value.StringValue`) ?? '';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 
 /**
  * A loopback CloudTrail endpoint speaking the real JSON 1.1 protocol for `LookupEvents`, so the real
@@ -70,14 +71,6 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /** Starts the server on 127.0.0.1 and an ephemeral port. */
 export async function startCloudTrailServer(options: CloudTrailServerOptions = {}): Promise<CloudTrailServer> {
@@ -104,7 +97,7 @@ export async function startCloudTrailServer(options: CloudTrailServerOptions = {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
-    const raw = await readBody(req);
+    const raw = await text(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     const scope = /Credential=([^/]+)\/\d{8}\/([a-z0-9-]+)\/cloudtrail\/aws4_request/.exec(String(req.headers.authorization ?? ''));
     const accessKeyId = scope?.[1] ?? '';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 
 /**
  * A loopback AWS Organizations endpoint speaking the real JSON 1.1 protocol (`X-Amz-Target:
@@ -58,14 +59,6 @@ function send(res: ServerResponse, status: number, body: unknown, contentType = 
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function page<T>(items: T[], token: unknown, size: number): { items: T[]; next: string | undefined } {
   const offset = typeof token === 'string' ? Number(Buffer.from(token, 'base64').toString('utf8')) : 0;
@@ -121,7 +114,7 @@ export async function startOrganizationsServer(model: OrganizationModel, options
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const raw = await text(req);
     const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target === '') {
