@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { createCloudTrailClientFactory, createCloudTrailLookup } from '../shared/adapters/cloudtrail-lookup.js';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
+import { createOrganizationsClient, createOrganizationsScpSource } from '../shared/adapters/organizations-scp-source.js';
 import { createSlackNotifier } from '../shared/adapters/slack-webhook.js';
 import { createSnsNotifier } from '../shared/adapters/sns-publisher.js';
 import { createWebhookUrlSource } from '../shared/adapters/webhook-secret.js';
@@ -14,7 +15,7 @@ import type { EventLookup } from '../shared/core/replay/lookup-port.js';
 import { parseReplayPayload, type ReplayPayload } from '../shared/core/replay/payload.js';
 import type { ReplayReport } from '../shared/core/replay/report.js';
 import { runReplay } from '../shared/core/replay/run-replay.js';
-import type { Finding, Fix, Language } from '../shared/core/types.js';
+import type { Finding, Fix, Language, Result, ScpDocument } from '../shared/core/types.js';
 import { loadReplayConfig } from '../shared/runtime/config.js';
 import { logger, withRuntime } from '../shared/runtime/middleware.js';
 
@@ -22,7 +23,9 @@ import { logger, withRuntime } from '../shared/runtime/middleware.js';
 export interface ReplayDependencies {
   lookup: EventLookup;
   classify(record: unknown): Finding | null;
-  suggestFix?: (finding: Finding, lang: Language) => Fix | null;
+  suggestFix?: (finding: Finding, lang: Language, scps?: ScpDocument[][]) => Fix | null;
+  /** The SCPs in force for an account (`ORG_READ_ROLE_ARN`), so SCP fixes are verified. */
+  scpsFor?: (accountId: string) => Promise<Result<ScpDocument[][]>>;
   writer: AggregateWriter | null;
   notifier: Notifier | null;
   defaultRegions: string[];
@@ -61,10 +64,15 @@ export function buildReplayDependencies(env: Record<string, string | undefined> 
   if (config.slack !== null) notifiers.push(createSlackNotifier({ webhookUrl: createWebhookUrlSource(config.slack), lang }));
   if (config.topicArn !== null) notifiers.push(createSnsNotifier({ client: new SNSClient({}), topicArn: config.topicArn, lang }));
   const catalog = loadBundledCatalog();
+  const scpSource =
+    config.orgReadRoleArn === null
+      ? null
+      : createOrganizationsScpSource({ client: createOrganizationsClient({ roleArn: config.orgReadRoleArn }), cacheTtlMs: 15 * 60_000 });
   return {
     lookup: createCloudTrailLookup({ clientFor: createCloudTrailClientFactory({ roleName: config.roleName }) }),
     classify: (record) => (isBedrockDenial(record) ? classifyRecord(record, { catalog }) : null),
-    suggestFix: (finding, fixLang) => suggestFix(finding, { catalog, lang: fixLang }),
+    suggestFix: (finding, fixLang, scps) => suggestFix(finding, scps === undefined ? { catalog, lang: fixLang } : { catalog, lang: fixLang, scps }),
+    ...(scpSource === null ? {} : { scpsFor: (accountId: string) => scpSource.scpsForAccount(accountId) }),
     writer: config.tableName === null ? null : createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
     notifier: fanOut(notifiers),
     defaultRegions: config.defaultRegions,
@@ -95,7 +103,8 @@ export function createReplayHandler(dependencies: ReplayDependencies | (() => Re
         lookup: deps.lookup,
         isDenial: isBedrockDenial,
         classify: deps.classify,
-        suggestFix: suggest === undefined ? undefined : (finding) => suggest(finding, lang),
+        suggestFix: suggest === undefined ? undefined : (finding, scps) => suggest(finding, lang, scps),
+        scpsFor: deps.scpsFor,
         writer: deps.writer,
         notifier: deps.notifier,
         deadline: started + remaining - margin,

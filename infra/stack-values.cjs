@@ -87,6 +87,8 @@ module.exports.replayEnvironment = async ({ resolveVariable }) => {
   const regions = list(await text(resolveVariable, 'replayRegions'));
   env.REPLAY_REGIONS = regions.length > 0 ? regions.join(',') : String(await resolveVariable('self:provider.region'));
   optional(env, 'REPLAY_ROLE_NAME', await text(resolveVariable, 'replayRoleName'));
+  // Replay verifies SCP fixes against the policies in force, as the alert function does.
+  optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
   // Replay sends alerts only when asked (`notify`), through the same channels as the alert function.
   env.ALERT_TOPIC_ARN = await alertTopic(resolveVariable, local);
   await slack(resolveVariable, env);

@@ -59,6 +59,7 @@ const replayEnvironment = z.object({
   ...channelEnvironment,
   REPLAY_REGIONS: optionalSetting(matching(/^[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*$/, 'must be a comma list of Region codes')),
   REPLAY_ROLE_NAME: optionalSetting(matching(/^[\w+=,.@/-]{1,64}$/, 'must be an IAM role name')),
+  ORG_READ_ROLE_ARN: optionalSetting(matching(ARN, 'must be an IAM role ARN')),
   AWS_REGION: optionalText,
 });
 
@@ -124,6 +125,8 @@ export interface ReplayConfig {
   defaultRegions: string[];
   /** Role assumed in member accounts; null: only the function's own account can be read. */
   roleName: string | null;
+  /** Role that reads the SCPs in force (as for the alert function); null: fixes are unverified. */
+  orgReadRoleArn: string | null;
   locale: Language;
 }
 
@@ -136,6 +139,7 @@ export function loadReplayConfig(env: Record<string, string | undefined> = proce
     topicArn: parsed.ALERT_TOPIC_ARN ?? null,
     defaultRegions: (parsed.REPLAY_REGIONS ?? parsed.AWS_REGION ?? '').split(',').map((region) => region.trim()).filter((region) => region !== ''),
     roleName: parsed.REPLAY_ROLE_NAME ?? null,
+    orgReadRoleArn: parsed.ORG_READ_ROLE_ARN ?? null,
     locale: parsed.LOCALE ?? 'en',
   };
 }

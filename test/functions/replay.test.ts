@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,7 +15,7 @@ import { hourBucketsBetween } from '../../shared/core/store-keys.js';
 import type { CloudTrailRecord } from '../../shared/core/types.js';
 import { makeBedrockEvents, startCloudTrailServer, type CloudTrailServer, type ServerEvent } from '../helpers/cloudtrail-server.js';
 import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
-import { loadEvent } from '../helpers/load-event.js';
+import { loadEvent, ROOT } from '../helpers/load-event.js';
 
 const catalog = loadBundledCatalog();
 const NOW = Date.parse('2026-11-28T00:00:00Z');
@@ -51,7 +53,7 @@ function deps(overrides: Partial<ReplayDependencies> = {}): ReplayDependencies {
       rate: { ratePerSecond: 10_000, burst: 10_000 },
     }),
     classify: (record) => classifyRecord(record, { catalog }),
-    suggestFix: (finding, lang) => suggestFix(finding, { catalog, lang }),
+    suggestFix: (finding, lang, scps) => suggestFix(finding, scps === undefined ? { catalog, lang } : { catalog, lang, scps }),
     writer: recordingWriter(),
     notifier: recordingNotifier(),
     defaultRegions: ['ap-northeast-1'],
@@ -241,6 +243,32 @@ describe('replay handler', () => {
 
     expect(response.ok && response.report.crossRegionScpGroups[0]?.recommendedFix).toBeNull();
     expect(response.ok && response.report.warnings).toEqual(['the fix engine failed on 3 fingerprints; they are reported without a fix']);
+  });
+
+  it('verifies SCP fixes against the SCPs in force, reading them once per account', async () => {
+    // Prepare
+    const asked: string[] = [];
+    const scp = { id: 'arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-regiondeny', name: 'region-deny', content: readFileSync(join(ROOT, 'events', 'scp', 'region-deny-eu.json'), 'utf8') };
+    const scpsFor = async (accountId: string) => {
+      asked.push(accountId);
+      return { ok: true as const, value: [[scp]] };
+    };
+
+    // Act
+    const response = await invoke(deps({ scpsFor }), PAYLOAD);
+
+    // Assess
+    expect(asked).toEqual(['111122223333']);
+    expect(response.ok && response.report.crossRegionScpGroups[0]?.recommendedFix).toMatchObject({ id: 'allow-profile-only', verification: 'verified' });
+  });
+
+  it('reports fixes unverified, with a warning naming the account, when the SCPs cannot be read', async () => {
+    const scpsFor = async () => ({ ok: false as const, reason: 'ListParents(111122223333) failed: AccessDeniedException' });
+
+    const response = await invoke(deps({ scpsFor }), PAYLOAD);
+
+    expect(response.ok && response.report.warnings).toContain('SCPs of account 111122223333 not read, its fixes are unverified: ListParents(111122223333) failed: AccessDeniedException');
+    expect(response.ok && response.report.crossRegionScpGroups[0]?.recommendedFix?.id).toBe('allow-profile-only');
   });
 
   it('warns instead of failing when store is asked for and no table is configured', async () => {

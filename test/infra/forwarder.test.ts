@@ -113,7 +113,7 @@ describe('infra/org-read-role.yml', () => {
     expect(statements.flatMap(resourcesOf)).not.toContain('*');
   });
 
-  it('trusts only the alert function roles of the audit account, inside the organization', () => {
+  it('trusts only the alert and replay function roles of the audit account, inside the organization', () => {
     const role = template.Resources['OrgReadRole'];
     expect((role?.Properties?.['AssumeRolePolicyDocument'] as { Statement: unknown[] }).Statement).toEqual([
       {
@@ -121,12 +121,18 @@ describe('infra/org-read-role.yml', () => {
         Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditAccountId}:root' } },
         Action: 'sts:AssumeRole',
         Condition: {
-          ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditAccountId}:role/${TrustedRoleNamePattern}' } },
+          ArnLike: {
+            'aws:PrincipalArn': [
+              { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditAccountId}:role/${TrustedRoleNamePattern}' },
+              { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditAccountId}:role/${TrustedReplayRoleNamePattern}' },
+            ],
+          },
           StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } },
         },
       },
     ]);
     expect(template.Parameters?.['TrustedRoleNamePattern']?.['Default']).toBe('cris-auditor-*-alert');
+    expect(template.Parameters?.['TrustedReplayRoleNamePattern']?.['Default']).toBe('cris-auditor-*-replay');
   });
 
   it('scopes the reads to the organization named by the parameters', () => {

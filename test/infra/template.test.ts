@@ -177,10 +177,11 @@ describe('IAM', () => {
     });
   });
 
-  it('lets only the alert role assume the Organizations read role, by its exact ARN', () => {
+  it('lets only the alert and replay roles assume the Organizations read role, by its exact ARN', () => {
     const assume = statements().filter(({ where }) => where.endsWith('/ReadServiceControlPolicies'));
-    expect(assume.map(({ where, statement }) => [where.split('/')[0], statement['Resource']])).toEqual([
+    expect(assume.map(({ where, statement }) => [where.split('/')[0], statement['Resource']]).sort()).toEqual([
       ['AlertRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
+      ['ReplayRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
     ]);
   });
 
@@ -356,7 +357,8 @@ describe('functions', () => {
       REPLAY_ROLE_NAME: 'cris-auditor-replay-reader',
       ALERT_TOPIC_ARN: { Ref: 'AlertTopic' },
     });
-    expect(env('Replay')['ORG_READ_ROLE_ARN']).toBeUndefined();
+    expect(env('Replay')['ORG_READ_ROLE_ARN']).toBe('arn:aws:iam::999999999999:role/cris-auditor-org-read');
+    expect(env('Digest')['ORG_READ_ROLE_ARN']).toBeUndefined();
   });
 
   it('caps the alert function\'s concurrency and gives replay the full 15 minutes', () => {

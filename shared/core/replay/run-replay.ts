@@ -1,5 +1,6 @@
 import type { AggregateWriter, Notifier } from '../ports.js';
-import type { Finding, Fix } from '../types.js';
+import { VERDICTS } from '../constants.js';
+import type { Finding, Fix, Result, ScpDocument } from '../types.js';
 import type { EventLookup, LookupRecord, StreamOutcome } from './lookup-port.js';
 import type { ReplayRequest } from './payload.js';
 import { addTotals, buildReplayReport, createReplayAccumulator, type ReplayReport } from './report.js';
@@ -42,8 +43,13 @@ export interface ReplayDeps {
   isDenial(record: unknown): boolean;
   /** Explains a denial (`classifyRecord` with the catalog); null when it is not one. */
   classify(record: unknown): Finding | null;
-  /** Attaches advice (`suggestFix`); absent until the fix engine is wired. */
-  suggestFix?: ((finding: Finding) => Fix | null) | undefined;
+  /** Attaches advice (`suggestFix`), given the SCPs in force when they could be read; absent until the fix engine is wired. */
+  suggestFix?: ((finding: Finding, scps?: ScpDocument[][]) => Fix | null) | undefined;
+  /**
+   * The SCPs in force for an account (AWS Organizations), so SCP fixes are verified; absent or
+   * failing, fixes are produced unverified. Asked once per account with an SCP denial.
+   */
+  scpsFor?: ((accountId: string) => Promise<Result<ScpDocument[][]>>) | undefined;
   /** Where `store: true` writes; null when no table is configured. */
   writer?: AggregateWriter | null | undefined;
   /** Where `notify: true` sends; null when no channel is configured. */
@@ -52,6 +58,22 @@ export interface ReplayDeps {
   deadline: number;
   /** Aborted to stop early with a resume token (the CLI wires Ctrl-C to it). */
   stop?: AbortSignal | undefined;
+}
+
+const SCP_VERDICTS: ReadonlySet<string> = new Set([VERDICTS.crossRegionScp, VERDICTS.scp]);
+
+/** The SCPs in force for every account with an SCP denial, read once each; failures become warnings. */
+async function readScps(findings: Finding[], deps: ReplayDeps, warnings: string[]): Promise<Map<string, ScpDocument[][]>> {
+  const read = new Map<string, ScpDocument[][]>();
+  const scpsFor = deps.scpsFor;
+  if (scpsFor === undefined) return read;
+  const accounts = [...new Set(findings.filter((finding) => SCP_VERDICTS.has(finding.verdict)).flatMap((finding) => (finding.accountId === null ? [] : [finding.accountId])))];
+  await forEachConcurrently(accounts, 4, async (account) => {
+    const result = await scpsFor(account);
+    if (result.ok) read.set(account, result.value);
+    else warnings.push(`SCPs of account ${account} not read, its fixes are unverified: ${result.reason}`);
+  });
+  return read;
 }
 
 /** Runs one replay invocation and returns its report (with a resume token when it stopped early). */
@@ -83,12 +105,14 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
   });
 
   const groups = accumulator.groups();
+  const scpsByAccount = await readScps(groups.map((group) => group.finding), deps, warnings);
   const fixes = new Map<string, Fix | null>();
   let fixFailures = 0;
   for (const group of groups) {
     let fix: Fix | null = null;
     try {
-      fix = deps.suggestFix === undefined ? null : deps.suggestFix(group.finding);
+      const scps = group.finding.accountId === null ? undefined : scpsByAccount.get(group.finding.accountId);
+      fix = deps.suggestFix === undefined ? null : deps.suggestFix(group.finding, scps);
     } catch {
       // One finding the fix engine cannot handle must not cost the whole report.
       fixFailures += 1;

@@ -64,6 +64,7 @@ describe('loadReplayConfig', () => {
       topicArn: null,
       defaultRegions: ['ap-northeast-1'],
       roleName: null,
+      orgReadRoleArn: null,
       locale: 'en',
     });
   });
