@@ -3,7 +3,7 @@
  * through the REAL alert handler, against an in-memory DynamoDB (dynalite on 127.0.0.1), with a
  * console Slack sink and a console SNS sink. No AWS account, no network, a few seconds.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { Notifier } from '../shared/core/ports.js';
@@ -23,7 +23,7 @@ another, to show idempotency and suppression.
   --lang en|ja   language of the messages (default: LOCALE or en)
   --full         print code blocks whole (default: at most 24 lines each)
   --verbose      also print the function's Powertools log lines
-  --events DIR   directory of EventBridge samples (default: events/eventbridge)
+  --events DIR   directory of EventBridge samples (default: the package's events/eventbridge)
 
 --serve keeps a local DynamoDB (dynalite, table cris-auditor-local), a Slack webhook and an SNS
 endpoint running on 127.0.0.1 ports N, N+1, N+2 (default 8000) and prints the environment for
@@ -100,7 +100,8 @@ function parseArgs(argv: string[]): DemoOptions | string {
     lang: process.env['LOCALE'] === 'ja' ? 'ja' : 'en',
     verbose: false,
     full: false,
-    events: 'events/eventbridge',
+    // The samples shipped with the package, wherever the command is run from.
+    events: join(__dirname, '..', 'events', 'eventbridge'),
     help: false,
     serve: false,
     port: 8000,
@@ -153,6 +154,11 @@ export async function runDemo(argv: string[]): Promise<number> {
     return 0;
   }
   if (options.serve) return serveLocal(options);
+  const eventsDirectory = resolve(options.events);
+  if (!statSync(eventsDirectory, { throwIfNoEntry: false })?.isDirectory()) {
+    process.stderr.write(`cris-audit demo: --events ${safe(eventsDirectory)} is not a directory of EventBridge samples\n`);
+    return 2;
+  }
   // Set before the handler's modules load: Powertools reads them when its logger/metrics are built.
   process.env['POWERTOOLS_LOG_LEVEL'] = options.verbose ? 'INFO' : 'SILENT';
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
@@ -207,7 +213,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       windowMinutes: 60,
     });
 
-    const directory = resolve(options.events);
+    const directory = eventsDirectory;
     const files = readdirSync(directory).filter((name) => name.endsWith('.json')).sort();
     const positives = files.filter((name) => !name.startsWith('negative-'));
     const load = (name: string): unknown => JSON.parse(readFileSync(join(directory, name), 'utf8'));

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runDemo } from '../../cli/demo.js';
@@ -35,6 +36,31 @@ describe('runDemo', () => {
     expect(text).toContain('  SNS [cris-auditor] high cross-region-scp 111122223333 ap-northeast-1 -> ap-southeast-1');
     expect(text).not.toContain('"blocks"');
     expect(text).not.toContain('&lt;');
+  }, 60_000);
+
+  it('finds its samples from any working directory, and names a missing --events directory', async () => {
+    // Prepare
+    const output = captureStdout();
+    const errors: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => errors.push(String(chunk)) > 0);
+    const cwd = process.cwd();
+    process.chdir(tmpdir());
+
+    // Act
+    let fromElsewhere: number;
+    let missing: number;
+    try {
+      fromElsewhere = await runDemo([]);
+      missing = await runDemo(['--events', 'no-such-samples']);
+    } finally {
+      process.chdir(cwd);
+    }
+
+    // Assess
+    expect(fromElsewhere).toBe(0);
+    expect(output()).toContain('▶ cross-region-scp-apac-converse.json → sent to slack + sns');
+    expect(missing).toBe(2);
+    expect(errors.join('')).toContain(`--events ${join(tmpdir(), 'no-such-samples')} is not a directory of EventBridge samples`);
   }, 60_000);
 
   it('--serve keeps local DynamoDB, Slack and SNS up for invoke local, printing what arrives, until SIGINT', async () => {
