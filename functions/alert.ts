@@ -1,20 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { createBedrockDestinationResolver } from '../shared/adapters/bedrock-profile-resolver.js';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
-import { createOrganizationsClient, createOrganizationsScpSource, type ScpSource } from '../shared/adapters/organizations-scp-source.js';
-import { createSlackNotifier } from '../shared/adapters/slack-webhook.js';
-import { createSnsNotifier } from '../shared/adapters/sns-publisher.js';
-import { createWebhookUrlSource } from '../shared/adapters/webhook-secret.js';
+import type { ScpSource } from '../shared/adapters/organizations-scp-source.js';
 import { suggestFix } from '../shared/core/fix/suggest-fix.js';
 import { VERDICTS } from '../shared/core/constants.js';
 import { createLiveClassifier } from '../shared/core/live-classifier.js';
-import type { Notifier } from '../shared/core/ports.js';
 import { processAlertEvent, type AlertOutcome, type ProcessAlertDependencies } from '../shared/core/process-alert.js';
 import { loadBundledCatalog, type ProfileCatalog } from '../shared/core/profile-catalog.js';
 import type { Finding, Language, ScpDocument } from '../shared/core/types.js';
 import { loadAlertConfig } from '../shared/runtime/config.js';
+import { createAlertChannels, createScpSourceFor } from '../shared/runtime/dependencies.js';
 import { METRIC_NAMES, countDenial, countMetric, logger, withRuntime } from '../shared/runtime/middleware.js';
 
 /** SCPs are read only for denials an SCP caused: the fix engine patches and verifies them. */
@@ -36,17 +32,11 @@ function fixEngine(catalog: ProfileCatalog, lang: Language, scpSource: ScpSource
 /** Builds the alert function's dependencies from its configuration (once per cold start). */
 export function buildAlertDependencies(env: Record<string, string | undefined> = process.env): ProcessAlertDependencies {
   const config = loadAlertConfig(env);
-  const notifiers: Record<string, Notifier> = {};
-  if (config.slack !== null) notifiers['slack'] = createSlackNotifier({ webhookUrl: createWebhookUrlSource(config.slack), lang: config.locale });
-  if (config.topicArn !== null) notifiers['sns'] = createSnsNotifier({ client: new SNSClient({}), topicArn: config.topicArn, lang: config.locale });
   const catalog = loadBundledCatalog();
-  const scpSource =
-    config.orgReadRoleArn === null
-      ? null
-      : createOrganizationsScpSource({ client: createOrganizationsClient({ roleArn: config.orgReadRoleArn }), cacheTtlMs: 15 * 60_000 });
+  const scpSource = createScpSourceFor(config.orgReadRoleArn);
   return {
     store: createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
-    notifiers,
+    notifiers: createAlertChannels(config),
     classify: createLiveClassifier({
       catalog,
       resolve: createBedrockDestinationResolver(),

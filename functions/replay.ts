@@ -1,12 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { createCloudTrailClientFactory, createCloudTrailLookup } from '../shared/adapters/cloudtrail-lookup.js';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
-import { createOrganizationsClient, createOrganizationsScpSource } from '../shared/adapters/organizations-scp-source.js';
-import { createSlackNotifier } from '../shared/adapters/slack-webhook.js';
-import { createSnsNotifier } from '../shared/adapters/sns-publisher.js';
-import { createWebhookUrlSource } from '../shared/adapters/webhook-secret.js';
 import { classifyRecord, isBedrockDenial } from '../shared/core/classify.js';
 import { suggestFix } from '../shared/core/fix/suggest-fix.js';
 import type { AggregateWriter, Notifier } from '../shared/core/ports.js';
@@ -17,6 +12,7 @@ import type { ReplayReport } from '../shared/core/replay/report.js';
 import { runReplay } from '../shared/core/replay/run-replay.js';
 import type { Finding, Fix, Language, Result, ScpDocument } from '../shared/core/types.js';
 import { loadReplayConfig } from '../shared/runtime/config.js';
+import { createAlertChannels, createScpSourceFor } from '../shared/runtime/dependencies.js';
 import { logger, withRuntime } from '../shared/runtime/middleware.js';
 
 /** What the replay handler needs; tests pass their own, `handler` builds them from the environment. */
@@ -59,24 +55,17 @@ function fanOut(notifiers: Notifier[]): Notifier | null {
 /** Builds the replay's dependencies from its environment (once per cold start). */
 export function buildReplayDependencies(env: Record<string, string | undefined> = process.env): ReplayDependencies {
   const config = loadReplayConfig(env);
-  const lang = config.locale;
-  const notifiers: Notifier[] = [];
-  if (config.slack !== null) notifiers.push(createSlackNotifier({ webhookUrl: createWebhookUrlSource(config.slack), lang }));
-  if (config.topicArn !== null) notifiers.push(createSnsNotifier({ client: new SNSClient({}), topicArn: config.topicArn, lang }));
   const catalog = loadBundledCatalog();
-  const scpSource =
-    config.orgReadRoleArn === null
-      ? null
-      : createOrganizationsScpSource({ client: createOrganizationsClient({ roleArn: config.orgReadRoleArn }), cacheTtlMs: 15 * 60_000 });
+  const scpSource = createScpSourceFor(config.orgReadRoleArn);
   return {
     lookup: createCloudTrailLookup({ clientFor: createCloudTrailClientFactory({ roleName: config.roleName }) }),
     classify: (record) => (isBedrockDenial(record) ? classifyRecord(record, { catalog }) : null),
     suggestFix: (finding, fixLang, scps) => suggestFix(finding, scps === undefined ? { catalog, lang: fixLang } : { catalog, lang: fixLang, scps }),
     ...(scpSource === null ? {} : { scpsFor: (accountId: string) => scpSource.scpsForAccount(accountId) }),
     writer: config.tableName === null ? null : createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
-    notifier: fanOut(notifiers),
+    notifier: fanOut(Object.values(createAlertChannels(config))),
     defaultRegions: config.defaultRegions,
-    lang,
+    lang: config.locale,
   };
 }
 
