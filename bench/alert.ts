@@ -50,9 +50,9 @@ async function throughput(events: number, fingerprints: number, concurrency: num
     import('../shared/adapters/dynamodb-alert-store.js'),
     import('../shared/adapters/slack-webhook.js'),
     import('../shared/adapters/sns-publisher.js'),
-    import('../shared/core/classify.js'),
+    import('../shared/core/classify/classify.js'),
     import('../shared/core/fix/suggest-fix.js'),
-    import('../shared/core/profile-catalog.js'),
+    import('../shared/core/classify/profile-catalog.js'),
     import('../cli/local-sinks.js'),
   ]);
   const database = await startLocalDynamoDb();

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import type { classifyRecord as ClassifyRecord } from '../shared/core/classify.js';
-import type { loadBundledCatalog as LoadBundledCatalog } from '../shared/core/profile-catalog.js';
+import type { classifyRecord as ClassifyRecord } from '../shared/core/classify/classify.js';
+import type { loadBundledCatalog as LoadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 
 const ROOT = join(__dirname, '..');
 
@@ -19,7 +19,7 @@ function loadDeployedCore(): { classifyRecord: typeof ClassifyRecord; loadBundle
   const outfile = join(ROOT, '.bench', 'classify-core.cjs');
   buildSync({
     stdin: {
-      contents: "export { classifyRecord } from './shared/core/classify.ts';\nexport { loadBundledCatalog } from './shared/core/profile-catalog.ts';",
+      contents: "export { classifyRecord } from './shared/core/classify/classify.ts';\nexport { loadBundledCatalog } from './shared/core/classify/profile-catalog.ts';",
       resolveDir: ROOT,
       loader: 'ts',
     },

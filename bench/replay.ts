@@ -8,8 +8,8 @@
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { createCloudTrailLookup } from '../shared/adapters/cloudtrail-lookup.js';
-import { classifyRecord, isBedrockDenial } from '../shared/core/classify.js';
-import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
+import { classifyRecord, isBedrockDenial } from '../shared/core/classify/classify.js';
+import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import { LOOKUP_EVENTS_RATE } from '../shared/core/replay/rate-limit.js';
 import { initialCursors } from '../shared/core/replay/resume.js';
 import { runReplay } from '../shared/core/replay/run-replay.js';

@@ -4,11 +4,11 @@
  */
 import { parseArgs } from 'node:util';
 import { readCloudTrailInputs } from '../shared/adapters/cloudtrail-files.js';
-import { classifyRecord } from '../shared/core/classify.js';
+import { classifyRecord } from '../shared/core/classify/classify.js';
 import { LANGUAGES, VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
 import { renderFixText, suggestFix } from '../shared/core/fix/index.js';
 import { readScpFiles } from '../shared/adapters/scp-files.js';
-import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
+import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import type { Finding, Fix, Language, ScpDocument, Verdict } from '../shared/core/types.js';
 import { fit, palette, safe, useColour } from './terminal.js';
 

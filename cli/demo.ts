@@ -174,9 +174,9 @@ export async function runDemo(argv: string[]): Promise<number> {
       import('../functions/alert.js'),
       import('../shared/adapters/dynamodb-alert-store.js'),
       import('../shared/adapters/slack-webhook.js'),
-      import('../shared/core/classify.js'),
+      import('../shared/core/classify/classify.js'),
       import('../shared/core/fix/suggest-fix.js'),
-      import('../shared/core/profile-catalog.js'),
+      import('../shared/core/classify/profile-catalog.js'),
       import('../shared/core/render/sns.js'),
     ]);
   const database = await startLocalDynamoDb();

@@ -5,15 +5,15 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { readCloudTrailInputs } from '../shared/adapters/cloudtrail-files.js';
-import { classifyRecord } from '../shared/core/classify.js';
+import { classifyRecord } from '../shared/core/classify/classify.js';
 import { LANGUAGES } from '../shared/core/constants.js';
 import { aggregateFindings, buildDigest, type FingerprintedFinding } from '../shared/core/digest/aggregate.js';
 import { renderDigestHtml, renderEmptyDigestHtml } from '../shared/core/digest/render-html.js';
 import { renderDigestSubject, renderDigestText, renderEmptyDigestText } from '../shared/core/digest/render-text.js';
 import { explicitDigestWindow } from '../shared/core/digest/schedule.js';
-import { fingerprintFinding } from '../shared/core/fingerprint.js';
+import { fingerprintFinding } from '../shared/core/alert/fingerprint.js';
 import { suggestFix } from '../shared/core/fix/suggest-fix.js';
-import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
+import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import type { Fix, Language } from '../shared/core/types.js';
 import { safe } from './terminal.js';
 

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { TABLE_KEYS } from '../shared/core/store-keys.js';
+import { TABLE_KEYS } from '../shared/core/alert/store-keys.js';
 
 /** A running dynalite and a client bound to it. */
 export interface LocalDynamoDb {

@@ -4,10 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { createCloudTrailClientFactory, createCloudTrailLookup } from '../shared/adapters/cloudtrail-lookup.js';
-import { classifyRecord, isBedrockDenial } from '../shared/core/classify.js';
+import { classifyRecord, isBedrockDenial } from '../shared/core/classify/classify.js';
 import { VERDICT_ORDER } from '../shared/core/constants.js';
 import { suggestFix } from '../shared/core/fix/suggest-fix.js';
-import { loadBundledCatalog } from '../shared/core/profile-catalog.js';
+import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import { parseReplayPayload, type ReplayPayload } from '../shared/core/replay/payload.js';
 import type { ReplayReport } from '../shared/core/replay/report.js';
 import { runReplay as runReplayUseCase } from '../shared/core/replay/run-replay.js';

@@ -5,9 +5,9 @@ import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-stor
 import type { ScpSource } from '../shared/adapters/organizations-scp-source.js';
 import { suggestFix } from '../shared/core/fix/suggest-fix.js';
 import { VERDICTS } from '../shared/core/constants.js';
-import { createLiveClassifier } from '../shared/core/live-classifier.js';
-import { processAlertEvent, type AlertOutcome, type ProcessAlertDependencies } from '../shared/core/process-alert.js';
-import { loadBundledCatalog, type ProfileCatalog } from '../shared/core/profile-catalog.js';
+import { createLiveClassifier } from '../shared/core/classify/live-classifier.js';
+import { processAlertEvent, type AlertOutcome, type ProcessAlertDependencies } from '../shared/core/alert/process.js';
+import { loadBundledCatalog, type ProfileCatalog } from '../shared/core/classify/profile-catalog.js';
 import type { Finding, Language, ScpDocument } from '../shared/core/types.js';
 import { loadAlertConfig } from '../shared/runtime/config.js';
 import { createAlertChannels, createScpSourceFor } from '../shared/runtime/dependencies.js';

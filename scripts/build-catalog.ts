@@ -1,5 +1,5 @@
 /**
- * Builds the bundled inference-profile catalog (shared/core/profile-catalog-data.json) from the
+ * Builds the bundled inference-profile catalog (shared/core/classify/profile-catalog-data.json) from the
  * documentation snapshot in ../shared/data/inference-profiles.json.
  *
  *   npm run catalog:build [-- path/to/inference-profiles.json]
@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { serializeCatalogData, type CatalogData } from '../shared/core/profile-catalog.js';
+import { serializeCatalogData, type CatalogData } from '../shared/core/classify/profile-catalog.js';
 
 const COMMERCIAL_MARKER = 'COMMERCIAL_REGIONS(+source)';
 
@@ -53,6 +53,6 @@ function buildCatalogData(snapshot: Snapshot, sourceName: string): CatalogData {
 const input = resolve(process.argv[2] ?? '../shared/data/inference-profiles.json');
 const snapshot = JSON.parse(readFileSync(input, 'utf8')) as Snapshot;
 const data = buildCatalogData(snapshot, 'inference-profiles.json snapshot');
-const output = resolve('shared/core/profile-catalog-data.json');
+const output = resolve('shared/core/classify/profile-catalog-data.json');
 writeFileSync(output, serializeCatalogData(data));
 process.stdout.write(`wrote ${output}: ${Object.keys(data.profiles).length} profiles, ${data.lists.length} destination lists\n`);

@@ -11,14 +11,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBedrockProfileSource } from '../shared/adapters/bedrock-profile-source.js';
-import { mergeRegionReports, type RegionReport } from '../shared/core/catalog-refresh.js';
-import { serializeCatalogData, type CatalogData } from '../shared/core/profile-catalog.js';
+import { mergeRegionReports, type RegionReport } from '../shared/core/classify/catalog-refresh.js';
+import { serializeCatalogData, type CatalogData } from '../shared/core/classify/profile-catalog.js';
 
 /** Refreshes the catalog file; returns the exit code (2 when any Region failed). */
 export async function refreshCatalog(argv: string[], source = createBedrockProfileSource()): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { region: { type: 'string', multiple: true }, out: { type: 'string', default: 'shared/core/profile-catalog-data.json' } },
+    options: { region: { type: 'string', multiple: true }, out: { type: 'string', default: 'shared/core/classify/profile-catalog-data.json' } },
   });
   const out = resolve(values.out);
   const base = JSON.parse(readFileSync(out, 'utf8')) as CatalogData;

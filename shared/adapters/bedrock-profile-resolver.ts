@@ -1,6 +1,6 @@
 import { BedrockClient, GetInferenceProfileCommand } from '@aws-sdk/client-bedrock';
-import { parseArn } from '../core/arn.js';
-import type { DestinationResolver } from '../core/live-classifier.js';
+import { parseArn } from '../core/classify/arn.js';
+import type { DestinationResolver } from '../core/classify/live-classifier.js';
 import type { Result } from '../core/types.js';
 
 /** Options of {@link createBedrockDestinationResolver}. */

@@ -1,5 +1,5 @@
 import { BedrockClient, paginateListInferenceProfiles } from '@aws-sdk/client-bedrock';
-import type { ReportedProfile } from '../core/catalog-refresh.js';
+import type { ReportedProfile } from '../core/classify/catalog-refresh.js';
 
 /** Options of {@link createBedrockProfileSource}. */
 export interface BedrockProfileSourceOptions {

@@ -11,7 +11,7 @@ import {
   recordFromLookupEvent,
   recordsIn,
   syntaxErrorText,
-} from '../core/record-shapes.js';
+} from '../core/classify/record-shapes.js';
 import { InputError } from '../core/errors.js';
 import type { CloudTrailRecord, Result } from '../core/types.js';
 

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parseStoredFinding } from '../core/digest/stored-finding.js';
 import { CrisAuditorError } from '../core/errors.js';
 import type { AggregateReader, HourlyAggregate } from '../core/ports.js';
-import { ITEM_ATTRIBUTES as A, TABLE_KEYS } from '../core/store-keys.js';
+import { ITEM_ATTRIBUTES as A, TABLE_KEYS } from '../core/alert/store-keys.js';
 
 /** An item of an hour partition that could not be read as an aggregate, and why. */
 export interface InvalidAggregateItem {
@@ -54,7 +54,7 @@ function toAggregate(hour: string, item: Record<string, unknown>): HourlyAggrega
 }
 
 /**
- * Reads the hourly aggregates of the alert table (keys in `shared/core/store-keys.ts`): one Query
+ * Reads the hourly aggregates of the alert table (keys in `shared/core/alert/store-keys.ts`): one Query
  * of partition `HOUR#<hour>` per call, following `LastEvaluatedKey` until the partition is read.
  * Cost is one item per distinct fingerprint of the hour, never one per event. Items that are not
  * valid aggregates are skipped and reported through `onInvalidItem`.

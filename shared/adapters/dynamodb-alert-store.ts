@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { decideAlert, suppressionWindowStart, type AlertDecision, type AlertStore, type EventClaim } from '../core/alert-decision.js';
+import { decideAlert, suppressionWindowStart, type AlertDecision, type AlertStore, type EventClaim } from '../core/alert/decision.js';
 import { CrisAuditorError } from '../core/errors.js';
-import { ITEM_ATTRIBUTES as A, RETENTION_SECONDS, eventKey, hourBucket, hourKey, stateKey } from '../core/store-keys.js';
+import { ITEM_ATTRIBUTES as A, RETENTION_SECONDS, eventKey, hourBucket, hourKey, stateKey } from '../core/alert/store-keys.js';
 import type { Finding } from '../core/types.js';
 
 /** Options of {@link createDynamoDbAlertStore}. */
@@ -32,7 +32,7 @@ function iso(time: string | null | undefined, fallback: Date): string {
 }
 
 /**
- * The single-table store of the alert path (keys in `shared/core/store-keys.ts`): event markers for
+ * The single-table store of the alert path (keys in `shared/core/alert/store-keys.ts`): event markers for
  * idempotency, per-fingerprint alert state for suppression, and the hourly aggregates the digest
  * reads. It uses only PutItem/UpdateItem/GetItem with conditions and atomic `ADD` (no
  * transactions), and writes a `ttl` attribute on every item.

@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DigestClaim, DigestLedger } from '../core/digest/ports.js';
 import { CrisAuditorError } from '../core/errors.js';
-import { RETENTION_SECONDS, TABLE_KEYS, digestKey } from '../core/store-keys.js';
+import { RETENTION_SECONDS, TABLE_KEYS, digestKey } from '../core/alert/store-keys.js';
 
 /** Options of {@link createDynamoDbDigestLedger}. */
 export interface DynamoDbDigestLedgerOptions {

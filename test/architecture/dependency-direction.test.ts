@@ -39,8 +39,25 @@ const ALLOWED: Record<string, string[]> = {
   functions: ['core', 'adapters', 'runtime'],
 };
 
+/** The only files allowed beside the capability folders of shared/core (docs/style: truly shared basics). */
+const LOOSE_CORE_BASICS = [
+  'constants.ts',
+  'errors.ts',
+  'event-pattern-matcher.ts',
+  'json-stream.ts',
+  'ports.ts',
+  'regions.ts',
+  'text-safety.ts',
+  'types.ts',
+];
+
 describe('dependency direction', () => {
   const files = ['functions', 'shared'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
+
+  it('keeps capabilities in their folders: only shared basics stay loose in shared/core', () => {
+    const loose = readdirSync(join(ROOT, 'shared', 'core')).filter((name) => !statSync(join(ROOT, 'shared', 'core', name)).isDirectory());
+    expect(loose.sort()).toEqual(LOOSE_CORE_BASICS);
+  });
 
   it('finds the sources it guards', () => {
     expect(files.filter((file) => layerOf(file) === 'core').length).toBeGreaterThan(10);

@@ -8,13 +8,13 @@ import { buildAlertDependencies, createAlertHandler } from '../../functions/aler
 import { createDynamoDbAlertStore } from '../../shared/adapters/dynamodb-alert-store.js';
 import { createSlackNotifier } from '../../shared/adapters/slack-webhook.js';
 import { createSnsNotifier } from '../../shared/adapters/sns-publisher.js';
-import { classifyRecord } from '../../shared/core/classify.js';
+import { classifyRecord } from '../../shared/core/classify/classify.js';
 import { DeliveryError } from '../../shared/core/errors.js';
 import { suggestFix } from '../../shared/core/fix/suggest-fix.js';
-import type { ProcessAlertDependencies } from '../../shared/core/process-alert.js';
-import { loadBundledCatalog } from '../../shared/core/profile-catalog.js';
-import { eventKey, hourKey, stateKey } from '../../shared/core/store-keys.js';
-import { fingerprintFinding } from '../../shared/core/fingerprint.js';
+import type { ProcessAlertDependencies } from '../../shared/core/alert/process.js';
+import { loadBundledCatalog } from '../../shared/core/classify/profile-catalog.js';
+import { eventKey, hourKey, stateKey } from '../../shared/core/alert/store-keys.js';
+import { fingerprintFinding } from '../../shared/core/alert/fingerprint.js';
 import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
 import { ROOT, loadEvent } from '../helpers/load-event.js';
 import { SLACK_SECRET_PATH, startSlackServer, type SlackServer } from '../helpers/slack-server.js';

@@ -7,11 +7,11 @@ import { buildReplayDependencies, createReplayHandler, type ReplayDependencies, 
 import { createCloudTrailLookup } from '../../shared/adapters/cloudtrail-lookup.js';
 import { createDynamoDbAggregateReader } from '../../shared/adapters/dynamodb-aggregate-reader.js';
 import { createDynamoDbAlertStore } from '../../shared/adapters/dynamodb-alert-store.js';
-import { classifyRecord } from '../../shared/core/classify.js';
+import { classifyRecord } from '../../shared/core/classify/classify.js';
 import { suggestFix } from '../../shared/core/fix/suggest-fix.js';
 import type { AggregateWriter, Notifier } from '../../shared/core/ports.js';
-import { loadBundledCatalog } from '../../shared/core/profile-catalog.js';
-import { hourBucketsBetween } from '../../shared/core/store-keys.js';
+import { loadBundledCatalog } from '../../shared/core/classify/profile-catalog.js';
+import { hourBucketsBetween } from '../../shared/core/alert/store-keys.js';
 import type { CloudTrailRecord } from '../../shared/core/types.js';
 import { makeBedrockEvents, startCloudTrailServer, type CloudTrailServer, type ServerEvent } from '../helpers/cloudtrail-server.js';
 import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';

@@ -1,11 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { fingerprintFinding } from '../../shared/core/fingerprint.js';
-import { ITEM_ATTRIBUTES as A, RETENTION_SECONDS, hourKey } from '../../shared/core/store-keys.js';
+import { fingerprintFinding } from '../../shared/core/alert/fingerprint.js';
+import { ITEM_ATTRIBUTES as A, RETENTION_SECONDS, hourKey } from '../../shared/core/alert/store-keys.js';
 import type { Finding } from '../../shared/core/types.js';
 
 /**
- * Writes one hourly aggregate item exactly as `shared/core/store-keys.ts` describes it: key
+ * Writes one hourly aggregate item exactly as `shared/core/alert/store-keys.ts` describes it: key
  * `HOUR#<hour of lastSeen>` / `FP#<fingerprint>`, `count`, `firstSeen`, `lastSeen`, `verdict`,
  * `accountId`, `fingerprint`, `finding` as a JSON string, and `ttl`. Returns the fingerprint.
  */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshCatalog } from '../../scripts/refresh-catalog.js';
-import { createProfileCatalog, type CatalogData } from '../../shared/core/profile-catalog.js';
+import { createProfileCatalog, type CatalogData } from '../../shared/core/classify/profile-catalog.js';
 import { startBedrockServer } from '../helpers/bedrock-server.js';
 import { ROOT } from '../helpers/load-event.js';
 
@@ -31,7 +31,7 @@ describe('npm run catalog:refresh against a loopback Bedrock control plane', () 
   it('adds new profiles from every page, keeps failed Regions, and exits 2 naming the failure', async () => {
     // Prepare
     const out = join(mkdtempSync(join(tmpdir(), 'catalog-')), 'catalog.json');
-    copyFileSync(join(ROOT, 'shared', 'core', 'profile-catalog-data.json'), out);
+    copyFileSync(join(ROOT, 'shared', 'core', 'classify', 'profile-catalog-data.json'), out);
     const before = createProfileCatalog(JSON.parse(readFileSync(out, 'utf8')) as CatalogData);
 
     // Act

@@ -1,7 +1,7 @@
 import { VERDICT_ORDER, VERDICTS } from '../constants.js';
-import { principalIdentity } from '../fingerprint.js';
+import { principalIdentity } from '../alert/fingerprint.js';
 import type { HourlyAggregate } from '../ports.js';
-import { hourBucket } from '../store-keys.js';
+import { hourBucket } from '../alert/store-keys.js';
 import type { Finding, FixOption, Verdict } from '../types.js';
 import type { DigestWindow } from './schedule.js';
 

@@ -1,5 +1,5 @@
-import { explainFinding } from '../explain.js';
-import { principalIdentity } from '../fingerprint.js';
+import { explainFinding } from '../classify/explain.js';
+import { principalIdentity } from '../alert/fingerprint.js';
 import type { Language } from '../types.js';
 import type { Digest, DigestRankEntry } from './aggregate.js';
 import { DIGEST_MESSAGES, formatChange, type DigestMessages } from './messages.js';

@@ -1,4 +1,4 @@
-import { hourBucketsBetween } from '../store-keys.js';
+import { hourBucketsBetween } from '../alert/store-keys.js';
 import type { Result } from '../types.js';
 
 /**

@@ -5,9 +5,9 @@
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
  */
-import { parseArn } from '../arn.js';
+import { parseArn } from '../classify/arn.js';
 import { INFERENCE_IAM_ACTIONS, PROFILE_SCOPES, UNSPECIFIED_REGION } from '../constants.js';
-import type { ProfileCatalog } from '../profile-catalog.js';
+import type { ProfileCatalog } from '../classify/profile-catalog.js';
 import type { RequestContext } from '../scp/types.js';
 import type { Finding } from '../types.js';
 

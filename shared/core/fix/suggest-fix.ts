@@ -5,7 +5,7 @@
  * @see https://aws.amazon.com/blogs/machine-learning/enable-amazon-bedrock-cross-region-inference-in-multi-account-environments/
  */
 import { LANGUAGES, VERDICTS } from '../constants.js';
-import type { ProfileCatalog } from '../profile-catalog.js';
+import type { ProfileCatalog } from '../classify/profile-catalog.js';
 import type { StatementRef } from '../scp/types.js';
 import type { Finding, Fix, FixOption, FixOptionId, Language, ScpDocument, ScpPatch, VerificationCheck } from '../types.js';
 import { detectControlTower, type ControlTowerMatch } from './control-tower.js';

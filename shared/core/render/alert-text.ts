@@ -1,5 +1,5 @@
 import { VERDICTS } from '../constants.js';
-import type { Severity } from '../severity.js';
+import type { Severity } from '../alert/severity.js';
 import type { Finding, Language, Verdict } from '../types.js';
 
 /** Every human-facing label of an alert, in one language. */

@@ -1,5 +1,5 @@
-import { explainFinding } from '../explain.js';
-import { severityOf, type Severity } from '../severity.js';
+import { explainFinding } from '../classify/explain.js';
+import { severityOf, type Severity } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
 import { alertLabels, consoleLinks, profileOrModel, statementLabel } from './alert-text.js';
 import { codeBlock, escapeMrkdwn, inlineCode, truncateEscaped, truncatePlain } from './mrkdwn.js';

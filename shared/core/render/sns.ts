@@ -1,6 +1,6 @@
 import { neutralizeText } from '../text-safety.js';
-import { explainFinding } from '../explain.js';
-import { severityOf } from '../severity.js';
+import { explainFinding } from '../classify/explain.js';
+import { severityOf } from '../alert/severity.js';
 import type { Finding } from '../types.js';
 import { alertLabels, consoleLinks, profileOrModel, statementLabel } from './alert-text.js';
 import type { AlertContent } from './slack.js';

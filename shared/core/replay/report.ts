@@ -1,6 +1,6 @@
 import { VERDICTS, VERDICT_ORDER } from '../constants.js';
-import { fingerprintFinding, principalIdentity } from '../fingerprint.js';
-import { hourBucket } from '../store-keys.js';
+import { fingerprintFinding, principalIdentity } from '../alert/fingerprint.js';
+import { hourBucket } from '../alert/store-keys.js';
 import type { Finding, Fix, FixOption, Verdict } from '../types.js';
 import type { StreamOutcome, StreamStop } from './lookup-port.js';
 import type { ReplayTotals } from './resume.js';

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregateReadError, createDynamoDbAggregateReader, type InvalidAggregateItem } from '../../../shared/adapters/dynamodb-aggregate-reader.js';
-import { ITEM_ATTRIBUTES as A, stateKey } from '../../../shared/core/store-keys.js';
+import { ITEM_ATTRIBUTES as A, stateKey } from '../../../shared/core/alert/store-keys.js';
 import { observeQueries, putAggregateItem } from '../../helpers/aggregate-items.js';
 import { startDynalite, type LocalDynamoDb } from '../../helpers/dynalite.js';
 import { makeFinding, makeFix } from '../core/digest/digest-fixtures.js';

@@ -1,8 +1,8 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoDbAlertStore } from '../../../shared/adapters/dynamodb-alert-store.js';
-import type { AlertStore } from '../../../shared/core/alert-decision.js';
-import { RETENTION_SECONDS, eventKey, hourKey, stateKey } from '../../../shared/core/store-keys.js';
+import type { AlertStore } from '../../../shared/core/alert/decision.js';
+import { RETENTION_SECONDS, eventKey, hourKey, stateKey } from '../../../shared/core/alert/store-keys.js';
 import { crossRegionFinding } from '../core/render/findings.js';
 import { startDynalite, type LocalDynamoDb } from '../../helpers/dynalite.js';
 

@@ -5,7 +5,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOrganizationsClient, createOrganizationsScpSource } from '../../../shared/adapters/organizations-scp-source.js';
 import { suggestFix } from '../../../shared/core/fix/suggest-fix.js';
-import { loadBundledCatalog } from '../../../shared/core/profile-catalog.js';
+import { loadBundledCatalog } from '../../../shared/core/classify/profile-catalog.js';
 import { startOrganizationsServer, type OrganizationModel, type OrganizationsServer } from '../../helpers/organizations-server.js';
 import { PROFILE_FINDINGS } from '../core/fix/findings.js';
 

@@ -5,7 +5,7 @@
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html
  */
-import { principalIdentity } from '../../fingerprint.js';
+import { principalIdentity } from '../../alert/fingerprint.js';
 import { UNSPECIFIED_REGION } from '../../constants.js';
 import type { Finding, FixOption, Language } from '../../types.js';
 import { foundationModelArn, type FixContext } from '../fix-context.js';

@@ -3,7 +3,7 @@
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/models-regions.html
  */
 import type { FixOption, Language } from '../../types.js';
-import type { ProfileCatalog } from '../../profile-catalog.js';
+import type { ProfileCatalog } from '../../classify/profile-catalog.js';
 import type { FixContext } from '../fix-context.js';
 import { buildOption, listText } from './common.js';
 import { contextParams } from './params.js';

@@ -3,7 +3,7 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html
  */
-import { principalIdentity } from '../../fingerprint.js';
+import { principalIdentity } from '../../alert/fingerprint.js';
 import type { Finding, FixOption, Language } from '../../types.js';
 import { isMessageKey, type MessageKey } from '../messages.js';
 import { buildOption } from './common.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateFindings, buildDigest } from '../../../../shared/core/digest/aggregate.js';
 import { computeDigestWindow, type DigestWindow } from '../../../../shared/core/digest/schedule.js';
-import { fingerprintFinding } from '../../../../shared/core/fingerprint.js';
+import { fingerprintFinding } from '../../../../shared/core/alert/fingerprint.js';
 import { makeAggregate, makeFinding, makeFix } from './digest-fixtures.js';
 
 function tokyoWindow(): DigestWindow {

@@ -1,6 +1,6 @@
-import { fingerprintFinding } from '../../../../shared/core/fingerprint.js';
+import { fingerprintFinding } from '../../../../shared/core/alert/fingerprint.js';
 import type { HourlyAggregate } from '../../../../shared/core/ports.js';
-import { hourBucket } from '../../../../shared/core/store-keys.js';
+import { hourBucket } from '../../../../shared/core/alert/store-keys.js';
 import type { Finding, Fix } from '../../../../shared/core/types.js';
 
 /** A cross-Region SCP finding as the classifier produces it; every call returns a fresh object. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFixContext } from '../../../../shared/core/fix/fix-context.js';
 import { patchStatement } from '../../../../shared/core/fix/patch-scp.js';
-import { loadBundledCatalog } from '../../../../shared/core/profile-catalog.js';
+import { loadBundledCatalog } from '../../../../shared/core/classify/profile-catalog.js';
 import { PROFILE_FINDINGS } from './findings.js';
 
 const context = buildFixContext(PROFILE_FINDINGS['us profile from us-east-1'](), loadBundledCatalog());

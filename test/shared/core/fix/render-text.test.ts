@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderFixText } from '../../../../shared/core/fix/render-text.js';
 import { suggestFix } from '../../../../shared/core/fix/suggest-fix.js';
-import { loadBundledCatalog } from '../../../../shared/core/profile-catalog.js';
+import { loadBundledCatalog } from '../../../../shared/core/classify/profile-catalog.js';
 import { PROFILE_FINDINGS, scpFixture } from './findings.js';
 
 const catalog = loadBundledCatalog();

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VERDICT_ORDER } from '../../../../shared/core/constants.js';
 import { suggestFix } from '../../../../shared/core/fix/suggest-fix.js';
-import { loadBundledCatalog } from '../../../../shared/core/profile-catalog.js';
+import { loadBundledCatalog } from '../../../../shared/core/classify/profile-catalog.js';
 import { evaluateRequest } from '../../../../shared/core/scp/evaluate.js';
 import type { Finding, Fix, ScpDocument } from '../../../../shared/core/types.js';
 import { PROFILE_FINDINGS, finding, scpFixture } from './findings.js';
@@ -483,7 +483,7 @@ describe('suggestFix across several levels and real samples', () => {
     'cross-region-scp-batch-job.json',
   ])('verifies the fix for the classified sample %s under the Organizations example', async (file) => {
     // Prepare
-    const { classifyRecord } = await import('../../../../shared/core/classify.js');
+    const { classifyRecord } = await import('../../../../shared/core/classify/classify.js');
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const record = JSON.parse(readFileSync(join(__dirname, '../../../../events/cloudtrail', file), 'utf8')) as unknown;

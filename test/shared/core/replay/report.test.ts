@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintFinding } from '../../../../shared/core/fingerprint.js';
+import { fingerprintFinding } from '../../../../shared/core/alert/fingerprint.js';
 import type { StreamOutcome } from '../../../../shared/core/replay/lookup-port.js';
 import { addTotals, buildReplayReport, createReplayAccumulator, MAX_REPORTED_GROUPS } from '../../../../shared/core/replay/report.js';
 import { initialCursors, streamKey } from '../../../../shared/core/replay/resume.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Finding } from './types.js';
+import type { Finding } from '../types.js';
 
 /**
  * The principal a person would name: for an assumed-role session, the role (session names change

@@ -1,5 +1,5 @@
-import { VERDICTS } from './constants.js';
-import type { Finding, Verdict } from './types.js';
+import { VERDICTS } from '../constants.js';
+import type { Finding, Verdict } from '../types.js';
 
 /**
  * Severity of an alert, a stable code carried in SNS message attributes and Slack messages so

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VERDICT_ORDER } from '../../../shared/core/constants.js';
-import { SEVERITIES, severityOf } from '../../../shared/core/severity.js';
+import { VERDICT_ORDER } from '../../../../shared/core/constants.js';
+import { SEVERITIES, severityOf } from '../../../../shared/core/alert/severity.js';
 
 describe('severityOf', () => {
   it.each([

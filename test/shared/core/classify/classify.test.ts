@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { classifyRecord, isBedrockDenial } from '../../../shared/core/classify.js';
-import { VERDICT_ORDER } from '../../../shared/core/constants.js';
-import { loadBundledCatalog } from '../../../shared/core/profile-catalog.js';
-import type { CloudTrailRecord } from '../../../shared/core/types.js';
-import { loadEvent } from '../../helpers/load-event.js';
+import { classifyRecord, isBedrockDenial } from '../../../../shared/core/classify/classify.js';
+import { VERDICT_ORDER } from '../../../../shared/core/constants.js';
+import { loadBundledCatalog } from '../../../../shared/core/classify/profile-catalog.js';
+import type { CloudTrailRecord } from '../../../../shared/core/types.js';
+import { loadEvent } from '../../../helpers/load-event.js';
 
 const catalog = loadBundledCatalog();
 const classify = (record: unknown) => classifyRecord(record, { catalog });

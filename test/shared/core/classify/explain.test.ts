@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyRecord } from '../../../shared/core/classify.js';
-import { explainFinding } from '../../../shared/core/explain.js';
-import { loadBundledCatalog } from '../../../shared/core/profile-catalog.js';
-import type { Finding } from '../../../shared/core/types.js';
-import { loadEvent, ROOT } from '../../helpers/load-event.js';
+import { classifyRecord } from '../../../../shared/core/classify/classify.js';
+import { explainFinding } from '../../../../shared/core/classify/explain.js';
+import { loadBundledCatalog } from '../../../../shared/core/classify/profile-catalog.js';
+import type { Finding } from '../../../../shared/core/types.js';
+import { loadEvent, ROOT } from '../../../helpers/load-event.js';
 
 const catalog = loadBundledCatalog();
 const samples = readdirSync(join(ROOT, 'events', 'cloudtrail'))

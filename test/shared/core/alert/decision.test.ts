@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAlert, suppressionWindowStart } from '../../../shared/core/alert-decision.js';
+import { decideAlert, suppressionWindowStart } from '../../../../shared/core/alert/decision.js';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
 

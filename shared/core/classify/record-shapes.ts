@@ -1,4 +1,4 @@
-import type { CloudTrailRecord, Result } from './types.js';
+import type { CloudTrailRecord, Result } from '../types.js';
 
 /**
  * The shapes of JSON value that carry CloudTrail records, as users hand them to us.

@@ -5,10 +5,10 @@
  */
 import { parseDenialMessage, type ParsedDenialMessage } from './access-denied-message.js';
 import { parseArn } from './arn.js';
-import { BEDROCK_EVENT_SOURCE, UNSPECIFIED_REGION, VERDICTS } from './constants.js';
+import { BEDROCK_EVENT_SOURCE, UNSPECIFIED_REGION, VERDICTS } from '../constants.js';
 import { parseModelId } from './model-id.js';
 import type { ProfileCatalog } from './profile-catalog.js';
-import type { Finding, Verdict } from './types.js';
+import type { Finding, Verdict } from '../types.js';
 
 /** What the classifier needs from outside. */
 export interface ClassifyDependencies {

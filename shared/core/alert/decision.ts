@@ -1,5 +1,5 @@
-import type { AggregateWriter } from './ports.js';
-import type { Finding } from './types.js';
+import type { AggregateWriter } from '../ports.js';
+import type { Finding } from '../types.js';
 
 /**
  * Suppression of repeated alerts: one alert per fingerprint per window. The rule is pure and

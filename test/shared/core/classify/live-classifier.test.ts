@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createLiveClassifier, type DestinationResolver } from '../../../shared/core/live-classifier.js';
-import { loadBundledCatalog } from '../../../shared/core/profile-catalog.js';
-import type { CloudTrailRecord, Result } from '../../../shared/core/types.js';
-import { loadEvent } from '../../helpers/load-event.js';
+import { createLiveClassifier, type DestinationResolver } from '../../../../shared/core/classify/live-classifier.js';
+import { loadBundledCatalog } from '../../../../shared/core/classify/profile-catalog.js';
+import type { CloudTrailRecord, Result } from '../../../../shared/core/types.js';
+import { loadEvent } from '../../../helpers/load-event.js';
 
 const catalog = loadBundledCatalog();
 

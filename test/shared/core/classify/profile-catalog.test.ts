@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createProfileCatalog, loadBundledCatalog, serializeCatalogData, type CatalogData } from '../../../shared/core/profile-catalog.js';
-import { parseModelId } from '../../../shared/core/model-id.js';
+import { createProfileCatalog, loadBundledCatalog, serializeCatalogData, type CatalogData } from '../../../../shared/core/classify/profile-catalog.js';
+import { parseModelId } from '../../../../shared/core/classify/model-id.js';
 
 describe('the bundled profile catalog', () => {
   const catalog = loadBundledCatalog();

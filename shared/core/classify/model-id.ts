@@ -4,8 +4,8 @@
  * @see https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-use.html
  */
 import { parseArn } from './arn.js';
-import { PROFILE_SCOPES } from './constants.js';
-import type { ProfileRef } from './types.js';
+import { PROFILE_SCOPES } from '../constants.js';
+import type { ProfileRef } from '../types.js';
 
 /** The profile and foundation model a model ID names, each null when it names none. */
 export interface ModelTarget {

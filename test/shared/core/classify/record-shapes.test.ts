@@ -6,7 +6,7 @@ import {
   INPUT_SHAPES,
   recordFromLookupEvent,
   recordsIn,
-} from '../../../shared/core/record-shapes.js';
+} from '../../../../shared/core/classify/record-shapes.js';
 
 const record = (id: string) => ({
   eventVersion: '1.09',

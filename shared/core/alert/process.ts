@@ -1,10 +1,10 @@
-import { type AlertDecision, type AlertStore } from './alert-decision.js';
-import { readAlertEvent } from './alert-input.js';
-import { INFERENCE_EVENT_NAMES } from './constants.js';
-import { CrisAuditorError, DeliveryError } from './errors.js';
+import { type AlertDecision, type AlertStore } from './decision.js';
+import { readAlertEvent } from './input.js';
+import { INFERENCE_EVENT_NAMES } from '../constants.js';
+import { CrisAuditorError, DeliveryError } from '../errors.js';
 import { fingerprintFinding } from './fingerprint.js';
-import type { Notifier } from './ports.js';
-import type { CloudTrailRecord, Finding, Fix } from './types.js';
+import type { Notifier } from '../ports.js';
+import type { CloudTrailRecord, Finding, Fix } from '../types.js';
 
 /** What processing one event needs; every part is a port, so tests and the demo swap them. */
 export interface ProcessAlertDependencies {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { VERDICTS } from './constants.js';
-import { recordsIn } from './record-shapes.js';
-import type { CloudTrailRecord, Finding } from './types.js';
+import { VERDICTS } from '../constants.js';
+import { recordsIn } from '../classify/record-shapes.js';
+import type { CloudTrailRecord, Finding } from '../types.js';
 
 /** What the alert function reads from one EventBridge event. */
 export type AlertInput =

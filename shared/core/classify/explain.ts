@@ -3,8 +3,8 @@
  * stable JSON contract); alerts, digests and the CLI show it in `LOCALE` through this function.
  */
 import { parseDenialMessage } from './access-denied-message.js';
-import { UNSPECIFIED_REGION, VERDICTS } from './constants.js';
-import type { Finding, Language } from './types.js';
+import { UNSPECIFIED_REGION, VERDICTS } from '../constants.js';
+import type { Finding, Language } from '../types.js';
 
 const MODEL_ACCESS_JA = {
   'model-not-enabled': 'このモデルへのアクセスがアカウントで有効化されていない',

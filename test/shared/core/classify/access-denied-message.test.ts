@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseDenialMessage } from '../../../shared/core/access-denied-message.js';
+import { parseDenialMessage } from '../../../../shared/core/classify/access-denied-message.js';
 
 const ROLE = 'arn:aws:sts::111122223333:assumed-role/app/session';
 const POLICY = 'arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1';

@@ -8,7 +8,7 @@
  */
 import { classifyRecord } from './classify.js';
 import { routeKey, withRuntimeRoutes, type ProfileCatalog } from './profile-catalog.js';
-import type { Finding, Result } from './types.js';
+import type { Finding, Result } from '../types.js';
 
 /** Destination Regions of a system-defined profile as Bedrock reports them from `sourceRegion`. */
 export type DestinationResolver = (profileId: string, sourceRegion: string) => Promise<Result<string[]>>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readAlertEvent } from '../../../shared/core/alert-input.js';
-import { loadEvent } from '../../helpers/load-event.js';
+import { readAlertEvent } from '../../../../shared/core/alert/input.js';
+import { loadEvent } from '../../../helpers/load-event.js';
 
 describe('readAlertEvent', () => {
   it('keys an EventBridge event by the CloudTrail eventID of its detail', () => {
