@@ -3,7 +3,7 @@
  * figures and ratios (never asserted: timing belongs to benchmarks, not tests).
  *
  *   npm run bench                 all sections
- *   npm run bench -- classify     only the named sections (classify, large-file, alert, replay, digest)
+ *   npm run bench -- classify     only the named sections (classify, large-file, alert, replay, athena, digest)
  */
 import { benchClassify } from './classify.js';
 
@@ -38,6 +38,12 @@ const SECTIONS: Section[] = [
     goal: 'replay against a loopback CloudTrail throttled to 2 requests/s per Region: ≥ 90% of the limit',
     run: async () => ({ ...(await (await import('./replay.js')).benchReplay()) }),
     verdict: (result) => Number(result.shareOfLimit) >= 0.9,
+  },
+  {
+    name: 'athena',
+    goal: 'Athena replay: rows/s from the DuckDB loopback (real SDK, 1,000-row pages) through classification, vs classification alone; data scanned and its cost (figures only)',
+    run: async () => ({ ...(await (await import('./athena.js')).benchAthena()) }),
+    verdict: () => true,
   },
   {
     name: 'digest',

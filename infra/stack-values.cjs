@@ -92,6 +92,8 @@ module.exports.replayEnvironment = async ({ resolveVariable }) => {
   // Replay sends alerts only when asked (`notify`), through the same channels as the alert function.
   env.ALERT_TOPIC_ARN = await alertTopic(resolveVariable, local);
   await slack(resolveVariable, env);
+  // source: athena, when the stage sets historyBucket (infra/history.cjs).
+  Object.assign(env, await require('./history.cjs').historyEnvironment(resolveVariable, local));
   return env;
 };
 

@@ -34,7 +34,7 @@ describe('README', () => {
 
   it('documents every environment variable the functions read', () => {
     const sources = ['shared/runtime/config.ts', 'shared/core/digest/config.ts', 'functions/replay.ts'].map((file) => readFileSync(join(ROOT, file), 'utf8')).join('\n');
-    const variables = [...new Set([...sources.matchAll(/\b(TABLE_NAME|SLACK_[A-Z_]+|ALERT_TOPIC_ARN|SUPPRESSION_WINDOW_MINUTES|LOCALE|ORG_READ_ROLE_ARN|DIGEST_[A-Z_]+|REPLAY_[A-Z_]+)\b/g)].map((match) => match[1] ?? ''))];
+    const variables = [...new Set([...sources.matchAll(/\b(TABLE_NAME|SLACK_[A-Z_]+|ALERT_TOPIC_ARN|SUPPRESSION_WINDOW_MINUTES|LOCALE|ORG_READ_ROLE_ARN|DIGEST_[A-Z_]+|REPLAY_[A-Z_]+|HISTORY_[A-Z_]+)\b/g)].map((match) => match[1] ?? ''))];
 
     expect(variables.length).toBeGreaterThan(10);
     expect(variables.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);

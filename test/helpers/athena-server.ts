@@ -69,6 +69,8 @@ export interface LoggedQuery {
   filesRead: number;
   dataScannedBytes: number;
   rows: number;
+  /** Time DuckDB took to run the SQL, milliseconds. */
+  executionMs: number;
 }
 
 /** A running server. */
@@ -348,8 +350,10 @@ export async function startAthenaServer(options: AthenaServerOptions): Promise<A
     execution.log.filesRead = files.length;
     execution.log.dataScannedBytes = bytes;
     try {
+      const began = performance.now();
       await connection.run(viewSql(options.database, options.table, files, options.orgId));
       const reader = await connection.runAndReadAll(sql);
+      execution.log.executionMs = performance.now() - began;
       execution.columns = reader.columnNames();
       execution.rows = reader.getRows().map((row) => row.map((value) => (value === null || value === undefined ? null : String(value))));
       execution.log.rows = execution.rows.length;
@@ -393,7 +397,7 @@ export async function startAthenaServer(options: AthenaServerOptions): Promise<A
       if (known !== undefined) return { QueryExecutionId: known };
       const id = randomUUID();
       const context = (body.QueryExecutionContext ?? {}) as { Database?: string };
-      const log: LoggedQuery = { id, sql, workGroup, state: 'QUEUED', reason: null, touched: [], filesRead: 0, dataScannedBytes: 0, rows: 0 };
+      const log: LoggedQuery = { id, sql, workGroup, state: 'QUEUED', reason: null, touched: [], filesRead: 0, dataScannedBytes: 0, rows: 0, executionMs: 0 };
       const execution: Execution = {
         log,
         submitted: now(),

@@ -14,12 +14,16 @@ let stack: PackagedStack;
 
 beforeAll(async () => {
   // `prod` with defaults only: what a first deploy looks like (optional features off, no cap).
-  stack = await packageStack('dev', [{ stage: 'prod', args: ['--param=alertReservedConcurrency=none'] }]);
+  // `history`: the Athena history of docs/replay.md, exactly as the README packages it.
+  stack = await packageStack('dev', [
+    { stage: 'prod', args: ['--param=alertReservedConcurrency=none'] },
+    { stage: 'history', args: ['--param=historyBucket=example-org-trail', '--param=orgId=o-abcdefghij'] },
+  ]);
   if (stack.stubbedHandlers.length > 0) {
     console.warn(`[infra] functions/${stack.stubbedHandlers.join(', ')}.ts missing: packaged with stubs in the copy`);
   }
   console.info(`[infra] bundle sizes (zip bytes): ${JSON.stringify(stack.zipBytes)}`);
-}, 120_000);
+}, 360_000);
 
 afterAll(() => stack?.dispose());
 
@@ -418,7 +422,7 @@ describe('cfn-lint', () => {
   if (!cfnLint) console.info('[infra] cfn-lint tests skipped: `command -v cfn-lint` found nothing (pip install cfn-lint)');
 
   const FILES = ['forwarder.yml', 'replay-reader-role.yml', 'org-read-role.yml'].map((file) => join(ROOT, 'infra', file));
-  const templates = () => [stack.templatePath, stack.templatePathOf('prod'), ...FILES];
+  const templates = () => [stack.templatePath, stack.templatePathOf('prod'), stack.templatePathOf('history'), ...FILES];
   let findings: Promise<string[]> | undefined;
   /** Every finding of one cfn-lint run over all templates, as `path:line:col:line:col:rule:message` lines. */
   const lintAll = () =>
@@ -441,6 +445,10 @@ describe('cfn-lint', () => {
     expect(await errorsIn(stack.templatePathOf('prod'))).toEqual([]);
   }, 120_000);
 
+  it.skipIf(!cfnLint)('finds no errors in the template with the Athena history (historyBucket)', async () => {
+    expect(await errorsIn(stack.templatePathOf('history'))).toEqual([]);
+  }, 120_000);
+
   it.skipIf(!cfnLint).each(FILES)('finds no errors in %s', async (path) => {
     expect(await errorsIn(path)).toEqual([]);
   }, 120_000);
@@ -450,4 +458,83 @@ describe('cfn-lint', () => {
     const lines = await lintAll();
     expect(lines.every((line) => templates().some((path) => line.startsWith(`${path}:`)))).toBe(true);
   }, 120_000);
+});
+
+describe('Athena history (historyBucket)', () => {
+  type Template = PackagedStack['template'];
+  const history = (): Template => JSON.parse(readFileSync(stack.templatePathOf('history'), 'utf8')) as Template;
+  const replayStatements = (template: Template) =>
+    (template.Resources.ReplayRole?.Properties?.Policies as { PolicyDocument: { Statement: { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] } }[])[0]?.PolicyDocument.Statement ?? [];
+  const HISTORY_TYPES = ['AWS::Glue::Database', 'AWS::Glue::Table', 'AWS::Athena::WorkGroup'];
+
+  it('exists only when historyBucket is set: no resource, statement, variable or output otherwise', () => {
+    for (const template of [stack.template, JSON.parse(readFileSync(stack.templatePathOf('prod'), 'utf8')) as Template]) {
+      expect(Object.keys(template.Resources).filter((id) => id.startsWith('History'))).toEqual([]);
+      expect(Object.values(template.Resources).filter((r) => HISTORY_TYPES.includes(r.Type))).toEqual([]);
+      expect(replayStatements(template).filter((s) => s.Sid?.startsWith('History'))).toEqual([]);
+      expect(JSON.stringify(template.Resources.ReplayLambdaFunction?.Properties?.Environment)).not.toMatch(/HISTORY_/);
+      expect(Object.keys(template.Outputs ?? {}).filter((id) => id.startsWith('History'))).toEqual([]);
+    }
+  });
+
+  it('creates the trail table with the CloudTrail SerDe and partition projection: account injected, Region enum, day as a date', () => {
+    const table = history().Resources.HistoryTable?.Properties?.TableInput;
+    expect(table.PartitionKeys).toEqual([{ Name: 'account', Type: 'string' }, { Name: 'region', Type: 'string' }, { Name: 'timestamp', Type: 'string' }]);
+    expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('com.amazon.emr.hive.serde.CloudTrailSerde');
+    expect(table.StorageDescriptor.InputFormat).toBe('com.amazon.emr.cloudtrail.CloudTrailInputFormat');
+    expect(table.StorageDescriptor.Location).toBe('s3://example-org-trail/AWSLogs/o-abcdefghij/');
+    expect(table.Parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.account.type': 'injected',
+      'projection.region.type': 'enum',
+      'projection.region.values': 'ap-northeast-1',
+      'projection.timestamp.type': 'date',
+      'projection.timestamp.format': 'yyyy/MM/dd',
+      'projection.timestamp.range': '2025/01/01,NOW',
+      'storage.location.template': { 'Fn::Sub': 's3://example-org-trail/AWSLogs/o-abcdefghij/${!account}/CloudTrail/${!region}/${!timestamp}' },
+    });
+    // Every column the history query selects exists in the table.
+    const columns = new Set((table.StorageDescriptor.Columns as { Name: string }[]).map((c) => c.Name));
+    for (const name of ['eventid', 'eventtime', 'eventname', 'eventsource', 'awsregion', 'recipientaccountid', 'useridentity', 'sourceipaddress', 'useragent', 'errorcode', 'errormessage', 'requestparameters', 'additionaleventdata']) {
+      expect(columns.has(name), name).toBe(true);
+    }
+  });
+
+  it('caps every query of the workgroup and expires query results', () => {
+    const template = history();
+    const workGroup = template.Resources.HistoryWorkGroup?.Properties;
+    expect(workGroup?.WorkGroupConfiguration).toMatchObject({ BytesScannedCutoffPerQuery: 10_000_000_000, EnforceWorkGroupConfiguration: true });
+    expect(workGroup?.WorkGroupConfiguration.ResultConfiguration.OutputLocation).toEqual({ 'Fn::Sub': 's3://${HistoryResultsBucket}/results/' });
+    const rules = template.Resources.HistoryResultsBucket?.Properties?.LifecycleConfiguration.Rules;
+    expect(rules).toEqual([expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 7 })]);
+    expect(JSON.stringify(template.Resources.ReplayLambdaFunction?.Properties?.Environment.Variables)).toContain('"HISTORY_WORKGROUP":{"Ref":"HistoryWorkGroup"}');
+  });
+
+  it('gives the replay role Athena on that workgroup only, Glue read on that table, S3 read on the trail prefix', () => {
+    const statements = replayStatements(history()).filter((s) => s.Sid?.startsWith('History'));
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(bySid.HistoryQueries).toMatchObject({ Action: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/cris-auditor-history-ap-northeast-1-history' } });
+    expect(bySid.HistoryTableDefinition?.Action).toEqual(['glue:GetDatabase', 'glue:GetTable']);
+    expect(JSON.stringify(bySid.HistoryTableDefinition?.Resource)).toContain('table/cris_auditor_history_history/cloudtrail');
+    expect(bySid.HistoryTrailObjects).toMatchObject({ Action: 's3:GetObject', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::example-org-trail/AWSLogs/o-abcdefghij/*' } });
+    expect(bySid.HistoryTrailListing?.Condition).toEqual({ StringLike: { 's3:prefix': ['AWSLogs/o-abcdefghij/*', 'AWSLogs/o-abcdefghij/'] } });
+    for (const statement of statements) {
+      expect([statement.Action].flat().every((action) => !action.includes('*')), statement.Sid).toBe(true);
+      expect(JSON.stringify(statement.Resource), statement.Sid).not.toBe('"*"');
+    }
+  });
+
+  it('refuses historyBucket without an organization ID, naming it', async () => {
+    const { copyRepository } = await import('./package-stack.js');
+    const { dir } = copyRepository();
+    try {
+      const failure = await osls(dir, ['package', '--stage', 'prod', '--param=historyBucket=example-org-trail']).then(
+        () => null,
+        (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+      );
+      expect(failure).toMatch(/historyBucket needs orgId/);
+    } finally {
+      (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
