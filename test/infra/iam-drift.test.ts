@@ -20,6 +20,7 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-ssm': 'ssm',
   '@aws-sdk/client-bedrock': 'bedrock',
+  '@aws-sdk/client-athena': 'athena',
 };
 
 // The document client's command names differ from the IAM actions they need.
@@ -28,13 +29,21 @@ const DOCUMENT_CLIENT_ACTIONS: Record<string, string> = {
   BatchWrite: 'BatchWriteItem', TransactGet: 'TransactGetItems', TransactWrite: 'TransactWriteItems', Query: 'Query', Scan: 'Scan',
 };
 
-// Statements that infra/stack-values.cjs adds when their parameter is set.
-const OPTIONAL_STATEMENTS: Record<string, string> = {
+// Statements that infra/stack-values.cjs (and infra/history.cjs) add when their parameter is set.
+const OPTIONAL_STATEMENTS: Record<string, string | string[]> = {
   slackSecretStatement: 'secretsmanager:GetSecretValue',
   slackParameterStatement: 'ssm:GetParameter',
   orgReadStatement: 'sts:AssumeRole',
   replayReaderStatement: 'sts:AssumeRole',
   sesStatement: 'ses:SendEmail',
+  historyAthenaStatement: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
+  historyGlueStatement: ['glue:GetDatabase', 'glue:GetTable'],
+  historyTrailReadStatement: 's3:GetObject',
+  historyTrailListStatement: 's3:ListBucket',
+  historyTrailLocationStatement: 's3:GetBucketLocation',
+  historyResultsStatement: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+  historyResultsBucketStatement: ['s3:GetBucketLocation', 's3:ListBucket'],
+  historyKmsStatement: 'kms:Decrypt',
 };
 
 /** Source files reachable from `entry` through relative imports. */
@@ -83,10 +92,10 @@ function actionsGranted(roleId: string, file = 'iam.yml'): Set<string> {
   const granted = new Set<string>();
   for (const statement of statements) {
     if (typeof statement === 'string') {
-      const exported = /stack-values\.cjs\):(\w+)\}/.exec(statement)?.[1] ?? '';
+      const exported = /(?:stack-values|history)\.cjs\):(\w+)\}/.exec(statement)?.[1] ?? '';
       const action = OPTIONAL_STATEMENTS[exported];
       if (!action) throw new Error(`unknown optional statement ${statement} in ${roleId}`);
-      granted.add(action);
+      for (const one of [action].flat()) granted.add(one);
     } else {
       for (const branch of expand(statement)) for (const action of actionsOf(branch)) granted.add(String(action));
     }
