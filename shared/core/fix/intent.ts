@@ -24,12 +24,18 @@ function exactProfileList(operator: string, values: unknown): boolean {
   return list.length > 0 && list.every((v) => /inference-profile\/[^*?]+$/.test(v));
 }
 
+/** Sid of the statement this engine writes to hold the Regions of the profiles it allowed. */
+const OWN_REGION_LIST_SID = /^DenyBedrockInferenceOutsideProfileRegions\d*$/;
+
 /**
- * Whether a Deny statement is a deliberate Bedrock restriction: it is keyed on
- * `bedrock:InferenceProfileArn`, or denies `aws:RequestedRegion` = `unspecified` (global profiles),
- * or is a Region allow-list that applies to Bedrock actions only. Contract: total.
+ * Whether a Deny statement, denying a request for `requestedRegion`, is a deliberate Bedrock
+ * restriction: it is keyed on `bedrock:InferenceProfileArn` with a geography or any-profile pattern,
+ * or denies `aws:RequestedRegion` = `unspecified` by name, or is a Region allow-list for Bedrock
+ * actions only that keeps global profiles (`unspecified`) out. Per-profile lists (exact profile
+ * ARNs, as this engine writes them) grow one profile at a time by design and are not.
+ * Contract: total.
  */
-export function deliberateReason(statement: JsonObject): DeliberateReason | null {
+export function deliberateReason(statement: JsonObject, requestedRegion: string): DeliberateReason | null {
   if (statement.Effect !== 'Deny') return null;
   const condition = isObject(statement.Condition) ? statement.Condition : {};
   for (const [operator, block] of Object.entries(condition)) {
@@ -43,7 +49,9 @@ export function deliberateReason(statement: JsonObject): DeliberateReason | null
     }
   }
   const actions = asList(statement.Action);
-  if (statement.Action !== undefined && actions.length > 0 && actions.every((a) => a.toLowerCase().startsWith('bedrock:')) && regionCondition(statement) !== null) {
+  const own = typeof statement.Sid === 'string' && OWN_REGION_LIST_SID.test(statement.Sid);
+  const bedrockOnly = statement.Action !== undefined && actions.length > 0 && actions.every((a) => a.toLowerCase().startsWith('bedrock:'));
+  if (!own && bedrockOnly && requestedRegion === UNSPECIFIED_REGION && regionCondition(statement) !== null) {
     return 'bedrock-geography';
   }
   return null;
