@@ -7,6 +7,7 @@
  * @see https://aws.amazon.com/blogs/machine-learning/enable-amazon-bedrock-cross-region-inference-in-multi-account-environments/
  */
 import { LANGUAGES, PROFILE_SCOPES, SCP_MAX_CHARACTERS, UNSPECIFIED_REGION, VERDICTS } from '../constants.js';
+import type { InRegionCatalog } from '../classify/in-region-catalog.js';
 import type { ProfileCatalog } from '../classify/profile-catalog.js';
 import type { RequestContext, StatementRef } from '../scp/types.js';
 import type {
@@ -55,6 +56,8 @@ export interface SuggestFixOptions {
   lang: Language;
   /** The SCPs in force, levels root → account; `undefined` when unknown. */
   scps?: ScpDocument[][];
+  /** Models served in-Region per Region (approach 2); the bundled snapshot when omitted. */
+  inRegionCatalog?: InRegionCatalog;
 }
 
 /** SCPs AWS Organizations allows attached to one root, OU or account (FullAWSAccess included). */
@@ -242,8 +245,11 @@ function unverified(option: FixOption, code: GuaranteeCode, context: FixContext,
 }
 
 /** Options shared by every cross-Region SCP fix: the in-Region model and leaving governance. */
-function tailOptions(context: FixContext, lang: Language, catalog: ProfileCatalog): FixOption[] {
-  return [inRegionModelOption({ lang, rank: 4, context, catalog }), leaveGovernanceOption({ lang, rank: 5, context })];
+function tailOptions(context: FixContext, lang: Language, options: SuggestFixOptions): FixOption[] {
+  return [
+    inRegionModelOption({ lang, rank: 4, context, ...(options.inRegionCatalog === undefined ? {} : { inRegion: options.inRegionCatalog }) }),
+    leaveGovernanceOption({ lang, rank: 5, context }),
+  ];
 }
 
 function unverifiedCrossRegionFix(context: FixContext, options: SuggestFixOptions, lang: Language, notes: string[]): Fix {
@@ -251,7 +257,7 @@ function unverifiedCrossRegionFix(context: FixContext, options: SuggestFixOption
     unverified(allowProfileOnlyOption({ lang, rank: 1, context, snippet: templateSnippet(context, 'allow-profile-only'), verification: 'unverified' }), 'this-profile-only', context, lang, 'unverified'),
     unverified(exemptBedrockOption({ lang, rank: 2, context, snippet: templateSnippet(context, 'exempt-bedrock'), verification: 'unverified' }), 'any-profile', context, lang, 'unverified'),
     widenRegionsOption({ lang, rank: 3, context, controlTower: false }),
-    ...tailOptions(context, lang, options.catalog),
+    ...tailOptions(context, lang, options),
   ];
   return {
     lang,
@@ -275,7 +281,7 @@ function noPatchFix(context: FixContext, options: SuggestFixOptions, lang: Langu
     unverified(allowProfileOnlyOption({ lang, rank: 1, context, snippet: templateSnippet(context, 'allow-profile-only'), verification: 'failed' }), 'this-profile-only', context, lang, 'failed'),
     unverified(exemptBedrockOption({ lang, rank: 2, context, snippet: templateSnippet(context, 'exempt-bedrock'), verification: 'failed' }), 'any-profile', context, lang, 'failed'),
     widenRegionsOption({ lang, rank: 3, context, controlTower: false }),
-    ...tailOptions(context, lang, options.catalog),
+    ...tailOptions(context, lang, options),
   ];
   return { lang, recommended: null, options: list, scp: null, verification: { status: 'failed', checks: [check], outcome: 'not-verified' }, notes };
 }
@@ -376,7 +382,7 @@ function deliberateFix(
   } else {
     extra.push(message(lang, 'note.deliberateNoAlternative', contextParams(context)));
   }
-  const inRegion = inRegionModelOption({ lang, rank: 1, context, catalog: options.catalog });
+  const inRegion = inRegionModelOption({ lang, rank: 1, context, ...(options.inRegionCatalog === undefined ? {} : { inRegion: options.inRegionCatalog }) });
   list.push(
     inRegion,
     unverified(allowProfileOnlyOption({ lang, rank: 2, context, snippet: null, verification: 'failed' }), 'this-profile-only', context, lang, 'failed'),
@@ -437,7 +443,7 @@ function controlTowerFix(
     withAttempt(parametersOption, attempt, 'this-profile-only', context, lang),
     withAttempt(customOption, attempt, 'this-profile-only', context, lang),
     widenRegionsOption({ lang, rank: 3, context, controlTower: true, approved: merged.AllowedRegions }),
-    ...tailOptions(context, lang, options.catalog),
+    ...tailOptions(context, lang, options),
   ];
   const extra = [message(lang, 'note.controlTower', { name: policyName })];
   extra.push(message(lang, 'note.ctParametersInForce', { source: inForce.source === 'control-tower' ? 'Control Tower' : 'SCP', actions: listText(context.actions) }));
@@ -538,7 +544,7 @@ function crossRegionScpFix(finding: Finding, context: FixContext, options: Sugge
       context,
       lang,
     ),
-    ...tailOptions(context, lang, options.catalog),
+    ...tailOptions(context, lang, options),
   ];
   // Widening opens the Regions to everything: never recommended over a narrower option that passed.
   const chosen = attempts.find((a) => a.passed && a.strategy !== 'widen-regions') ?? null;
