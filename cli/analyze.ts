@@ -4,11 +4,13 @@
  */
 import { parseArgs } from 'node:util';
 import { readCloudTrailInputs } from '../shared/adapters/cloudtrail-files.js';
+import { createProblemLines } from './problem-lines.js';
 import { classifyRecord } from '../shared/core/classify/classify.js';
 import { LANGUAGES, VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
 import { renderFixText, suggestFix } from '../shared/core/fix/index.js';
 import { readScpFiles } from '../shared/adapters/scp-files.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
+import { toTerminalSafeJson } from '../shared/core/text-safety.js';
 import type { Finding, Fix, Language, ScpDocument, Verdict } from '../shared/core/types.js';
 import { fit, palette, safe, useColour } from './terminal.js';
 
@@ -166,13 +168,15 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
   let headerPrinted = false;
   const seen = parsed.values.unique ? new Set<string>() : null;
 
+  const problemLines = createProblemLines(io.stderr);
   for await (const item of readCloudTrailInputs(parsed.positionals)) {
     if (item.kind === 'problem') {
       counts.problems += 1;
-      io.stderr.write(`cris-audit: ${safe(item.file)}${item.line === undefined ? '' : `:${item.line}`}: ${safe(item.reason)}\n`);
+      problemLines.problem(item);
       continue;
     }
     if (item.kind === 'file') {
+      problemLines.fileEnded(item);
       counts.files[item.status === 'read' ? 'read' : item.status === 'failed' ? 'failed' : 'skipped'] += 1;
       continue;
     }
@@ -190,7 +194,7 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
     counts.findings += 1;
     counts.byVerdict.set(finding.verdict, (counts.byVerdict.get(finding.verdict) ?? 0) + 1);
     if (json) {
-      io.stdout.write(`${JSON.stringify(finding)}\n`);
+      io.stdout.write(`${toTerminalSafeJson(finding)}\n`);
       continue;
     }
     if (!headerPrinted) {
