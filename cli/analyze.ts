@@ -13,6 +13,7 @@ import type { AuthorizationDetailsSource } from '../shared/core/authoritative/de
 import { authoritativeReasonText, withAuthoritativeNote } from '../shared/core/authoritative/messages.js';
 import { resolveAuthoritativeScps, type AuthoritativeInput, type AuthoritativeScps } from '../shared/core/authoritative/resolve.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
+import { toTerminalSafeJson } from '../shared/core/text-safety.js';
 import type { Finding, Fix, Language, ScpDocument, Verdict } from '../shared/core/types.js';
 import { fit, palette, safe, useColour } from './terminal.js';
 
@@ -238,7 +239,7 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
     counts.findings += 1;
     counts.byVerdict.set(finding.verdict, (counts.byVerdict.get(finding.verdict) ?? 0) + 1);
     if (json) {
-      io.stdout.write(`${JSON.stringify(finding)}\n`);
+      io.stdout.write(`${toTerminalSafeJson(finding)}\n`);
       continue;
     }
     if (!headerPrinted) {
