@@ -196,8 +196,9 @@ export function createIamToolboxSource(options: IamToolboxSourceOptions = {}): A
     try {
       response = await send(url, { method: 'GET', headers: signed.headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { ok: false, reason: { kind: 'unavailable', detail: `${operation} in ${region}: ${cause ?? (error as Error).name}: ${(error as Error).message}` } };
+      const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+      const why = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message;
+      return { ok: false, reason: { kind: 'unavailable', detail: `${operation} in ${region}: ${(error as Error).name}: ${(error as Error).message}${why === undefined ? '' : ` (${why})`}` } };
     }
     const text = await response.text().catch(() => '');
     let body: unknown = null;
