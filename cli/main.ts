@@ -9,6 +9,7 @@ Commands:
   analyze PATH...   explain every denied Bedrock call in CloudTrail files or directories
   replay --from T   re-audit CloudTrail history in your account (LookupEvents, your AWS credentials)
   digest PATH...    render the daily digest email from local CloudTrail files, for preview
+  preflight         before anyone is denied: which accounts/OUs a CRIS profile would break, and the fix
   demo              run the product on the bundled samples (what \`npm start\` does)
 
 Run \`cris-audit <command> --help\` for a command's options.
@@ -25,6 +26,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./replay.js')).runReplay(rest);
     case 'digest':
       return (await import('./digest.js')).runDigest(rest);
+    case 'preflight':
+      return (await import('./preflight.js')).runPreflightCommand(rest);
     case 'demo':
       return (await import('./demo.js')).runDemo(rest);
     case undefined:
