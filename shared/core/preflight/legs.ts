@@ -64,6 +64,8 @@ export function routeFinding(
     sourceIpAddress: null,
     errorCode: null,
     errorMessage: null,
+    authorizationId: null,
+    authorizationDetailsUrl: null,
   };
 }
 
