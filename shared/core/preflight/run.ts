@@ -21,6 +21,12 @@ export interface PreflightOptions {
   lang: Language;
   /** Run the fix engine for blocked rows (default true). */
   withFix?: boolean;
+  /**
+   * Receives each row as it is made, instead of collecting them in `rows` (which stays empty): an
+   * organization of 5,000 accounts yields hundreds of thousands of rows. Rows of one chain share
+   * their arrays and fix object: read them, never mutate them.
+   */
+  onRow?: (row: PreflightRow) => void;
 }
 
 /** Result of {@link runPreflight}. */
@@ -139,23 +145,25 @@ export function runPreflight(options: PreflightOptions): PreflightResult {
       const outcome = entry.outcomes[index] as RouteOutcome;
       const blocked = outcome.deniedDestinations.length > 0 || outcome.sourceCallDenied;
       if (blocked) stats.blocked += 1;
-      rows.push({
+      const row: PreflightRow = {
         target: target.id,
         targetName: target.name,
         profile: route.profile,
         sourceRegion: route.sourceRegion,
-        destinations: [...legs.destinations],
+        destinations: legs.destinations,
         destinationsSource: legs.destinationsSource,
-        deniedDestinations: [...outcome.deniedDestinations],
+        deniedDestinations: outcome.deniedDestinations,
         sourceCallDenied: outcome.sourceCallDenied,
         status: blocked ? 'blocked' : 'ready',
-        deniedBy: outcome.deniedBy.map((d) => ({ ...d })),
+        deniedBy: outcome.deniedBy,
         fix: outcome.fix,
-      });
+      };
+      stats.rows += 1;
+      if (options.onRow === undefined) rows.push(row);
+      else options.onRow(row);
     });
   }
   stats.chains = chains.size;
-  stats.rows = rows.length;
   return { rows, stats, unknownRoutes };
 }
 
