@@ -36,6 +36,7 @@ const OPTIONAL_STATEMENTS: Record<string, string | string[]> = {
   orgReadStatement: 'sts:AssumeRole',
   replayReaderStatement: 'sts:AssumeRole',
   sesStatement: 'ses:SendEmail',
+  authoritativeStatement: ['iam:GetRequestAuthorizationDetails', 'iam:GetRequestAuthorizationPolicy'],
   historyAthenaStatement: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
   historyGlueStatement: ['glue:GetDatabase', 'glue:GetTable'],
   historyTrailReadStatement: 's3:GetObject',
@@ -76,6 +77,8 @@ function actionsNeeded(files: string[]): Set<string> {
         actions.add(`${service}:${action}`);
       }
     }
+    // REST calls signed by hand (no SDK client yet) declare their IAM action next to the operation.
+    for (const [, action] of readFileSync(file, 'utf8').matchAll(/iamAction:\s*'([a-z0-9-]+:[A-Za-z]+)'/g)) actions.add(action ?? '');
   }
   return actions;
 }
@@ -93,9 +96,9 @@ function actionsGranted(roleId: string, file = 'iam.yml'): Set<string> {
   for (const statement of statements) {
     if (typeof statement === 'string') {
       const exported = /(?:stack-values|history)\.cjs\):(\w+)\}/.exec(statement)?.[1] ?? '';
-      const action = OPTIONAL_STATEMENTS[exported];
-      if (!action) throw new Error(`unknown optional statement ${statement} in ${roleId}`);
-      for (const one of [action].flat()) granted.add(one);
+      const actions = OPTIONAL_STATEMENTS[exported];
+      if (!actions) throw new Error(`unknown optional statement ${statement} in ${roleId}`);
+      for (const action of [actions].flat()) granted.add(action);
     } else {
       for (const branch of expand(statement)) for (const action of actionsOf(branch)) granted.add(String(action));
     }
