@@ -3,7 +3,7 @@
  * cross-Region SCP block, which profile, which Region and which SCP.
  */
 import { parseArgs } from 'node:util';
-import { readCloudTrailInputs } from '../shared/adapters/cloudtrail-files.js';
+import { readCloudTrailBatches } from '../shared/adapters/cloudtrail-files.js';
 import { createProblemLines } from './problem-lines.js';
 import { classifyRecord } from '../shared/core/classify/classify.js';
 import { LANGUAGES, VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
@@ -127,6 +127,18 @@ function renderFix(fix: Fix): string {
     .join('\n')}\n`;
 }
 
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((done) => {
+    const finish = () => {
+      stream.off('drain', finish);
+      stream.off('error', finish);
+      stream.off('close', finish);
+      done();
+    };
+    stream.once('drain', finish).once('error', finish).once('close', finish);
+  });
+}
+
 /** Runs `analyze`; returns the process exit code. */
 export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process): Promise<number> {
   let parsed;
@@ -169,46 +181,57 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
   const seen = parsed.values.unique ? new Set<string>() : null;
 
   const problemLines = createProblemLines(io.stderr);
-  for await (const item of readCloudTrailInputs(parsed.positionals)) {
-    if (item.kind === 'problem') {
-      counts.problems += 1;
-      problemLines.problem(item);
-      continue;
-    }
-    if (item.kind === 'file') {
-      problemLines.fileEnded(item);
-      counts.files[item.status === 'read' ? 'read' : item.status === 'failed' ? 'failed' : 'skipped'] += 1;
-      continue;
-    }
-    if (seen !== null && typeof item.record.eventID === 'string') {
-      if (seen.has(item.record.eventID)) {
-        counts.duplicates += 1;
+  // --unique needs every record's event ID, so it parses every record.
+  const batches = readCloudTrailBatches(parsed.positionals, { prefilter: seen === null });
+  for await (const batch of batches) {
+    const out: string[] = [];
+    for (const item of batch) {
+      if (item.kind === 'other') {
+        counts.records += item.count;
         continue;
       }
-      seen.add(item.record.eventID);
+      if (item.kind === 'problem') {
+        counts.problems += 1;
+        problemLines.problem(item);
+        continue;
+      }
+      if (item.kind === 'file') {
+        problemLines.fileEnded(item);
+        counts.files[item.status === 'read' ? 'read' : item.status === 'failed' ? 'failed' : 'skipped'] += 1;
+        continue;
+      }
+      if (seen !== null && typeof item.record.eventID === 'string') {
+        if (seen.has(item.record.eventID)) {
+          counts.duplicates += 1;
+          continue;
+        }
+        seen.add(item.record.eventID);
+      }
+      counts.records += 1;
+      const finding = classifyRecord(item.record, { catalog });
+      if (finding === null) continue;
+      finding.fix = fixes.fixFor(finding);
+      counts.findings += 1;
+      counts.byVerdict.set(finding.verdict, (counts.byVerdict.get(finding.verdict) ?? 0) + 1);
+      if (json) {
+        out.push(`${toTerminalSafeJson(finding)}\n`);
+        continue;
+      }
+      if (!headerPrinted) {
+        out.push(`${colour.bold(`${COLUMNS.map(([title, width]) => fit(title, width)).join('  ')}  POLICY`)}\n`);
+        headerPrinted = true;
+      }
+      const row = tableRow(finding);
+      out.push(`${finding.verdict === VERDICTS.crossRegionScp ? colour.red(row) : row}\n`);
+      if (finding.verdict === VERDICTS.crossRegionScp) {
+        const key = blockKey(finding);
+        const group = blocks.get(key);
+        if (group === undefined) blocks.set(key, { finding, count: 1 });
+        else group.count += 1;
+      }
     }
-    counts.records += 1;
-    const finding = classifyRecord(item.record, { catalog });
-    if (finding === null) continue;
-    finding.fix = fixes.fixFor(finding);
-    counts.findings += 1;
-    counts.byVerdict.set(finding.verdict, (counts.byVerdict.get(finding.verdict) ?? 0) + 1);
-    if (json) {
-      io.stdout.write(`${toTerminalSafeJson(finding)}\n`);
-      continue;
-    }
-    if (!headerPrinted) {
-      io.stdout.write(`${colour.bold(`${COLUMNS.map(([title, width]) => fit(title, width)).join('  ')}  POLICY`)}\n`);
-      headerPrinted = true;
-    }
-    const row = tableRow(finding);
-    io.stdout.write(`${finding.verdict === VERDICTS.crossRegionScp ? colour.red(row) : row}\n`);
-    if (finding.verdict === VERDICTS.crossRegionScp) {
-      const key = blockKey(finding);
-      const group = blocks.get(key);
-      if (group === undefined) blocks.set(key, { finding, count: 1 });
-      else group.count += 1;
-    }
+    // One write per chunk read; waiting for a slow reader of stdout keeps memory bounded.
+    if (out.length > 0 && !io.stdout.write(out.join(''))) await drained(io.stdout);
   }
 
   if (!json) {
