@@ -3,7 +3,9 @@
  * cross-Region SCP block, which profile, which Region and which SCP.
  */
 import { parseArgs } from 'node:util';
-import { readCloudTrailBatches } from '../shared/adapters/cloudtrail-files.js';
+import { availableParallelism } from 'node:os';
+import { listCloudTrailInputs, readInput, STDIN_PATH, type CloudTrailBatchItem, type CloudTrailInput } from '../shared/adapters/cloudtrail-files.js';
+import { parallelBatches } from './analyze-parallel.js';
 import { createProblemLines } from './problem-lines.js';
 import { classifyRecord } from '../shared/core/classify/classify.js';
 import { LANGUAGES, VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
@@ -127,6 +129,32 @@ function renderFix(fix: Fix): string {
     .join('\n')}\n`;
 }
 
+/** Compressed bytes from which reading on worker threads pays for their start-up. */
+const PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
+
+/**
+ * Worker threads for this run: none for small inputs, stdin (read here) or `--unique` (which
+ * needs every record in order); else one per core, up to 2. `CRIS_AUDIT_THREADS` overrides
+ * (`1`: read in this thread).
+ */
+function threadCount(inputs: readonly CloudTrailInput[], unique: boolean): number {
+  const files = inputs.filter((input): input is Extract<CloudTrailInput, { kind: 'read' }> => input.kind === 'read');
+  if (unique || files.length < 2 || files.some((input) => input.path === STDIN_PATH)) return 1;
+  const forced = Number(process.env.CRIS_AUDIT_THREADS);
+  if (Number.isInteger(forced) && forced >= 1) return Math.min(forced, files.length);
+  const bytes = files.reduce((sum, input) => sum + (input.size ?? PARALLEL_MIN_BYTES), 0);
+  // Two workers: each holds its own heap, and more would break the 256 MB peak-memory goal.
+  return bytes < PARALLEL_MIN_BYTES ? 1 : Math.min(availableParallelism(), 2, files.length);
+}
+
+async function* inThreadBatches(inputs: readonly CloudTrailInput[], options: { prefilter: boolean }): AsyncGenerator<CloudTrailBatchItem[], void, undefined> {
+  for (const input of inputs) {
+    if (input.kind === 'read') yield* readInput(input, options);
+    else if (input.kind === 'skip') yield [{ kind: 'file', file: input.path, records: 0, status: 'skipped', ...(input.reason === undefined ? {} : { reason: input.reason }) }];
+    else yield [{ kind: 'problem', file: input.path, reason: input.reason }, { kind: 'file', file: input.path, records: 0, status: 'failed' }];
+  }
+}
+
 function drained(stream: NodeJS.WritableStream): Promise<void> {
   return new Promise((done) => {
     const finish = () => {
@@ -181,12 +209,15 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
   const seen = parsed.values.unique ? new Set<string>() : null;
 
   const problemLines = createProblemLines(io.stderr);
-  // --unique needs every record's event ID, so it parses every record.
-  const batches = readCloudTrailBatches(parsed.positionals, { prefilter: seen === null });
+  const inputs: CloudTrailInput[] = [];
+  for await (const input of listCloudTrailInputs(parsed.positionals)) inputs.push(input);
+  const threads = threadCount(inputs, seen !== null);
+  // --unique needs every record's event ID, so it parses every record, in this thread.
+  const batches = threads > 1 ? parallelBatches(inputs, threads) : inThreadBatches(inputs, { prefilter: seen === null });
   for await (const batch of batches) {
     const out: string[] = [];
     for (const item of batch) {
-      if (item.kind === 'other') {
+      if (item.kind === 'other' || item.kind === 'records') {
         counts.records += item.count;
         continue;
       }
@@ -200,15 +231,20 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
         counts.files[item.status === 'read' ? 'read' : item.status === 'failed' ? 'failed' : 'skipped'] += 1;
         continue;
       }
-      if (seen !== null && typeof item.record.eventID === 'string') {
-        if (seen.has(item.record.eventID)) {
-          counts.duplicates += 1;
-          continue;
+      let finding: Finding | null;
+      if (item.kind === 'finding') {
+        finding = item.finding;
+      } else {
+        if (seen !== null && typeof item.record.eventID === 'string') {
+          if (seen.has(item.record.eventID)) {
+            counts.duplicates += 1;
+            continue;
+          }
+          seen.add(item.record.eventID);
         }
-        seen.add(item.record.eventID);
+        counts.records += 1;
+        finding = classifyRecord(item.record, { catalog });
       }
-      counts.records += 1;
-      const finding = classifyRecord(item.record, { catalog });
       if (finding === null) continue;
       finding.fix = fixes.fixFor(finding);
       counts.findings += 1;
