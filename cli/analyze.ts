@@ -155,6 +155,44 @@ async function* inThreadBatches(inputs: readonly CloudTrailInput[], options: { p
   }
 }
 
+/** Show the progress line only for runs longer than this, and redraw it at most this often. */
+const PROGRESS_AFTER_MS = 1_000;
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * A progress line on stderr (files done/total, compressed MB/s) for long runs on a terminal;
+ * nothing at all when stderr is not a TTY. Cleared before any other line is written.
+ */
+function createProgress(stderr: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean }, inputs: readonly CloudTrailInput[]) {
+  const total = inputs.length;
+  const sizes = inputs.map((input) => (input.kind === 'read' ? (input.size ?? 0) : 0));
+  const tty = (stderr as { isTTY?: boolean }).isTTY === true;
+  const started = Date.now();
+  let done = 0;
+  let bytes = 0;
+  let shown = false;
+  let lastDrawn = 0;
+  return {
+    fileDone(): void {
+      bytes += sizes[done] ?? 0;
+      done++;
+    },
+    show(): void {
+      const now = Date.now();
+      if (!tty || now - started < PROGRESS_AFTER_MS || now - lastDrawn < PROGRESS_EVERY_MS) return;
+      lastDrawn = now;
+      const rate = bytes / 1e6 / ((now - started) / 1000);
+      stderr.write(`\r\u001b[Kfiles ${done}/${total} · ${rate.toFixed(1)} MB/s (compressed)`);
+      shown = true;
+    },
+    clear(): void {
+      if (!shown) return;
+      stderr.write('\r\u001b[K');
+      shown = false;
+    },
+  };
+}
+
 function drained(stream: NodeJS.WritableStream): Promise<void> {
   return new Promise((done) => {
     const finish = () => {
@@ -214,8 +252,10 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
   const threads = threadCount(inputs, seen !== null);
   // --unique needs every record's event ID, so it parses every record, in this thread.
   const batches = threads > 1 ? parallelBatches(inputs, threads) : inThreadBatches(inputs, { prefilter: seen === null });
+  const progress = createProgress(io.stderr, inputs);
   for await (const batch of batches) {
     const out: string[] = [];
+    progress.clear();
     for (const item of batch) {
       if (item.kind === 'other' || item.kind === 'records') {
         counts.records += item.count;
@@ -228,6 +268,7 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
       }
       if (item.kind === 'file') {
         problemLines.fileEnded(item);
+        progress.fileDone();
         counts.files[item.status === 'read' ? 'read' : item.status === 'failed' ? 'failed' : 'skipped'] += 1;
         continue;
       }
@@ -262,13 +303,18 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
       if (finding.verdict === VERDICTS.crossRegionScp) {
         const key = blockKey(finding);
         const group = blocks.get(key);
-        if (group === undefined) blocks.set(key, { finding, count: 1 });
+        // The block keeps its first finding without the fix: tens of thousands of distinct blocks
+        // each holding a patched SCP and diff would not fit the memory goal; the fix is computed
+        // again, from the same fields, when the block is printed.
+        if (group === undefined) blocks.set(key, { finding: { ...finding, fix: undefined }, count: 1 });
         else group.count += 1;
       }
     }
     // One write per chunk read; waiting for a slow reader of stdout keeps memory bounded.
     if (out.length > 0 && !io.stdout.write(out.join(''))) await drained(io.stdout);
+    progress.show();
   }
+  progress.clear();
 
   if (!json) {
     if (!headerPrinted) io.stdout.write('No denied Bedrock calls found.\n');
@@ -276,7 +322,7 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
       io.stdout.write(`\n${colour.bold(`Cross-Region SCP blocks (${blocks.size}):`)}\n`);
       for (const group of blocks.values()) {
         io.stdout.write(`  ${colour.red('✗')} ${blockLine(group)}\n`);
-        const fix = group.finding.fix;
+        const fix = fixes.fixFor(group.finding);
         if (fix?.recommended != null) io.stdout.write(`    ${colour.green('fix:')} ${safe(fix.recommended.title)} ${colour.dim(`[${fix.verification.status}]`)}\n`);
         if (parsed.values.fix && fix != null) io.stdout.write(renderFix(fix));
       }

@@ -82,7 +82,7 @@ const GUNZIP_CHUNK_BYTES = 256 * 1024;
 const DEFAULT_WHOLE_FILE_BYTES = 4 * 1024 * 1024;
 // A whole small file is gunzipped in one call up to this size; a larger output (a gzip bomb, or
 // just a very compressible file) is streamed instead, so memory stays bounded.
-const WHOLE_GUNZIP_MAX_BYTES = 64 * 1024 * 1024;
+const WHOLE_GUNZIP_MAX_BYTES = 16 * 1024 * 1024;
 // Below malloc's mmap threshold: output pieces come from reused heap memory, not fresh pages.
 const WHOLE_GUNZIP_CHUNK_BYTES = 64 * 1024;
 
@@ -325,7 +325,9 @@ function itemsOf(file: string, item: SplitItem, tally: Tally, out: CloudTrailBat
   if (item.kind === 'problem') {
     if (item.fatal) tally.stopped = true;
     flushSkipped(file, tally, out);
-    out.push({ kind: 'problem', file, reason: item.reason, line: item.line });
+    // The size limit: say how far the input got, so a user knows what was counted.
+    const reason = item.reason.includes(' is larger than ') || item.reason.includes('value is larger than') ? `${item.reason} (${tally.records} records of this input read before it)` : item.reason;
+    out.push({ kind: 'problem', file, reason, line: item.line });
     return;
   }
   if (tally.prefilter && item.container === 'Records' && item.invalidUtf8 !== true && isPlainNonDenialRecord(item.text, true)) {
