@@ -11,12 +11,16 @@ import { classifyRecord } from '../shared/core/classify/classify.js';
 import { LANGUAGES, VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
 import { renderFixText, suggestFix } from '../shared/core/fix/index.js';
 import { readScpFiles } from '../shared/adapters/scp-files.js';
+import { createIamToolboxSource } from '../shared/adapters/iam-toolbox.js';
+import type { AuthorizationDetailsSource } from '../shared/core/authoritative/details.js';
+import { authoritativeReasonText, withAuthoritativeNote } from '../shared/core/authoritative/messages.js';
+import { resolveAuthoritativeScps, type AuthoritativeInput, type AuthoritativeScps } from '../shared/core/authoritative/resolve.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import { toTerminalSafeJson } from '../shared/core/text-safety.js';
 import type { Finding, Fix, Language, ScpDocument, Verdict } from '../shared/core/types.js';
 import { fit, palette, safe, useColour } from './terminal.js';
 
-export const ANALYZE_USAGE = `usage: cris-audit analyze [--json] [--fix] [--scp FILE]... [--lang en|ja] [--unique] PATH...
+export const ANALYZE_USAGE = `usage: cris-audit analyze [--json] [--fix] [--scp FILE]... [--authoritative] [--lang en|ja] [--unique] PATH...
 
 Reads CloudTrail data — EventBridge events, bare records, S3 log files ({"Records":[...]}, .json or
 .json.gz), LookupEvents responses, NDJSON of any of these, or directories of them ("-" for stdin) —
@@ -27,6 +31,11 @@ and explains every denied Amazon Bedrock call.
   --fix        print every suggested fix in full: ranked options, snippets, patched SCP and diff
   --scp FILE   an SCP document in force (JSON; repeat in root → account order). The fix then names
                the denying policy and statement and carries a patched policy, verified by evaluation
+  --authoritative
+               for SCP denials whose message carries an authorization ID, read the SCPs as they
+               were at request time from IAM Access Troubleshooter (your AWS credentials;
+               iam:GetRequestAuthorizationDetails, iam:GetRequestAuthorizationPolicy) and verify the
+               fix against them; otherwise --scp, else unverified (the reason goes to stderr)
   --lang L     language of fix texts: en (default, or $LOCALE) or ja; policy JSON is never translated
   --unique     report each CloudTrail event ID once, however many inputs hold it
                (memory grows with the number of distinct events)
@@ -104,11 +113,45 @@ function summary(counts: Counts): string {
  * Fixes depend on what was denied and where, not on the event: findings of one block share one
  * fix, computed once (bounded, so hostile input cannot grow it without limit).
  */
-function createFixCache(options: { lang: Language; scps: ScpDocument[][] | undefined }): { fixFor: (finding: Finding) => Fix } {
+function createFixCache(options: {
+  lang: Language;
+  scps: ScpDocument[][] | undefined;
+  toolbox: AuthorizationDetailsSource | null;
+  warn: (line: string) => void;
+}): { fixFor: (finding: Finding) => Promise<Fix> } {
   const catalog = loadBundledCatalog();
   const cache = new Map<string, Fix>();
+  const lookups = new Map<string, Promise<AuthoritativeScps>>();
+  const scpVerdicts: ReadonlySet<string> = new Set([VERDICTS.crossRegionScp, VERDICTS.scp]);
+
+  /** The authoritative path, once per authorization ID; its reason is told once on stderr. */
+  function authoritative(finding: Finding, toolbox: AuthorizationDetailsSource): Promise<AuthoritativeScps> {
+    const input = finding as Finding & AuthoritativeInput;
+    const key = input.authorizationId ?? `none ${finding.eventId ?? ''}`;
+    let lookup = lookups.get(key);
+    if (lookup === undefined) {
+      lookup = resolveAuthoritativeScps(input, toolbox).then((result) => {
+        if (result.lookup.status === 'not-used' && result.lookup.reason !== 'no-authorization-id') {
+          options.warn(`IAM Access Troubleshooter not used for ${result.lookup.authorizationId ?? '-'}: ${authoritativeReasonText(result.lookup.reason, 'en')} (${result.lookup.detail})`);
+        }
+        return result;
+      });
+      if (lookups.size >= 5_000) lookups.clear();
+      lookups.set(key, lookup);
+    }
+    return lookup;
+  }
+
   return {
-    fixFor(finding) {
+    async fixFor(finding) {
+      const toolbox = options.toolbox;
+      if (toolbox !== null && scpVerdicts.has(finding.verdict)) {
+        const result = await authoritative(finding, toolbox);
+        finding.authoritative = result.lookup;
+        const scps = result.scps ?? options.scps;
+        const fix = suggestFix(finding, { catalog, lang: options.lang, scps });
+        return withAuthoritativeNote(fix, result.lookup, result.scps !== null ? 'none' : options.scps === undefined ? 'none' : 'scp-files');
+      }
       const key = JSON.stringify([finding.verdict, finding.accountId, finding.principalArn, finding.sourceRegion, finding.action, finding.eventName, finding.modelId, finding.deniedResource, finding.policyArn, finding.policyType]);
       let fix = cache.get(key);
       if (fix === undefined) {
@@ -209,7 +252,7 @@ function drained(stream: NodeJS.WritableStream): Promise<void> {
 export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, unique: { type: 'boolean', default: false }, fix: { type: 'boolean', default: false }, lang: { type: 'string' }, scp: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h', default: false } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { authoritative: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, unique: { type: 'boolean', default: false }, fix: { type: 'boolean', default: false }, lang: { type: 'string' }, scp: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h', default: false } } });
   } catch (error) {
     io.stderr.write(`cris-audit analyze: ${(error as Error).message}\n\n${ANALYZE_USAGE}\n`);
     return 64;
@@ -237,7 +280,12 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
     }
     scps = loaded.value;
   }
-  const fixes = createFixCache({ lang: lang as Language, scps });
+  const fixes = createFixCache({
+    lang: lang as Language,
+    scps,
+    toolbox: parsed.values.authoritative ? createIamToolboxSource() : null,
+    warn: (line) => io.stderr.write(`cris-audit: ${safe(line)}\n`),
+  });
   const json = parsed.values.json;
   const colour = palette(!json && useColour(io.stdout));
   const catalog = loadBundledCatalog();
@@ -287,7 +335,7 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
         finding = classifyRecord(item.record, { catalog });
       }
       if (finding === null) continue;
-      finding.fix = fixes.fixFor(finding);
+      finding.fix = await fixes.fixFor(finding);
       counts.findings += 1;
       counts.byVerdict.set(finding.verdict, (counts.byVerdict.get(finding.verdict) ?? 0) + 1);
       if (json) {
@@ -306,7 +354,7 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
         // The block keeps its first finding without the fix: tens of thousands of distinct blocks
         // each holding a patched SCP and diff would not fit the memory goal; the fix is computed
         // again, from the same fields, when the block is printed.
-        if (group === undefined) blocks.set(key, { finding: { ...finding, fix: undefined }, count: 1 });
+        if (group === undefined) blocks.set(key, { finding: parsed.values.authoritative ? finding : { ...finding, fix: undefined }, count: 1 });
         else group.count += 1;
       }
     }
@@ -322,12 +370,21 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
       io.stdout.write(`\n${colour.bold(`Cross-Region SCP blocks (${blocks.size}):`)}\n`);
       for (const group of blocks.values()) {
         io.stdout.write(`  ${colour.red('✗')} ${blockLine(group)}\n`);
-        const fix = fixes.fixFor(group.finding);
-        if (fix?.recommended != null) io.stdout.write(`    ${colour.green('fix:')} ${safe(fix.recommended.title)} ${colour.dim(`[${fix.verification.status}]`)}\n`);
+        // With --authoritative the fix rests on a per-event lookup, so the block kept it.
+        const fix = group.finding.fix ?? (await fixes.fixFor(group.finding));
+        if (fix?.recommended != null) io.stdout.write(`    ${colour.green('fix:')} ${safe(fix.recommended.title)} ${colour.dim(`[${safe(outcomeTag(fix))}]`)}\n`);
         if (parsed.values.fix && fix != null) io.stdout.write(renderFix(fix));
       }
     }
   }
   io.stderr.write(`${summary(counts)}\n`);
   return counts.files.failed > 0 || counts.problems > 0 ? 2 : 0;
+}
+
+/** The short verification tag of a fix line: `verified`, `verified assuming …`, `not verified`, or the legacy status. */
+function outcomeTag(fix: Fix): string {
+  const outcome = fix.recommended?.outcome ?? fix.verification.outcome;
+  if (outcome === 'verified-assuming') return `verified assuming ${(fix.recommended?.assumptions ?? fix.verification.assumptions ?? []).join('; ')}`;
+  if (outcome === 'not-verified' && fix.verification.status !== 'unverified') return 'not verified';
+  return fix.verification.status;
 }
