@@ -40,7 +40,7 @@ function evaluatorDenies(levels: ScpDocument[][], profile: string, sourceRegion:
 
 describe('preflight properties', () => {
   it('draws from a corpus of real SCPs', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(8);
+    expect(corpus.length).toBeGreaterThanOrEqual(30);
   });
 
   it('deniedDestinations equals the evaluator’s decision per destination for random SCP chains', () => {
