@@ -47,12 +47,15 @@ async function common(resolveVariable) {
 }
 
 async function slack(resolveVariable, env) {
-  optional(env, 'SLACK_WEBHOOK_SECRET_ARN', await text(resolveVariable, 'slackSecretArn'));
-  const parameterName = await text(resolveVariable, 'slackParameterName');
-  if (parameterName !== '' && !parameterName.startsWith('/')) {
-    throw new Error(`param slackParameterName must be a full SSM path starting with "/", got "${parameterName}"`);
+  // Slack and Microsoft Teams webhooks are configured the same way: a secret or an SSM parameter.
+  for (const [param, prefix] of [['slack', 'SLACK'], ['teams', 'TEAMS']]) {
+    optional(env, `${prefix}_WEBHOOK_SECRET_ARN`, await text(resolveVariable, `${param}SecretArn`));
+    const parameterName = await text(resolveVariable, `${param}ParameterName`);
+    if (parameterName !== '' && !parameterName.startsWith('/')) {
+      throw new Error(`param ${param}ParameterName must be a full SSM path starting with "/", got "${parameterName}"`);
+    }
+    optional(env, `${prefix}_WEBHOOK_PARAMETER_NAME`, parameterName);
   }
-  optional(env, 'SLACK_WEBHOOK_PARAMETER_NAME', parameterName);
 }
 
 async function alertTopic(resolveVariable, local) {
@@ -120,27 +123,32 @@ module.exports.alertReservedConcurrency = async ({ resolveVariable }) => {
   return Number(value);
 };
 
-/** Reads the Slack webhook secret, by its exact ARN. */
-module.exports.slackSecretStatement = async ({ resolveVariable }) => {
-  const arn = await text(resolveVariable, 'slackSecretArn');
+/** Reads a webhook secret (`slack` or `teams`), by its exact ARN. */
+const webhookSecretStatement = (param, sid) => async ({ resolveVariable }) => {
+  const arn = await text(resolveVariable, `${param}SecretArn`);
   if (arn === '') return NO_VALUE;
   if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn)) {
-    throw new Error(`param slackSecretArn must be a Secrets Manager secret ARN, got "${arn}"`);
+    throw new Error(`param ${param}SecretArn must be a Secrets Manager secret ARN, got "${arn}"`);
   }
-  return { Sid: 'SlackWebhookSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn };
+  return { Sid: sid, Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn };
 };
 
-/** Reads the Slack webhook SecureString parameter, by its exact path. */
-module.exports.slackParameterStatement = async ({ resolveVariable }) => {
-  const name = await text(resolveVariable, 'slackParameterName');
+/** Reads a webhook SecureString parameter (`slack` or `teams`), by its exact path. */
+const webhookParameterStatement = (param, sid) => async ({ resolveVariable }) => {
+  const name = await text(resolveVariable, `${param}ParameterName`);
   if (name === '') return NO_VALUE;
   return {
-    Sid: 'SlackWebhookParameter',
+    Sid: sid,
     Effect: 'Allow',
     Action: 'ssm:GetParameter',
     Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}` },
   };
 };
+
+module.exports.slackSecretStatement = webhookSecretStatement('slack', 'SlackWebhookSecret');
+module.exports.slackParameterStatement = webhookParameterStatement('slack', 'SlackWebhookParameter');
+module.exports.teamsSecretStatement = webhookSecretStatement('teams', 'TeamsWebhookSecret');
+module.exports.teamsParameterStatement = webhookParameterStatement('teams', 'TeamsWebhookParameter');
 
 /** Assumes the SCP reader role of infra/org-read-role.yml, by its exact ARN. */
 module.exports.orgReadStatement = async ({ resolveVariable }) => {

@@ -32,6 +32,8 @@ const DOCUMENT_CLIENT_ACTIONS: Record<string, string> = {
 const OPTIONAL_STATEMENTS: Record<string, string> = {
   slackSecretStatement: 'secretsmanager:GetSecretValue',
   slackParameterStatement: 'ssm:GetParameter',
+  teamsSecretStatement: 'secretsmanager:GetSecretValue',
+  teamsParameterStatement: 'ssm:GetParameter',
   orgReadStatement: 'sts:AssumeRole',
   replayReaderStatement: 'sts:AssumeRole',
   sesStatement: 'ses:SendEmail',

@@ -320,6 +320,7 @@ describe('functions', () => {
     'SUPPRESSION_WINDOW_MINUTES', 'LOCALE', 'DIGEST_RECIPIENTS', 'DIGEST_SENDER', 'DIGEST_TIME_ZONE', 'DIGEST_EMPTY_DAY',
     'DIGEST_TOPIC_ARN', 'REPLAY_REGIONS', 'REPLAY_ROLE_NAME', 'ORG_READ_ROLE_ARN', 'POWERTOOLS_SERVICE_NAME',
     'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS',
+    'TEAMS_WEBHOOK_URL', 'TEAMS_WEBHOOK_SECRET_ARN', 'TEAMS_WEBHOOK_PARAMETER_NAME', 'Q_DEVELOPER_TOPIC_ARN',
   ]);
   const functions = () => ofType('AWS::Lambda::Function').filter(([id]) => id !== 'CustomDashresourceDasheventDashbridgeLambdaFunction');
   const env = (name: string) => resource(`${name}LambdaFunction`).Properties?.Environment.Variables as Record<string, unknown>;
@@ -399,7 +400,7 @@ describe('stages', () => {
     expect(config.resources.Conditions.HasOrganization).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
     // Optional statements are absent, not statements with an empty ARN.
     const alertStatements = config.resources.Resources.AlertRole.Properties.Policies[0].PolicyDocument.Statement;
-    expect(alertStatements.filter((statement: unknown) => JSON.stringify(statement) === '{"Ref":"AWS::NoValue"}')).toHaveLength(3);
+    expect(alertStatements.filter((statement: unknown) => JSON.stringify(statement) === '{"Ref":"AWS::NoValue"}')).toHaveLength(5);
     expect(JSON.stringify(config.resources)).not.toMatch(/"Resource":""/);
     // No recipients and no digest topic: no schedule, so no daily failure lands in the DLQ.
     expect(config.resources.Resources.DigestSchedule.Condition).toBe('HasDigestDestination');
@@ -450,4 +451,19 @@ describe('cfn-lint', () => {
     const lines = await lintAll();
     expect(lines.every((line) => templates().some((path) => line.startsWith(`${path}:`)))).toBe(true);
   }, 120_000);
+});
+
+describe('chat channels (issue 15)', () => {
+  it('reads the Teams webhook parameter by its exact path, from the alert and replay roles only', () => {
+    const teams = identityStatements(stack.template).filter(({ where }) => where.endsWith('/TeamsWebhookParameter'));
+    expect(teams.map(({ where }) => where.split('/')[0])).toEqual(['AlertRole', 'ReplayRole']);
+    for (const { statement } of teams) {
+      expect(statement).toMatchObject({
+        Action: 'ssm:GetParameter',
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/cris-auditor/teams-webhook' },
+      });
+    }
+    expect(resource('AlertLambdaFunction').Properties?.Environment?.Variables).toMatchObject({ TEAMS_WEBHOOK_PARAMETER_NAME: '/cris-auditor/teams-webhook' });
+    expect(resource('ReplayLambdaFunction').Properties?.Environment?.Variables).toMatchObject({ TEAMS_WEBHOOK_PARAMETER_NAME: '/cris-auditor/teams-webhook' });
+  });
 });
