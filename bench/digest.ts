@@ -56,7 +56,7 @@ function finding(index: number): Finding {
     deniedResource: null,
     deniedRegion: REGIONS[index % REGIONS.length] as string,
     policyType: 'service control policy',
-    policyArn: null,
+    policyArn: null, authorizationId: null, authorizationDetailsUrl: null,
     destinations: null,
     destinationsSource: null,
     verdict: VERDICT_MIX[index % VERDICT_MIX.length] as Verdict,

@@ -76,6 +76,14 @@ export interface Finding {
   policyType: string | null;
   /** Complete ARN of the denying policy when the message names it; null when absent or truncated. */
   policyArn: string | null;
+  /**
+   * IAM Access Troubleshooter (preview) authorization ID from the message, for
+   * `GetRequestAuthorizationDetails` (details are kept at least 24 hours); null when absent.
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied-authorization-id.html
+   */
+  authorizationId: string | null;
+  /** The message's console link to those details, only when complete and on an AWS console host. */
+  authorizationDetailsUrl: string | null;
   /** Every destination Region of the profile from the source Region, when known. */
   destinations: string[] | null;
   /** Whether `destinations` comes from exact catalog data or a geography-wide approximation. */

@@ -50,6 +50,8 @@ export function malformedEventFinding(reason: string, envelope: Record<string, u
     deniedRegion: null,
     policyType: null,
     policyArn: null,
+    authorizationId: null,
+    authorizationDetailsUrl: null,
     destinations: null,
     destinationsSource: null,
     verdict: VERDICTS.unknown,

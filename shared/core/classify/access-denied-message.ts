@@ -3,10 +3,14 @@
  *
  *   User: <principal> is not authorized to perform: <action>[ on resource: <arn>]
  *     ( with an explicit deny in (a|an) <policy type>[ transitively through a <policy type>][: <policy arn>]
- *     | because no <policy type> allows the <action> action )
+ *     | because no <policy type> allows the <action> action )[. <trailing sentences>]
  *
- * and of the Bedrock model-access messages, which follow no grammar.
+ * and of the Bedrock model-access messages, which follow no grammar. The trailing sentences are
+ * whatever AWS appends after the denying policy: since 2026 IAM's Access Troubleshooter (preview)
+ * writes `. Go to <console link> for complete details, or call the GetRequestAuthorizationDetails
+ * API with the following authorization id: <ID>`; later additions are tolerated and ignored.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied-authorization-id.html
  */
 import { isCompletePolicyArn } from './arn.js';
 
@@ -26,14 +30,38 @@ export type ParsedDenialMessage =
       policyArn: string | null;
       /** True when the message carried a policy ARN that was cut off. */
       policyArnTruncated: boolean;
+      /** Access Troubleshooter authorization ID (for `GetRequestAuthorizationDetails`), when present. */
+      authorizationId: string | null;
+      /** The console link to the authorization details, when present, complete and on an AWS console host. */
+      authorizationDetailsUrl: string | null;
     }
   | { kind: 'model-access'; detail: 'model-not-enabled' | 'account-not-authorized' | 'marketplace' }
   | { kind: 'unreadable' };
 
 const SDK_PREFIX = /^An error occurred \([^)]*\) when calling the [A-Za-z]+ operation: /;
 
+// The clause ends the text, or a period and white space start the trailing sentences. The policy
+// ARN is matched lazily so that the period ending its sentence is not taken into it.
 const AUTHORIZATION =
-  /^User: (\S+) is not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9*]+)(?: on resource: (\S+))?(?: with an explicit deny in an? ([A-Za-z -]+?)(?: transitively through an? ([A-Za-z -]+?))?(?:: (\S*))?| because no ([A-Za-z -]+?) allows the \S+ action)[.\s]*$/;
+  /^User: (\S+) is not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9*]+)(?: on resource: (\S+))?(?: with an explicit deny in an? ([A-Za-z -]+?)(?: transitively through an? ([A-Za-z -]+?))?(?:: (\S*?))?| because no ([A-Za-z -]+?) allows the \S+ action)(?:[.\s]*$|\.\s+(\S[\s\S]*)$)/;
+
+/** `… authorization id: <ID>`; the API documents the ID as `[0-9a-z]+` (its own example is mixed case). */
+const AUTHORIZATION_ID = /\bauthorization id: ([A-Za-z0-9]+)(?![A-Za-z0-9])/i;
+/** The console link, only on an AWS console host (the text may come from anyone: never link elsewhere). */
+const DETAILS_URL =
+  /\bGo to\s+(https:\/\/(?:[a-z0-9-]+\.)?console\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/iam\/home(?:\?region=[a-z0-9-]+)?#\/authorization-details\/([A-Za-z0-9]+))\s+for complete details/;
+
+/** The Access Troubleshooter references in the sentences after the clause. */
+function authorizationReferences(trailing: string | undefined): { authorizationId: string | null; authorizationDetailsUrl: string | null } {
+  if (trailing === undefined) return { authorizationId: null, authorizationDetailsUrl: null };
+  const url = DETAILS_URL.exec(trailing);
+  const linked = url?.[2] ?? null;
+  let id = AUTHORIZATION_ID.exec(trailing)?.[1] ?? linked;
+  // A copy cut short inside the final ID leaves a prefix of the ID the (complete) link carries.
+  if (id !== null && linked !== null && linked.length > id.length && linked.startsWith(id)) id = linked;
+  // A link whose ID differs from the stated one is not shown: one of the two is wrong.
+  return { authorizationId: id, authorizationDetailsUrl: url !== null && linked === id ? (url[1] ?? null) : null };
+}
 
 const MODEL_ACCESS: ReadonlyArray<[RegExp, 'model-not-enabled' | 'account-not-authorized' | 'marketplace']> = [
   [/^You don[’']t have access to the model with the specified model ID/i, 'model-not-enabled'],
@@ -48,7 +76,7 @@ export function parseDenialMessage(message: unknown): ParsedDenialMessage {
   const text = trimmed.startsWith('An error occurred (') ? trimmed.replace(SDK_PREFIX, '') : trimmed;
   const match = AUTHORIZATION.exec(text);
   if (match !== null) {
-    const [, principal = '', action = '', resource, explicitType, transitive, arnText, implicitType] = match;
+    const [, principal = '', action = '', resource, explicitType, transitive, arnText, implicitType, trailing] = match;
     const rawArn = arnText === undefined || arnText === '' ? null : arnText.replace(/[.,;]+$/, '');
     const complete = rawArn !== null && isCompletePolicyArn(rawArn);
     return {
@@ -61,6 +89,7 @@ export function parseDenialMessage(message: unknown): ParsedDenialMessage {
       transitivePolicyType: transitive ?? null,
       policyArn: complete ? rawArn : null,
       policyArnTruncated: rawArn !== null && !complete,
+      ...authorizationReferences(trailing),
     };
   }
   for (const [pattern, detail] of MODEL_ACCESS) {

@@ -194,6 +194,8 @@ export function classifyRecord(record: unknown, dependencies: ClassifyDependenci
     deniedRegion: denied.bedrock ? denied.region : null,
     policyType: authorization?.policyType ?? null,
     policyArn: authorization?.policyArn ?? null,
+    authorizationId: authorization?.authorizationId ?? null,
+    authorizationDetailsUrl: authorization?.authorizationDetailsUrl ?? null,
     destinations: destinations?.regions ?? null,
     destinationsSource: destinations?.source ?? null,
     verdict: VERDICTS.unknown,

@@ -81,6 +81,8 @@ export function parseStoredFinding(json: string): Finding | null {
     deniedRegion: str(value.deniedRegion),
     policyType: str(value.policyType),
     policyArn: str(value.policyArn),
+    authorizationId: str(value.authorizationId),
+    authorizationDetailsUrl: str(value.authorizationDetailsUrl),
     destinations: strings(value.destinations),
     destinationsSource: source === 'catalog' || source === 'geography' || source === 'runtime' ? source : null,
     verdict: value.verdict as Verdict,

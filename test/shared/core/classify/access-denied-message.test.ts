@@ -67,6 +67,130 @@ describe('parseDenialMessage', () => {
     expect(parsed).toMatchObject(expected);
   });
 
+  describe('Access Troubleshooter suffix (authorization ID)', () => {
+    // The IAM User Guide's own example ("Troubleshoot access denied error messages with authorization ID").
+    const DOC_EXAMPLE =
+      'User: arn:aws:iam::123456789012:user/janedoe is not authorized to perform: iam:CreateInstanceProfile on resource: arn:aws:iam::123456789012:instance-profile/my-instance-profile with an explicit deny in an identity-based policy: arn:aws:iam::123456789012:policy/ExampleDenyPolicy. Go to https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-details/EXAMPLE1a2b3c4d5e for complete details, or call the GetRequestAuthorizationDetails API with the following authorization id: EXAMPLE1a2b3c4d5e';
+    const SUFFIX = (id: string) =>
+      `. Go to https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-details/${id} for complete details, or call the GetRequestAuthorizationDetails API with the following authorization id: ${id}`;
+    const SCP_DENIAL = `User: ${ROLE} is not authorized to perform: bedrock:InvokeModel on resource: ${FM} with an explicit deny in a service control policy: ${POLICY}`;
+
+    it('reads the documented example with the exact policy ARN, the ID and the link', () => {
+      expect(parseDenialMessage(DOC_EXAMPLE)).toEqual({
+        kind: 'authorization',
+        principal: 'arn:aws:iam::123456789012:user/janedoe',
+        action: 'iam:CreateInstanceProfile',
+        resource: 'arn:aws:iam::123456789012:instance-profile/my-instance-profile',
+        policyType: 'identity-based policy',
+        explicit: true,
+        transitivePolicyType: null,
+        policyArn: 'arn:aws:iam::123456789012:policy/ExampleDenyPolicy',
+        policyArnTruncated: false,
+        authorizationId: 'EXAMPLE1a2b3c4d5e',
+        authorizationDetailsUrl: 'https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-details/EXAMPLE1a2b3c4d5e',
+      });
+    });
+
+    it('reads a Bedrock SCP denial carrying the suffix, keeping the SCP ARN exact', () => {
+      const parsed = parseDenialMessage(`${SCP_DENIAL}${SUFFIX('0a1b2c3d4e5f6g7h8i9j')}`);
+
+      expect(parsed).toMatchObject({
+        kind: 'authorization',
+        resource: FM,
+        policyType: 'service control policy',
+        policyArn: POLICY,
+        policyArnTruncated: false,
+        authorizationId: '0a1b2c3d4e5f6g7h8i9j',
+      });
+    });
+
+    it('reads the suffix after a message that names no policy ARN', () => {
+      const parsed = parseDenialMessage(
+        `User: ${ROLE} is not authorized to perform: bedrock:InvokeModel on resource: ${FM} with an explicit deny in a service control policy${SUFFIX('abc123')}`,
+      );
+
+      expect(parsed).toMatchObject({ policyType: 'service control policy', policyArn: null, policyArnTruncated: false, authorizationId: 'abc123' });
+    });
+
+    it('reads the suffix after an implicit deny', () => {
+      const parsed = parseDenialMessage(
+        `User: ${ROLE} is not authorized to perform: bedrock:InvokeModel on resource: ${FM} because no identity-based policy allows the bedrock:InvokeModel action${SUFFIX('abc123')}`,
+      );
+
+      expect(parsed).toMatchObject({ policyType: 'identity-based policy', explicit: false, authorizationId: 'abc123' });
+    });
+
+    it('tolerates sentences AWS may add after the suffix', () => {
+      const parsed = parseDenialMessage(`${SCP_DENIAL}${SUFFIX('abc123')}. Learn more at https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html.`);
+
+      expect(parsed).toMatchObject({ policyArn: POLICY, authorizationId: 'abc123' });
+      if (parsed.kind === 'authorization') expect(parsed.authorizationDetailsUrl).toContain('#/authorization-details/abc123');
+    });
+
+    it('tolerates an unknown sentence after the policy ARN', () => {
+      const parsed = parseDenialMessage(`${SCP_DENIAL}. Some future sentence.`);
+
+      expect(parsed).toMatchObject({ policyArn: POLICY, authorizationId: null, authorizationDetailsUrl: null });
+    });
+
+    it('keeps a policy ARN whose name holds a period', () => {
+      const parsed = parseDenialMessage(
+        `User: ${ROLE} is not authorized to perform: bedrock:InvokeModel with an explicit deny in an identity-based policy: arn:aws:iam::111122223333:policy/deny.models${SUFFIX('abc123')}`,
+      );
+
+      expect(parsed).toMatchObject({ policyArn: 'arn:aws:iam::111122223333:policy/deny.models', authorizationId: 'abc123' });
+    });
+
+    it('reads the ID from the link when the copy stops before the API sentence', () => {
+      const parsed = parseDenialMessage(
+        `${SCP_DENIAL}. Go to https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-details/abc123 for complete details, or call the GetRequestAu`,
+      );
+
+      expect(parsed).toMatchObject({ authorizationId: 'abc123', authorizationDetailsUrl: expect.stringContaining('/abc123') });
+    });
+
+    it('takes the link\'s full ID when the copy cut the final ID short', () => {
+      const parsed = parseDenialMessage(`${SCP_DENIAL}${SUFFIX('abc123def456').slice(0, -4)}`);
+
+      expect(parsed).toMatchObject({ authorizationId: 'abc123def456' });
+    });
+
+    it('shows no link cut off inside the URL, and takes no ID from it', () => {
+      const parsed = parseDenialMessage(`${SCP_DENIAL}. Go to https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-det`);
+
+      expect(parsed).toMatchObject({ policyArn: POLICY, authorizationId: null, authorizationDetailsUrl: null });
+    });
+
+    it.each([
+      ['another host', 'https://us-east-1.console.aws.amazon.com.evil.example/iam/home#/authorization-details/abc123'],
+      ['plain http', 'http://us-east-1.console.aws.amazon.com/iam/home#/authorization-details/abc123'],
+      ['a look-alike host', 'https://console-aws-amazon.com/iam/home#/authorization-details/abc123'],
+    ])('never keeps a link to %s', (_name, url) => {
+      const parsed = parseDenialMessage(`${SCP_DENIAL}. Go to ${url} for complete details, or call the GetRequestAuthorizationDetails API with the following authorization id: abc123`);
+
+      expect(parsed).toMatchObject({ authorizationId: 'abc123', authorizationDetailsUrl: null });
+    });
+
+    it.each([
+      ['GovCloud', 'https://us-gov-west-1.console.amazonaws-us-gov.com/iam/home?region=us-gov-west-1#/authorization-details/abc123'],
+      ['China', 'https://console.amazonaws.cn/iam/home?region=cn-north-1#/authorization-details/abc123'],
+    ])('keeps the %s console link', (_name, url) => {
+      const parsed = parseDenialMessage(`${SCP_DENIAL}. Go to ${url} for complete details, or call the GetRequestAuthorizationDetails API with the following authorization id: abc123`);
+
+      expect(parsed).toMatchObject({ authorizationDetailsUrl: url });
+    });
+
+    it('shows no link whose ID disagrees with the stated one', () => {
+      const parsed = parseDenialMessage(`${SCP_DENIAL}${SUFFIX('abc123').replace('details/abc123', 'details/zzz999')}`);
+
+      expect(parsed).toMatchObject({ authorizationId: 'abc123', authorizationDetailsUrl: null });
+    });
+
+    it('has null references when the message carries none', () => {
+      expect(parseDenialMessage(SCP_DENIAL)).toMatchObject({ authorizationId: null, authorizationDetailsUrl: null });
+    });
+  });
+
   it.each([
     ["You don't have access to the model with the specified model ID.", 'model-not-enabled'],
     ['You don’t have access to the model with the specified model ID.', 'model-not-enabled'],

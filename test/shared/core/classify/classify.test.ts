@@ -101,6 +101,24 @@ describe('classifyRecord on edge cases', () => {
     expect(classify(record)).toMatchObject({ verdict: 'cross-region-scp', deniedRegion: 'ap-south-1' });
   });
 
+  it('classifies an SCP denial carrying the Access Troubleshooter suffix with its Region, exact policy ARN and authorization ID', () => {
+    const record = base();
+    record.errorMessage = `${record.errorMessage}. Go to https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-details/k3m9x2q7w1 for complete details, or call the GetRequestAuthorizationDetails API with the following authorization id: k3m9x2q7w1`;
+
+    expect(classify(record)).toMatchObject({
+      verdict: 'cross-region-scp',
+      deniedRegion: 'ap-southeast-1',
+      policyType: 'service control policy',
+      policyArn: 'arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1',
+      authorizationId: 'k3m9x2q7w1',
+      authorizationDetailsUrl: 'https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-details/k3m9x2q7w1',
+    });
+  });
+
+  it('gives null authorization references when the message carries none', () => {
+    expect(classify(base())).toMatchObject({ authorizationId: null, authorizationDetailsUrl: null });
+  });
+
   it('classifies a missing error message as unknown instead of failing', () => {
     const record = base();
     delete record.errorMessage;

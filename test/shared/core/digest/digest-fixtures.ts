@@ -19,7 +19,7 @@ export function makeFinding(overrides: Partial<Finding> = {}): Finding {
     deniedResource: 'arn:aws:bedrock:ap-southeast-2::foundation-model/anthropic.claude-3-5-sonnet-20241022-v2:0',
     deniedRegion: 'ap-southeast-2',
     policyType: 'service control policy',
-    policyArn: null,
+    policyArn: null, authorizationId: null, authorizationDetailsUrl: null,
     destinations: ['ap-northeast-1', 'ap-southeast-2'],
     destinationsSource: 'catalog',
     verdict: 'cross-region-scp',

@@ -23,7 +23,7 @@ const BASE: Finding = {
   deniedResource: null,
   deniedRegion: null,
   policyType: 'service control policy',
-  policyArn: null,
+  policyArn: null, authorizationId: null, authorizationDetailsUrl: null,
   destinations: null,
   destinationsSource: null,
   verdict: 'cross-region-scp',

@@ -419,6 +419,8 @@ describe('suggestFix robustness', () => {
     deniedRegion: nullable(region),
     policyType: nullable(fc.string()),
     policyArn: nullable(fc.string()),
+    authorizationId: nullable(fc.string()),
+    authorizationDetailsUrl: nullable(fc.string()),
     destinations: nullable(fc.array(region, { maxLength: 5 })),
     destinationsSource: fc.constantFrom('catalog', 'geography', 'runtime', null),
     verdict: fc.constantFrom(...VERDICT_ORDER),

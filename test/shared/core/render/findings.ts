@@ -16,7 +16,7 @@ export function crossRegionFinding(): Finding {
     deniedResource: 'arn:aws:bedrock:ap-southeast-1::foundation-model/anthropic.claude-3-5-sonnet-20241022-v2:0',
     deniedRegion: 'ap-southeast-1',
     policyType: 'service control policy',
-    policyArn: 'arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1',
+    policyArn: 'arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1', authorizationId: null, authorizationDetailsUrl: null,
     destinations: ['ap-northeast-1', 'ap-southeast-1'],
     destinationsSource: 'catalog',
     verdict: 'cross-region-scp',

@@ -12,7 +12,7 @@ function finding(overrides: Partial<Finding> = {}): Finding {
     eventId: 'e', eventTime: '2026-11-27T10:00:00Z', eventName: 'Converse', accountId: '111122223333',
     principalArn: 'arn:aws:sts::111122223333:assumed-role/app-role/s1', sourceRegion: 'ap-northeast-1',
     action: 'bedrock:InvokeModel', modelId: 'apac.m', profile: { id: 'apac.m', scope: 'apac' }, foundationModel: 'm',
-    deniedResource: null, deniedRegion: 'ap-southeast-2', policyType: 'service control policy', policyArn: null,
+    deniedResource: null, deniedRegion: 'ap-southeast-2', policyType: 'service control policy', policyArn: null, authorizationId: null, authorizationDetailsUrl: null,
     destinations: null, destinationsSource: null, verdict: 'cross-region-scp', reason: 'r', userAgent: null,
     sourceIpAddress: null, errorCode: 'AccessDenied', errorMessage: null, ...overrides,
   };

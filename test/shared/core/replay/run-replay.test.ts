@@ -31,7 +31,7 @@ function classify(record: unknown): Finding {
   return {
     eventId: null, eventTime: null, eventName: 'Converse', accountId: '111122223333', principalArn: `arn:aws:iam::111122223333:role/${role}`,
     sourceRegion: 'ap-northeast-1', action: 'bedrock:InvokeModel', modelId: 'apac.m', profile: { id: 'apac.m', scope: 'apac' }, foundationModel: 'm',
-    deniedResource: null, deniedRegion: 'ap-southeast-2', policyType: 'service control policy', policyArn: null, destinations: null,
+    deniedResource: null, deniedRegion: 'ap-southeast-2', policyType: 'service control policy', policyArn: null, authorizationId: null, authorizationDetailsUrl: null, destinations: null,
     destinationsSource: null, verdict: 'cross-region-scp', reason: 'r', userAgent: null, sourceIpAddress: null, errorCode: 'AccessDenied', errorMessage: null,
   };
 }
