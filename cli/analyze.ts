@@ -9,6 +9,7 @@ import { LANGUAGES, VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js'
 import { renderFixText, suggestFix } from '../shared/core/fix/index.js';
 import { readScpFiles } from '../shared/adapters/scp-files.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
+import { toTerminalSafeJson } from '../shared/core/text-safety.js';
 import type { Finding, Fix, Language, ScpDocument, Verdict } from '../shared/core/types.js';
 import { fit, palette, safe, useColour } from './terminal.js';
 
@@ -190,7 +191,7 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
     counts.findings += 1;
     counts.byVerdict.set(finding.verdict, (counts.byVerdict.get(finding.verdict) ?? 0) + 1);
     if (json) {
-      io.stdout.write(`${JSON.stringify(finding)}\n`);
+      io.stdout.write(`${toTerminalSafeJson(finding)}\n`);
       continue;
     }
     if (!headerPrinted) {

@@ -12,6 +12,7 @@ import { parseReplayPayload, type ReplayPayload } from '../shared/core/replay/pa
 import type { ReplayReport } from '../shared/core/replay/report.js';
 import { runReplay as runReplayUseCase } from '../shared/core/replay/run-replay.js';
 import type { Language } from '../shared/core/types.js';
+import { toTerminalSafeJson } from '../shared/core/text-safety.js';
 import { palette, safe, useColour } from './terminal.js';
 
 export const REPLAY_USAGE = `usage: cris-audit replay --from TIME [--to TIME] [--region REGION]... [options]
@@ -185,7 +186,7 @@ export async function runReplay(argv: string[], io: ReplayCliIo = { stdout: proc
   });
   process.removeListener('SIGINT', onSigint);
   if (values.json) {
-    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    io.stdout.write(`${toTerminalSafeJson(report, 2)}\n`);
   } else {
     io.stdout.write(summary(report, lang, useColour(io.stdout)));
   }

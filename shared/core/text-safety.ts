@@ -22,3 +22,27 @@ export function truncateText(value: string, max: number): string {
   if (chars.length <= max) return value;
   return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
+
+/**
+ * Characters a terminal or a JavaScript parser treats specially that `JSON.stringify` leaves raw:
+ * C1 controls (U+0080–U+009F, some terminals act on them), bidi controls (U+061C, U+200E/F,
+ * U+202A–U+202E, U+2066–U+2069: they reorder what is read), U+2028/U+2029 (line breaks to
+ * JavaScript and some viewers), and invisible format characters (U+200B–U+200D, U+2060, U+FEFF).
+ */
+const JSON_UNSAFE = /[\u0080-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060\u2066-\u2069\uFEFF]/g;
+
+/**
+ * Serialises a value as one line of JSON that is safe to write to a terminal: the same value as
+ * `JSON.stringify` (a consumer parses it to exactly the same strings), with every character of
+ * {@link JSON_UNSAFE} written as a `\uXXXX` escape instead of raw. Outside strings JSON has none
+ * of these characters, so replacing them in the text only changes how string contents are spelt.
+ * @see https://www.rfc-editor.org/rfc/rfc8259#section-7
+ */
+export function toTerminalSafeJson(value: unknown, space?: number): string {
+  return escapeJsonText(JSON.stringify(value, null, space));
+}
+
+/** Rewrites the characters of {@link JSON_UNSAFE} in JSON text as `\uXXXX` escapes. */
+export function escapeJsonText(json: string): string {
+  return json.replace(JSON_UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

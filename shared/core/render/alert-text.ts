@@ -13,6 +13,15 @@ export interface AlertLabels {
   action: string;
   scp: string;
   policy: string;
+  /** The label of each policy type a denial message can name (by its message wording). */
+  policyTypes: {
+    identity: string;
+    permissionsBoundary: string;
+    session: string;
+    vpcEndpoint: string;
+    rcp: string;
+    resourceBased: string;
+  };
   statement: string;
   reason: string;
   recommendedFix: string;
@@ -50,6 +59,14 @@ const EN: AlertLabels = {
   action: 'Action',
   scp: 'SCP',
   policy: 'Policy',
+  policyTypes: {
+    identity: 'Identity-based policy',
+    permissionsBoundary: 'Permissions boundary',
+    session: 'Session policy',
+    vpcEndpoint: 'VPC endpoint policy',
+    rcp: 'RCP',
+    resourceBased: 'Resource-based policy',
+  },
   statement: 'Statement',
   reason: 'Why',
   recommendedFix: 'Recommended fix',
@@ -87,6 +104,14 @@ const JA: AlertLabels = {
   action: 'アクション',
   scp: 'SCP',
   policy: 'ポリシー',
+  policyTypes: {
+    identity: 'ID ベースのポリシー',
+    permissionsBoundary: 'アクセス許可の境界',
+    session: 'セッションポリシー',
+    vpcEndpoint: 'VPC エンドポイントポリシー',
+    rcp: 'RCP',
+    resourceBased: 'リソースベースのポリシー',
+  },
   statement: 'ステートメント',
   reason: '理由',
   recommendedFix: '推奨される修正',
@@ -109,15 +134,41 @@ export function alertLabels(lang: Language): AlertLabels {
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const EVENT_ID_PATTERN = /^[0-9A-Za-z-]{1,128}$/;
-const SCP_ID_PATTERN = /\/service_control_policy\/(p-[0-9A-Za-z_]{8,128})$/;
+const SCP_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):organizations::\d{12}:policy\/o-[0-9a-z]{10,32}\/service_control_policy\/(p-[0-9A-Za-z_]{8,128})$/;
 
 /** The `p-…` ID of the denying SCP, from the finding or its fix, when a complete ARN is known. */
 export function scpPolicyId(finding: Finding): string | null {
+  return denyingScp(finding)?.id ?? null;
+}
+
+function denyingScp(finding: Finding): { partition: string; id: string } | null {
   for (const arn of [finding.policyArn, finding.fix?.scp?.policyArn ?? null]) {
-    const match = arn === null ? null : SCP_ID_PATTERN.exec(arn);
-    if (match?.[1] !== undefined) return match[1];
+    const match = arn === null ? null : SCP_ARN_PATTERN.exec(arn);
+    if (match?.[1] !== undefined && match[2] !== undefined) return { partition: match[1], id: match[2] };
   }
   return null;
+}
+
+/** The SCP ID shape alone (older producers wrote ARNs without a validated organization ID). */
+const SCP_ID_PATTERN = /\/service_control_policy\/(p-[0-9A-Za-z_]{8,128})$/;
+
+/**
+ * The console of a partition: commercial Regions at `<region>.console.aws.amazon.com`, AWS
+ * GovCloud (US) at `console.amazonaws-us-gov.com`, the China Regions at `console.amazonaws.cn`.
+ * @see https://docs.aws.amazon.com/general/latest/gr/mgmt-console.html
+ * @see https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-govcloud-arns.html
+ */
+function consoleOrigin(partition: 'aws' | 'aws-us-gov' | 'aws-cn', region: string): string {
+  if (partition === 'aws-us-gov') return 'https://console.amazonaws-us-gov.com';
+  if (partition === 'aws-cn') return 'https://console.amazonaws.cn';
+  return `https://${region}.console.aws.amazon.com`;
+}
+
+/** The partition a Region belongs to. */
+export function partitionOfRegion(region: string): 'aws' | 'aws-us-gov' | 'aws-cn' {
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('cn-')) return 'aws-cn';
+  return 'aws';
 }
 
 /** Console links of an alert. Built only from validated IDs, never from free text. */
@@ -128,22 +179,86 @@ export interface ConsoleLinks {
 
 /**
  * Links to the CloudTrail event (in its source Region, where the record is written) and to the SCP
- * in the AWS Organizations console (a global console served from us-east-1).
+ * in the AWS Organizations console (a global console, served from us-east-1 in the commercial
+ * partition, from the partition's console in AWS GovCloud (US) and China).
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events-console.html
  * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
  */
 export function consoleLinks(finding: Finding): ConsoleLinks {
   const region = finding.sourceRegion;
   const eventId = finding.eventId;
-  const policyId = scpPolicyId(finding);
+  const scp = denyingScp(finding) ?? legacyScp(finding);
   return {
     cloudTrailEvent:
       region !== null && REGION_PATTERN.test(region) && eventId !== null && EVENT_ID_PATTERN.test(eventId)
-        ? `https://${region}.console.aws.amazon.com/cloudtrailv2/home?region=${region}#/events/${eventId}`
+        ? `${consoleOrigin(partitionOfRegion(region), region)}/cloudtrailv2/home?region=${region}#/events/${eventId}`
         : null,
     organizationsPolicy:
-      policyId === null ? null : `https://us-east-1.console.aws.amazon.com/organizations/v2/home/policies/service-control-policy/${policyId}`,
+      scp === null ? null : `${consoleOrigin(scp.partition as 'aws' | 'aws-us-gov' | 'aws-cn', 'us-east-1')}/organizations/v2/home/policies/service-control-policy/${scp.id}`,
   };
+}
+
+/** A commercial-partition SCP named only by its ID shape. */
+function legacyScp(finding: Finding): { partition: string; id: string } | null {
+  for (const arn of [finding.policyArn, finding.fix?.scp?.policyArn ?? null]) {
+    if (arn === null || !arn.startsWith('arn:aws:organizations::')) continue;
+    const match = SCP_ID_PATTERN.exec(arn);
+    if (match?.[1] !== undefined) return { partition: 'aws', id: match[1] };
+  }
+  return null;
+}
+
+/**
+ * The label of the denying policy, by its type: `SCP` when the message names a service control
+ * policy or the fix engine found the denying SCP, otherwise the type the message names (an
+ * identity-policy ARN is never labelled SCP).
+ */
+export function policyLabel(finding: Finding, labels: AlertLabels): string {
+  const type = finding.policyType?.toLowerCase() ?? null;
+  if (type === null) return finding.fix?.scp != null ? labels.scp : labels.policy;
+  if (type.startsWith('service control polic')) return labels.scp;
+  if (type.startsWith('identity-based polic')) return labels.policyTypes.identity;
+  if (type.startsWith('permissions boundar')) return labels.policyTypes.permissionsBoundary;
+  if (type.startsWith('session polic') || type.startsWith('sessions polic')) return labels.policyTypes.session;
+  if (type.startsWith('vpc endpoint polic')) return labels.policyTypes.vpcEndpoint;
+  if (type.startsWith('resource control polic')) return labels.policyTypes.rcp;
+  if (type.startsWith('resource-based polic')) return labels.policyTypes.resourceBased;
+  return labels.policy;
+}
+
+/** The denying policy as shown: its ARN (from the message, or the SCP the fix engine found), else its type. */
+export function policyShown(finding: Finding): string | null {
+  const scpFromFix = policyLabelIsScp(finding) ? (finding.fix?.scp?.policyArn ?? null) : null;
+  return finding.policyArn ?? scpFromFix ?? finding.policyType;
+}
+
+function policyLabelIsScp(finding: Finding): boolean {
+  const type = finding.policyType?.toLowerCase() ?? null;
+  return type === null || type.startsWith('service control polic');
+}
+
+/**
+ * Every identifier an alert may name in prose (reason, fix title and summary): the channels show
+ * them as code so a reader copies them exactly.
+ */
+export function findingIdentifiers(finding: Finding): string[] {
+  const statement = finding.fix?.scp?.statement.sid ?? null;
+  return [
+    finding.principalArn,
+    finding.policyArn,
+    finding.fix?.scp?.policyArn ?? null,
+    finding.fix?.scp?.policyName ?? null,
+    statement,
+    finding.modelId,
+    finding.profile?.id ?? null,
+    finding.foundationModel,
+    finding.deniedResource,
+    finding.sourceRegion,
+    finding.deniedRegion,
+    finding.accountId,
+    finding.eventId,
+    ...(finding.destinations ?? []),
+  ].filter((value): value is string => value !== null && value !== undefined);
 }
 
 /** The profile ID, else the model ID as passed, else the foundation model. */

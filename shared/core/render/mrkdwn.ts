@@ -55,6 +55,86 @@ export function inlineCode(text: string | null | undefined, maxLength = 500): st
   return `\`${truncateEscaped(breakLinks(escapeEntities(value)).replace(/`/g, BACKTICK_LOOKALIKE), maxLength)}\``;
 }
 
+/** Identifier shapes found in prose: ARNs, Regions, `service:Action` / condition keys, dotted model and profile IDs. */
+const IDENTIFIER_SHAPE = new RegExp(
+  [
+    String.raw`arn:[a-z0-9-]+:[^\s"'<>\u0060]*`,
+    String.raw`\b[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\b`,
+    String.raw`\b[a-z][a-z0-9-]*:[A-Za-z][A-Za-z0-9*_-]*`,
+    String.raw`\b[A-Za-z0-9_-]*[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_*-]+)+(?::[0-9A-Za-z]+)?`,
+    String.raw`\b\d{12}\b`,
+  ].join('|'),
+  'g',
+);
+
+/** Punctuation that ends a sentence rather than an identifier. */
+const TRAILING_PUNCTUATION = /[.,;:)\]}'"]+$/;
+
+/** A known value worth spanning: not a common word a hostile value could use to restyle the prose. */
+function isDistinctive(value: string | null | undefined): value is string {
+  if (typeof value !== 'string' || value.trim() !== value || value.length < 4 || /\n/.test(value)) return false;
+  return value.length >= 8 || /[^A-Za-z]/.test(value);
+}
+
+function escapeForRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Prose that names identifiers, for a mrkdwn position outside code: every identifier (an ARN, a
+ * model or profile ID, a Region, an action or condition key, a Sid, an account ID, a command
+ * already written in backticks) becomes a code span, so a reader copies exactly what the record
+ * or the fix says (`role/my_app_role`, not `role/my＿app＿role`); everything else is escaped by
+ * {@link escapeMrkdwn}, which keeps mentions and links neutralised. `identifiers` are known values
+ * (from the finding) matched literally before the generic shapes, so a Sid such as
+ * `DenyAllOutsideEU` or a hostile model ID is spanned whole.
+ * @see https://api.slack.com/reference/surfaces/formatting#inline-code
+ */
+export function mrkdwnProse(text: string, identifiers: readonly (string | null | undefined)[] = []): string {
+  const known = [...new Set(identifiers.filter(isDistinctive))].sort((a, b) => b.length - a.length).map(escapeForRegExp);
+  const knownPattern = known.length === 0 ? null : new RegExp(`(?<![A-Za-z0-9_])(?:${known.join('|')})(?![A-Za-z0-9_])`, 'g');
+  const flat = neutralizeText(text, { multiline: true });
+  const parts: string[] = [];
+  // Backtick spans written by our own message templates (commands) stay code spans.
+  const segments = flat.split(/(`[^`\n]+`)/);
+  for (const segment of segments) {
+    if (segment.length > 2 && segment.startsWith('`') && segment.endsWith('`')) {
+      parts.push(inlineCode(segment.slice(1, -1), Number.POSITIVE_INFINITY));
+      continue;
+    }
+    parts.push(spanIdentifiers(segment, knownPattern));
+  }
+  return parts.join('');
+}
+
+/** A dotted word is an identifier only with a digit or hyphen (`amazon.nova-pro-v1:0`), not `e.g`. */
+function looksLikeIdentifier(value: string): boolean {
+  if (value.startsWith('arn:') || !value.includes('.')) return true;
+  return /[\d-]/.test(value);
+}
+
+function spanIdentifiers(text: string, knownPattern: RegExp | null): string {
+  const matches: Array<{ start: number; end: number }> = [];
+  if (knownPattern !== null) {
+    for (const match of text.matchAll(knownPattern)) matches.push({ start: match.index, end: match.index + match[0].length });
+  }
+  for (const match of text.matchAll(IDENTIFIER_SHAPE)) {
+    const value = match[0].replace(TRAILING_PUNCTUATION, '');
+    if (value.length === 0 || !looksLikeIdentifier(value)) continue;
+    matches.push({ start: match.index, end: match.index + value.length });
+  }
+  // Leftmost first, and the longest at one position: an ARN wins over the account ID inside it.
+  matches.sort((a, b) => a.start - b.start || b.end - a.end);
+  let out = '';
+  let cursor = 0;
+  for (const { start, end } of matches) {
+    if (start < cursor) continue;
+    out += escapeMrkdwn(text.slice(cursor, start)) + inlineCode(text.slice(start, end), Number.POSITIVE_INFINITY);
+    cursor = end;
+  }
+  return out + escapeMrkdwn(text.slice(cursor));
+}
+
 /**
  * A code block (```) of `text` that fits in `maxLength` characters including its fences. Entities
  * are escaped and backticks replaced so the block cannot be closed early; line breaks are kept.

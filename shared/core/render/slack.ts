@@ -1,8 +1,8 @@
 import { explainFinding } from '../classify/explain.js';
 import { severityOf, type Severity } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
-import { alertLabels, consoleLinks, profileOrModel, statementLabel } from './alert-text.js';
-import { codeBlock, escapeMrkdwn, inlineCode, truncateEscaped, truncatePlain } from './mrkdwn.js';
+import { alertLabels, consoleLinks, findingIdentifiers, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
+import { codeBlock, escapeMrkdwn, inlineCode, mrkdwnProse, truncateEscaped, truncatePlain } from './mrkdwn.js';
 
 /**
  * Block Kit limits this renderer respects.
@@ -98,17 +98,17 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
     ].slice(0, SLACK_LIMITS.fields),
   });
 
-  const scpArn = finding.policyArn ?? finding.fix?.scp?.policyArn ?? null;
-  if (scpArn !== null || finding.policyType !== null) {
+  const policy = policyShown(finding);
+  const identifiers = findingIdentifiers(finding);
+  if (policy !== null) {
     const statement = statementLabel(finding);
-    const isScp = scpArn !== null || finding.policyType === 'service control policy';
-    const lines = [`*${isScp ? labels.scp : labels.policy}* ${scpArn === null ? inlineCode(finding.policyType) : inlineCode(scpArn)}`];
+    const lines = [`*${policyLabel(finding, labels)}* ${inlineCode(policy)}`];
     if (statement !== null) lines.push(`*${labels.statement}* ${inlineCode(statement)}`);
     if (links.organizationsPolicy !== null) lines.push(`<${links.organizationsPolicy}|${labels.organizationsPolicy}>`);
     blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });
   }
 
-  blocks.push({ type: 'section', text: mrkdwn(`*${labels.reason}*\n${escapeMrkdwn(explainFinding(finding, content.lang))}`) });
+  blocks.push({ type: 'section', text: mrkdwn(`*${labels.reason}*\n${mrkdwnProse(explainFinding(finding, content.lang), identifiers)}`) });
 
   const fix = finding.fix ?? null;
   const recommended = fix?.recommended ?? null;
@@ -117,7 +117,7 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
   } else {
     blocks.push({
       type: 'section',
-      text: mrkdwn(`*${labels.recommendedFix}: ${escapeMrkdwn(recommended.title)}*\n${escapeMrkdwn(recommended.summary)}`),
+      text: mrkdwn(`*${labels.recommendedFix}:* ${mrkdwnProse(recommended.title, identifiers)}\n${mrkdwnProse(recommended.summary, identifiers)}`),
     });
     if (recommended.snippet !== null) {
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(recommended.snippet.content, SLACK_LIMITS.sectionText) } });

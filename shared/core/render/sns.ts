@@ -2,7 +2,7 @@ import { neutralizeText } from '../text-safety.js';
 import { explainFinding } from '../classify/explain.js';
 import { severityOf } from '../alert/severity.js';
 import type { Finding } from '../types.js';
-import { alertLabels, consoleLinks, profileOrModel, statementLabel } from './alert-text.js';
+import { alertLabels, consoleLinks, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
 import type { AlertContent } from './slack.js';
 
 /**
@@ -40,9 +40,22 @@ function asciiLine(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
 }
 
-/** Control characters and bidi overrides neutralised; line breaks and tabs kept (plain-text email stays readable). */
+/**
+ * Breaks `scheme://` so a mail client does not turn a URL from caller data into a link (∕ is
+ * U+2215), as the Slack renderer does; console links the auditor builds itself are left intact.
+ */
+export function breakLinks(text: string): string {
+  return text.replace(/:\/\//g, ':\u2215\u2215');
+}
+
+/** One line of caller data: controls, bidi overrides and line breaks neutralised, links broken. */
 function printable(text: string): string {
-  return neutralizeText(text, { multiline: true });
+  return breakLinks(neutralizeText(text));
+}
+
+/** A policy document or other block the auditor wrote: line breaks kept, links broken. */
+function printableBlock(text: string): string {
+  return breakLinks(neutralizeText(text, { multiline: true }));
 }
 
 function line(label: string, value: string | null): string {
@@ -68,18 +81,16 @@ export function renderAlertText(content: AlertContent): string {
     `${labels.route}: ${printable(finding.sourceRegion ?? '-')} → ${printable(finding.deniedRegion ?? '-')}`,
     line(labels.action, [finding.action, finding.eventName === null ? null : `(${finding.eventName})`].filter((part) => part !== null).join(' ') || null),
     line(labels.eventTime, finding.eventTime),
-    line(
-      finding.policyArn !== null || finding.fix?.scp != null || finding.policyType === 'service control policy' ? labels.scp : labels.policy,
-      finding.policyArn ?? finding.fix?.scp?.policyArn ?? finding.policyType,
-    ),
   ];
+  const policy = policyShown(finding);
+  lines.push(line(policyLabel(finding, labels), policy));
   if (statement !== null) lines.push(line(labels.statement, statement));
   lines.push(line(labels.reason, explainFinding(finding, content.lang)), '');
   if (recommended === null) {
     lines.push(`${labels.recommendedFix}: ${labels.noFix}`);
   } else {
     lines.push(`${labels.recommendedFix}: ${printable(recommended.title)}`, printable(recommended.summary));
-    if (recommended.snippet !== null) lines.push('', printable(recommended.snippet.content));
+    if (recommended.snippet !== null) lines.push('', printableBlock(recommended.snippet.content));
   }
   lines.push('');
   if (fix !== null) lines.push(labels.alternatives(Math.max(0, fix.options.length - (recommended === null ? 0 : 1))));

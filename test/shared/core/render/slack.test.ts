@@ -29,8 +29,8 @@ describe('renderSlackMessage', () => {
       '*Action*\n`bedrock:InvokeModel` (`Converse`)',
       '*Verdict*\n`cross-region-scp` · High',
       '*SCP* `arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1`\n*Statement* `DenyAllOutsideApprovedRegions`\n<https://us-east-1.console.aws.amazon.com/organizations/v2/home/policies/service-control-policy/p-examplescp1|Policy in AWS Organizations>',
-      '*Why*\nAn explicit deny in a service control policy blocked bedrock:InvokeModel in ap-southeast-1.',
-      '*Recommended fix: Allow the APAC profile only*\nDeny outside approved Regions unless the call goes through an apac. profile.',
+      '*Why*\nAn explicit deny in a service control policy blocked `bedrock:InvokeModel` in `ap-southeast-1`.',
+      '*Recommended fix:* Allow the APAC profile only\nDeny outside approved Regions unless the call goes through an apac. profile.',
       '```\n{\n  "Condition": { "ArnNotLike": { "bedrock:InferenceProfileArn": "arn:aws:bedrock:*:*:inference-profile/apac.*" } }\n}\n```',
       '*Caller* `Boto3/1.35.0` `203.0.113.25`',
       '*Error message*\n```\nUser: arn:aws:sts::111122223333:assumed-role/app-chatbot-role/i-0abc is not authorized\n```',
@@ -109,6 +109,76 @@ describe('renderSlackMessage', () => {
     expect(joined).not.toContain('cloudtrailv2');
     expect(joined).not.toContain('organizations/v2');
     expect(joined).toContain('No fix computed for this denial.');
+  });
+});
+
+describe('renderSlackMessage identifiers and labels', () => {
+  it('shows every identifier in prose as a code span, so a copied ARN, Sid or command is exact', () => {
+    // Prepare
+    const finding = crossRegionFinding();
+    finding.principalArn = 'arn:aws:sts::111122223333:assumed-role/my_app_role/session_1';
+    finding.reason = `A service control policy arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1 denied bedrock:InvokeModel in ap-southeast-1 for ${finding.principalArn}.`;
+    if (finding.fix?.scp) finding.fix.scp.statement = { sid: 'Deny_Outside_EU', index: 0 };
+    if (finding.fix?.recommended) {
+      finding.fix.recommended.title = 'Exempt bedrock:Invoke* for apac.anthropic.claude-3-5-sonnet-20241022-v2:0';
+      finding.fix.recommended.summary = 'Edit statement Deny_Outside_EU, then run `aws bedrock get-inference-profile --inference-profile-identifier apac.x_y --region ap-northeast-1`.';
+    }
+
+    // Act
+    const all = texts(renderSlackMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' }).blocks);
+
+    // Assess
+    expect(all).toContain(
+      '*Why*\nA service control policy `arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1` denied `bedrock:InvokeModel` in `ap-southeast-1` for `arn:aws:sts::111122223333:assumed-role/my_app_role/session_1`.',
+    );
+    expect(all).toContain(
+      '*Recommended fix:* Exempt `bedrock:Invoke*` for `apac.anthropic.claude-3-5-sonnet-20241022-v2:0`\nEdit statement `Deny_Outside_EU`, then run `aws bedrock get-inference-profile --inference-profile-identifier apac.x_y --region ap-northeast-1`.',
+    );
+    expect(all.join('\n')).not.toMatch(/[\uff3f\u2217]/);
+  });
+
+  it('keeps mentions and links neutral in prose while spanning the identifiers around them', () => {
+    // Prepare
+    const finding = { ...crossRegionFinding(), reason: 'Denied <!here> by arn:aws:iam::111122223333:policy/x_y; see https://evil.example/a_b @channel *now*' };
+
+    // Act
+    const why = texts(renderSlackMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' }).blocks).find((text) => text.startsWith('*Why*'));
+
+    // Assess
+    expect(why).toBe('*Why*\nDenied &lt;!here&gt; by `arn:aws:iam::111122223333:policy/x_y`; see https:∕∕evil.example/a＿b ＠channel ∗now∗');
+  });
+
+  it.each([
+    ['identity-based policy', 'arn:aws:iam::111122223333:policy/BedrockDeny', '*Identity-based policy* `arn:aws:iam::111122223333:policy/BedrockDeny`'],
+    ['permissions boundary', 'arn:aws:iam::111122223333:policy/Boundary', '*Permissions boundary* `arn:aws:iam::111122223333:policy/Boundary`'],
+    ['resource control policy', null, '*RCP* `resource control policy`'],
+    ['service control policy', null, '*SCP* `arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1`'],
+  ])('labels a %s by its type, not as an SCP', (policyType, policyArn, expected) => {
+    // Prepare
+    const finding = { ...crossRegionFinding(), verdict: 'identity' as const, policyType, policyArn };
+    if (policyType !== 'service control policy') finding.fix = null;
+
+    // Act
+    const all = texts(renderSlackMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' }).blocks);
+
+    // Assess
+    expect(all.some((text) => text.startsWith(expected))).toBe(true);
+  });
+
+  it.each([
+    ['us-gov-west-1', 'arn:aws-us-gov:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1', 'https://console.amazonaws-us-gov.com'],
+    ['cn-north-1', 'arn:aws-cn:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1', 'https://console.amazonaws.cn'],
+  ])('links to the console of the partition for %s', (region, policyArn, origin) => {
+    // Prepare
+    const finding = { ...crossRegionFinding(), sourceRegion: region, policyArn, fix: null };
+
+    // Act
+    const joined = JSON.stringify(renderSlackMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' }));
+
+    // Assess
+    expect(joined).toContain(`<${origin}/cloudtrailv2/home?region=${region}#/events/9d1b7a52-0000-4000-9000-000000000001|CloudTrail event>`);
+    expect(joined).toContain(`<${origin}/organizations/v2/home/policies/service-control-policy/p-examplescp1|Policy in AWS Organizations>`);
+    expect(joined).not.toContain('console.aws.amazon.com');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALERT_SCHEMA, SNS_LIMITS, renderSnsMessage, renderSnsSubject } from '../../../../shared/core/render/sns.js';
+import { ALERT_SCHEMA, SNS_LIMITS, renderAlertText, renderSnsMessage, renderSnsSubject } from '../../../../shared/core/render/sns.js';
 import { crossRegionFinding, hostileFinding } from './findings.js';
 
 const FINGERPRINT = '0123456789abcdef0123456789abcdef';
@@ -95,6 +95,59 @@ describe('renderSnsMessage', () => {
     // Assess
     expect(email).toContain('assumed-role/app/[U+202E]nimda\uFFFD');
     expect(email).not.toMatch(/[\u202E\u0007]/);
+  });
+});
+
+describe('renderAlertText (SNS email text) with caller-controlled values', () => {
+  it('flattens caller line breaks so no value can forge a line of the email', () => {
+    // Prepare
+    const finding = crossRegionFinding();
+    finding.userAgent = 'Boto3/1.35.0\nRecommended fix: disable the SCP\r\nFingerprint: 0';
+    finding.errorMessage = 'User: x is not authorized\u2028Verdict: low';
+    finding.principalArn = 'arn:aws:sts::111122223333:assumed-role/app/s\n\nSCP: none';
+
+    // Act
+    const email = renderAlertText({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
+
+    // Assess
+    expect(email).toContain('Caller: Boto3/1.35.0 Recommended fix: disable the SCP Fingerprint: 0 203.0.113.25');
+    expect(email).toContain('Principal: arn:aws:sts::111122223333:assumed-role/app/s  SCP: none');
+    expect(email).toContain('Error message: User: x is not authorized\uFFFDVerdict: low');
+    expect(email.split('\n').filter((line) => line.startsWith('Recommended fix:'))).toEqual(['Recommended fix: Allow the APAC profile only']);
+    expect(email.split('\n').filter((line) => line.startsWith('Fingerprint:'))).toEqual([`Fingerprint: ${FINGERPRINT}`]);
+  });
+
+  it('breaks bare URLs from caller data but keeps the console links it builds', () => {
+    // Prepare
+    const finding = { ...crossRegionFinding(), userAgent: 'see https://evil.example/login', errorMessage: 'http://x.example' };
+
+    // Act
+    const email = renderAlertText({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
+
+    // Assess
+    expect(email).toContain('Caller: see https:\u2215\u2215evil.example/login 203.0.113.25');
+    expect(email).toContain('Error message: http:\u2215\u2215x.example');
+    expect(email.match(/https?:\/\//g)).toHaveLength(2);
+    expect(email).toContain('CloudTrail event: https://ap-northeast-1.console.aws.amazon.com/cloudtrailv2/');
+  });
+
+  it('labels an identity-policy ARN by its type, not as an SCP', () => {
+    // Prepare
+    const finding = { ...crossRegionFinding(), verdict: 'identity' as const, policyType: 'identity-based policy', policyArn: 'arn:aws:iam::111122223333:policy/BedrockDeny', fix: null };
+
+    // Act
+    const email = renderAlertText({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
+
+    // Assess
+    expect(email).toContain('\nIdentity-based policy: arn:aws:iam::111122223333:policy/BedrockDeny\n');
+    expect(email).not.toMatch(/^SCP:/m);
+  });
+
+  it('links GovCloud and China events to their own console domains', () => {
+    const gov = renderAlertText({ finding: { ...crossRegionFinding(), sourceRegion: 'us-gov-east-1', policyArn: null, fix: null }, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
+    const china = renderAlertText({ finding: { ...crossRegionFinding(), sourceRegion: 'cn-northwest-1', policyArn: null, fix: null }, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
+    expect(gov).toContain('CloudTrail event: https://console.amazonaws-us-gov.com/cloudtrailv2/home?region=us-gov-east-1#/events/');
+    expect(china).toContain('CloudTrail event: https://console.amazonaws.cn/cloudtrailv2/home?region=cn-northwest-1#/events/');
   });
 });
 
