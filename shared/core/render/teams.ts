@@ -1,7 +1,7 @@
 import { explainFinding } from '../classify/explain.js';
 import { severityOf, type Severity } from '../alert/severity.js';
 import { truncateText } from '../text-safety.js';
-import { alertLabels, consoleLinks, profileOrModel, statementLabel } from './alert-text.js';
+import { alertLabels, consoleLinks, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
 import { SEVERITY_SYMBOL, chatLabels, inertText, verificationText } from './chat-text.js';
 import type { AlertContent } from './slack.js';
 
@@ -118,8 +118,6 @@ function buildCard(content: AlertContent, allowance: Allowance): AdaptiveCard {
     inlines: [run(`${SEVERITY_SYMBOL[severity]} ${headline}`, { weight: 'Bolder', size: 'Medium', ...(SEVERITY_COLOUR[severity] === undefined ? {} : { color: SEVERITY_COLOUR[severity] }) })],
   });
   const action = finding.action === null ? finding.eventName : `${finding.action} (${finding.eventName ?? '-'})`;
-  const scpArn = finding.policyArn ?? finding.fix?.scp?.policyArn ?? null;
-  const isScp = scpArn !== null || finding.policyType === 'service control policy';
   const facts: CardElement[] = [
     fact(labels.account, finding.accountId),
     fact(labels.principal, finding.principalArn),
@@ -128,7 +126,9 @@ function buildCard(content: AlertContent, allowance: Allowance): AdaptiveCard {
     fact(labels.action, action),
     fact(labels.verdict, `${finding.verdict} · ${labels.severity[severity] ?? severity}`),
   ];
-  if (scpArn !== null || finding.policyType !== null) facts.push(fact(isScp ? labels.scp : labels.policy, scpArn ?? finding.policyType));
+  // Labelled by its type, as in Slack: an identity-policy ARN is never called an SCP.
+  const policy = policyShown(finding);
+  if (policy !== null) facts.push(fact(policyLabel(finding, labels), policy));
   const statement = statementLabel(finding);
   if (statement !== null) facts.push(fact(labels.statement, statement));
   body.push({ type: 'Container', spacing: 'Medium', items: facts });
