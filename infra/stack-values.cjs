@@ -58,6 +58,19 @@ async function slack(resolveVariable, env) {
   }
 }
 
+/** `chatNotifications`: '' (off) or 'q-developer'. */
+async function chatNotifications(resolveVariable) {
+  const value = await text(resolveVariable, 'chatNotifications');
+  if (value !== '' && value !== 'q-developer') throw new Error(`param chatNotifications must be q-developer or empty, got "${value}"`);
+  return value;
+}
+
+/** The Q Developer topic for functions that publish to it, when `chatNotifications=q-developer`. */
+async function qDeveloperTopic(resolveVariable, env, local) {
+  if ((await chatNotifications(resolveVariable)) !== 'q-developer') return;
+  env.Q_DEVELOPER_TOPIC_ARN = local ? 'arn:aws:sns:ap-northeast-1:000000000000:cris-auditor-local-chat' : { Ref: 'ChatNotificationTopic' };
+}
+
 async function alertTopic(resolveVariable, local) {
   return local ? text(resolveVariable, 'localAlertTopicArn') : { Ref: 'AlertTopic' };
 }
@@ -67,6 +80,7 @@ module.exports.alertEnvironment = async ({ resolveVariable }) => {
   env.ALERT_TOPIC_ARN = await alertTopic(resolveVariable, local);
   env.SUPPRESSION_WINDOW_MINUTES = (await text(resolveVariable, 'suppressionWindowMinutes')) || '60';
   await slack(resolveVariable, env);
+  await qDeveloperTopic(resolveVariable, env, local);
   optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
   return env;
 };
@@ -82,6 +96,7 @@ module.exports.digestEnvironment = async ({ resolveVariable }) => {
       ? await text(resolveVariable, 'localDigestTopicArn')
       : { 'Fn::If': ['HasDigestTopic', { Ref: 'DigestTopic' }, { Ref: 'AWS::NoValue' }] };
   }
+  await qDeveloperTopic(resolveVariable, env, local);
   return env;
 };
 
@@ -95,6 +110,7 @@ module.exports.replayEnvironment = async ({ resolveVariable }) => {
   // Replay sends alerts only when asked (`notify`), through the same channels as the alert function.
   env.ALERT_TOPIC_ARN = await alertTopic(resolveVariable, local);
   await slack(resolveVariable, env);
+  await qDeveloperTopic(resolveVariable, env, local);
   return env;
 };
 
@@ -149,6 +165,12 @@ module.exports.slackSecretStatement = webhookSecretStatement('slack', 'SlackWebh
 module.exports.slackParameterStatement = webhookParameterStatement('slack', 'SlackWebhookParameter');
 module.exports.teamsSecretStatement = webhookSecretStatement('teams', 'TeamsWebhookSecret');
 module.exports.teamsParameterStatement = webhookParameterStatement('teams', 'TeamsWebhookParameter');
+
+/** Publishes to the Amazon Q Developer topic (alert, replay, digest), when `chatNotifications=q-developer`. */
+module.exports.qDeveloperPublishStatement = async ({ resolveVariable }) => {
+  if ((await chatNotifications(resolveVariable)) !== 'q-developer') return NO_VALUE;
+  return { Sid: 'PublishChatNotifications', Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'ChatNotificationTopic' } };
+};
 
 /** Assumes the SCP reader role of infra/org-read-role.yml, by its exact ARN. */
 module.exports.orgReadStatement = async ({ resolveVariable }) => {

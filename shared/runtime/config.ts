@@ -13,6 +13,8 @@ export interface AlertConfig {
   teams: { secretArn: string } | { parameterName: string } | { url: string } | null;
   /** SNS topic of alerts; null when SNS is not configured. */
   topicArn: string | null;
+  /** SNS topic mapped to an Amazon Q Developer channel (custom notifications); null when not configured. */
+  qDeveloperTopicArn: string | null;
   suppressionWindowMinutes: number;
   locale: Language;
   /** Role in the management (or delegated administrator) account to read SCPs; optional. */
@@ -39,6 +41,7 @@ const channelEnvironment = {
   SLACK_WEBHOOK_SECRET_ARN: optionalSetting(matching(/^arn:aws[a-z-]*:secretsmanager:/, 'must be a Secrets Manager secret ARN')),
   SLACK_WEBHOOK_PARAMETER_NAME: optionalSetting(matching(/^(\/[\w.\-/]+|[\w.-]+|arn:aws[a-z-]*:ssm:.+)$/, 'must be an SSM parameter name or ARN')),
   ALERT_TOPIC_ARN: optionalSetting(matching(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'must be an SNS topic ARN')),
+  Q_DEVELOPER_TOPIC_ARN: optionalSetting(matching(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'must be an SNS topic ARN')),
   TEAMS_WEBHOOK_URL: optionalSetting(z.url({ error: 'must be an http(s) URL' })),
   TEAMS_WEBHOOK_SECRET_ARN: optionalSetting(matching(/^arn:aws[a-z-]*:secretsmanager:/, 'must be a Secrets Manager secret ARN')),
   TEAMS_WEBHOOK_PARAMETER_NAME: optionalSetting(matching(/^(\/[\w.\-/]+|[\w.-]+|arn:aws[a-z-]*:ssm:.+)$/, 'must be an SSM parameter name or ARN')),
@@ -115,9 +118,10 @@ export function loadAlertConfig(env: Record<string, string | undefined> = proces
   const slack = slackSourceOf(parsed);
   const teams = teamsSourceOf(parsed);
   const topicArn = parsed.ALERT_TOPIC_ARN ?? null;
-  if (slack === null && teams === null && topicArn === null) {
+  const qDeveloperTopicArn = parsed.Q_DEVELOPER_TOPIC_ARN ?? null;
+  if (slack === null && teams === null && topicArn === null && qDeveloperTopicArn === null) {
     throw new ConfigurationError(
-      'Invalid configuration of the alert function: no alert channel; set SLACK_WEBHOOK_SECRET_ARN, SLACK_WEBHOOK_PARAMETER_NAME or SLACK_WEBHOOK_URL, TEAMS_WEBHOOK_SECRET_ARN, TEAMS_WEBHOOK_PARAMETER_NAME or TEAMS_WEBHOOK_URL, and/or ALERT_TOPIC_ARN',
+      'Invalid configuration of the alert function: no alert channel; set SLACK_WEBHOOK_SECRET_ARN, SLACK_WEBHOOK_PARAMETER_NAME or SLACK_WEBHOOK_URL, TEAMS_WEBHOOK_SECRET_ARN, TEAMS_WEBHOOK_PARAMETER_NAME or TEAMS_WEBHOOK_URL, and/or ALERT_TOPIC_ARN or Q_DEVELOPER_TOPIC_ARN',
     );
   }
   return {
@@ -125,6 +129,7 @@ export function loadAlertConfig(env: Record<string, string | undefined> = proces
     slack,
     teams,
     topicArn,
+    qDeveloperTopicArn,
     suppressionWindowMinutes: parsed.SUPPRESSION_WINDOW_MINUTES ?? 60,
     locale: parsed.LOCALE ?? 'en',
     orgReadRoleArn: parsed.ORG_READ_ROLE_ARN ?? null,
@@ -138,6 +143,7 @@ export interface ReplayConfig {
   slack: SlackSource;
   teams: SlackSource;
   topicArn: string | null;
+  qDeveloperTopicArn: string | null;
   /** Regions read when the payload names none: `REPLAY_REGIONS`, else the function's own Region. */
   defaultRegions: string[];
   /** Role assumed in member accounts; null: only the function's own account can be read. */
@@ -155,6 +161,7 @@ export function loadReplayConfig(env: Record<string, string | undefined> = proce
     slack: slackSourceOf(parsed),
     teams: teamsSourceOf(parsed),
     topicArn: parsed.ALERT_TOPIC_ARN ?? null,
+    qDeveloperTopicArn: parsed.Q_DEVELOPER_TOPIC_ARN ?? null,
     defaultRegions: (parsed.REPLAY_REGIONS ?? parsed.AWS_REGION ?? '').split(',').map((region) => region.trim()).filter((region) => region !== ''),
     roleName: parsed.REPLAY_ROLE_NAME ?? null,
     orgReadRoleArn: parsed.ORG_READ_ROLE_ARN ?? null,

@@ -34,6 +34,7 @@ const OPTIONAL_STATEMENTS: Record<string, string> = {
   slackParameterStatement: 'ssm:GetParameter',
   teamsSecretStatement: 'secretsmanager:GetSecretValue',
   teamsParameterStatement: 'ssm:GetParameter',
+  qDeveloperPublishStatement: 'sns:Publish',
   orgReadStatement: 'sts:AssumeRole',
   replayReaderStatement: 'sts:AssumeRole',
   sesStatement: 'ses:SendEmail',

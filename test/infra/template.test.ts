@@ -400,7 +400,8 @@ describe('stages', () => {
     expect(config.resources.Conditions.HasOrganization).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
     // Optional statements are absent, not statements with an empty ARN.
     const alertStatements = config.resources.Resources.AlertRole.Properties.Policies[0].PolicyDocument.Statement;
-    expect(alertStatements.filter((statement: unknown) => JSON.stringify(statement) === '{"Ref":"AWS::NoValue"}')).toHaveLength(5);
+    expect(alertStatements.filter((statement: unknown) => JSON.stringify(statement) === '{"Ref":"AWS::NoValue"}')).toHaveLength(6);
+    expect(config.resources.Conditions.HasQDeveloper).toEqual({ 'Fn::Equals': ['', 'q-developer'] });
     expect(JSON.stringify(config.resources)).not.toMatch(/"Resource":""/);
     // No recipients and no digest topic: no schedule, so no daily failure lands in the DLQ.
     expect(config.resources.Resources.DigestSchedule.Condition).toBe('HasDigestDestination');
@@ -465,5 +466,18 @@ describe('chat channels (issue 15)', () => {
     }
     expect(resource('AlertLambdaFunction').Properties?.Environment?.Variables).toMatchObject({ TEAMS_WEBHOOK_PARAMETER_NAME: '/cris-auditor/teams-webhook' });
     expect(resource('ReplayLambdaFunction').Properties?.Environment?.Variables).toMatchObject({ TEAMS_WEBHOOK_PARAMETER_NAME: '/cris-auditor/teams-webhook' });
+  });
+
+  it('with chatNotifications=q-developer, publishes alerts, replays and the digest summary to one chat topic, and only there', () => {
+    expect(resource('ChatNotificationTopic')).toMatchObject({ Type: 'AWS::SNS::Topic', Condition: 'HasQDeveloper', Properties: { KmsMasterKeyId: 'alias/aws/sns' } });
+    for (const name of ['Alert', 'Replay', 'Digest']) {
+      expect(resource(`${name}LambdaFunction`).Properties?.Environment?.Variables).toMatchObject({ Q_DEVELOPER_TOPIC_ARN: { Ref: 'ChatNotificationTopic' } });
+    }
+    const publishes = identityStatements(stack.template).filter(({ statement }) => JSON.stringify(statement['Resource']) === '{"Ref":"ChatNotificationTopic"}');
+    expect(publishes.map(({ where, statement }) => [where.split('/')[0], where.split('/').at(-1), statement['Action']])).toEqual([
+      ['AlertRole', 'PublishChatNotifications', 'sns:Publish'],
+      ['DigestRole', 'PublishChatNotifications', 'sns:Publish'],
+      ['ReplayRole', 'PublishChatNotifications', 'sns:Publish'],
+    ]);
   });
 });

@@ -21,6 +21,7 @@ describe('loadAlertConfig', () => {
       slack: null,
       teams: null,
       topicArn: 'arn:aws:sns:ap-northeast-1:111122223333:alerts',
+      qDeveloperTopicArn: null,
       suppressionWindowMinutes: 60,
       locale: 'en',
       orgReadRoleArn: null,
@@ -45,7 +46,7 @@ describe('loadAlertConfig', () => {
     ['names a window that is too long', { ...BASE, SUPPRESSION_WINDOW_MINUTES: '20000' }, 'SUPPRESSION_WINDOW_MINUTES must be at most 10080 (7 days)'],
     ['names an unknown locale', { ...BASE, LOCALE: 'fr' }, 'LOCALE must be one of en, ja (got "fr")'],
     ['names a topic that is not an SNS ARN', { ...BASE, ALERT_TOPIC_ARN: 'alerts' }, 'ALERT_TOPIC_ARN must be an SNS topic ARN (got "alerts")'],
-    ['asks for a channel when none is set', { TABLE_NAME: 't' }, 'no alert channel; set SLACK_WEBHOOK_SECRET_ARN, SLACK_WEBHOOK_PARAMETER_NAME or SLACK_WEBHOOK_URL, TEAMS_WEBHOOK_SECRET_ARN, TEAMS_WEBHOOK_PARAMETER_NAME or TEAMS_WEBHOOK_URL, and/or ALERT_TOPIC_ARN'],
+    ['asks for a channel when none is set', { TABLE_NAME: 't' }, 'no alert channel; set SLACK_WEBHOOK_SECRET_ARN, SLACK_WEBHOOK_PARAMETER_NAME or SLACK_WEBHOOK_URL, TEAMS_WEBHOOK_SECRET_ARN, TEAMS_WEBHOOK_PARAMETER_NAME or TEAMS_WEBHOOK_URL, and/or ALERT_TOPIC_ARN or Q_DEVELOPER_TOPIC_ARN'],
   ])('%s', (_title, env, expected) => {
     expect(failure(env)).toContain(expected);
   });
@@ -79,6 +80,7 @@ describe('loadReplayConfig', () => {
       slack: null,
       teams: null,
       topicArn: null,
+      qDeveloperTopicArn: null,
       defaultRegions: ['ap-northeast-1'],
       roleName: null,
       orgReadRoleArn: null,
