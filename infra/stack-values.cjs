@@ -216,3 +216,97 @@ module.exports.sesStatement = async ({ resolveVariable }) => {
     Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/${identity}` },
   };
 };
+
+/** The chat action function reads what replay reads (table, Regions, reader roles, SCP reader). */
+module.exports.chatEnvironment = async ({ resolveVariable }) => {
+  const { env } = await common(resolveVariable);
+  const regions = list(await text(resolveVariable, 'replayRegions'));
+  env.REPLAY_REGIONS = regions.length > 0 ? regions.join(',') : String(await resolveVariable('self:provider.region'));
+  optional(env, 'REPLAY_ROLE_NAME', await text(resolveVariable, 'replayRoleName'));
+  optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
+  return env;
+};
+
+/**
+ * The command an Amazon Q Developer action button runs: `lambda invoke` of the chat function with
+ * a one-letter payload (see shared/core/chat/actions.ts). The API reference caps `CommandText` at
+ * 100 characters (CreateCustomAction > CustomActionDefinition), so a stage or Region that makes it
+ * longer fails packaging with the reason, instead of failing the deploy.
+ * @see https://docs.aws.amazon.com/chatbot/latest/APIReference/API_CustomActionDefinition.html
+ */
+const chatCommand = (payload) => async ({ resolveVariable }) => {
+  const stage = String(await resolveVariable('sls:stage'));
+  const region = String(await resolveVariable('self:provider.region'));
+  const command = `lambda invoke --function-name cris-${stage}-chat --region ${region} --payload ${payload}`;
+  if (command.length > 100) {
+    throw new Error(`the Q Developer action command "${command}" has ${command.length} characters; Q Developer allows 100: use a shorter stage name`);
+  }
+  return command;
+};
+module.exports.chatReplayCommand = chatCommand('{"r":"$accountId"}');
+module.exports.chatExplainCommand = chatCommand('{"e":"$fingerprint"}');
+
+/** Button labels in the stack's language (ButtonText: at most 50 characters). */
+module.exports.chatButtons = async ({ resolveVariable }) => {
+  const ja = (await text(resolveVariable, 'locale')) === 'ja';
+  return ja
+    ? { replay: 'このアカウントの 24 時間を再監査', explain: '適用中の SCP で再説明' }
+    : { replay: 'Replay 24 h for this account', explain: 'Explain again with the SCPs in force' };
+};
+
+/**
+ * The Q Developer channel configurations (Slack and/or Microsoft Teams) for the chat-client IDs
+ * given as parameters, with `chatNotifications=q-developer`: each maps the chat topic, runs as the
+ * least-privilege channel role under the same guardrail, and carries the two action buttons. A
+ * half-filled set of IDs fails packaging with the reason; no IDs, no resource (the channel can then
+ * be configured in the console with the same role and topic).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-slackchannelconfiguration.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-microsoftteamschannelconfiguration.html
+ */
+module.exports.chatChannelConfigurations = async ({ resolveVariable }) => {
+  const ids = {};
+  for (const name of ['qDeveloperSlackWorkspaceId', 'qDeveloperSlackChannelId', 'qDeveloperTeamsTenantId', 'qDeveloperTeamsTeamId', 'qDeveloperTeamsChannelId']) {
+    ids[name] = await text(resolveVariable, name);
+  }
+  const slack = ids.qDeveloperSlackWorkspaceId !== '' || ids.qDeveloperSlackChannelId !== '';
+  if (slack && (!/^[0-9A-Z]{1,255}$/.test(ids.qDeveloperSlackWorkspaceId) || !/^[A-Za-z0-9]+$/.test(ids.qDeveloperSlackChannelId))) {
+    throw new Error('params qDeveloperSlackWorkspaceId (T…) and qDeveloperSlackChannelId (C…) must both be set, as the Q Developer console shows them');
+  }
+  const teams = ids.qDeveloperTeamsTenantId !== '' || ids.qDeveloperTeamsTeamId !== '' || ids.qDeveloperTeamsChannelId !== '';
+  if (teams && (ids.qDeveloperTeamsTenantId === '' || ids.qDeveloperTeamsTeamId === '' || !/%3[aA].*%40/.test(ids.qDeveloperTeamsChannelId))) {
+    throw new Error('params qDeveloperTeamsTenantId, qDeveloperTeamsTeamId and qDeveloperTeamsChannelId (19%3a…%40thread.tacv2) must all be set');
+  }
+  if ((slack || teams) && (await chatNotifications(resolveVariable)) !== 'q-developer') {
+    throw new Error('the qDeveloper* channel parameters need chatNotifications=q-developer');
+  }
+  const name = `cris-auditor-${String(await resolveVariable('sls:stage'))}`;
+  const common = {
+    IamRoleArn: { 'Fn::GetAtt': ['ChatChannelRole', 'Arn'] },
+    GuardrailPolicies: [{ Ref: 'ChatGuardrailPolicy' }],
+    SnsTopicArns: [{ Ref: 'ChatNotificationTopic' }],
+    LoggingLevel: 'ERROR',
+    CustomizationResourceArns: [{ 'Fn::GetAtt': ['ReplayAccountAction', 'CustomActionArn'] }, { 'Fn::GetAtt': ['ExplainAgainAction', 'CustomActionArn'] }],
+  };
+  const resources = {};
+  if (slack) {
+    resources.SlackChannelConfiguration = {
+      Type: 'AWS::Chatbot::SlackChannelConfiguration',
+      Condition: 'HasQDeveloper',
+      Properties: { ConfigurationName: name, SlackWorkspaceId: ids.qDeveloperSlackWorkspaceId, SlackChannelId: ids.qDeveloperSlackChannelId, ...common },
+    };
+  }
+  if (teams) {
+    resources.TeamsChannelConfiguration = {
+      Type: 'AWS::Chatbot::MicrosoftTeamsChannelConfiguration',
+      Condition: 'HasQDeveloper',
+      Properties: {
+        ConfigurationName: `${name}-teams`,
+        TeamsTenantId: ids.qDeveloperTeamsTenantId,
+        TeamId: ids.qDeveloperTeamsTeamId,
+        TeamsChannelId: ids.qDeveloperTeamsChannelId,
+        ...common,
+      },
+    };
+  }
+  return resources;
+};

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INFERENCE_EVENT_NAMES } from '../../shared/core/constants.js';
 import { matchesEventPattern, type EventPattern } from '../../shared/core/event-pattern-matcher.js';
 import { actionsOf, identityStatements, resourcesOf } from './iam-statements.js';
+import { renderQDeveloperAlert } from '../../shared/core/render/q-developer.js';
+import { crossRegionFinding } from '../shared/core/render/findings.js';
 import { osls, packageStack, ROOT, type PackagedStack } from './package-stack.js';
 
 // `osls package --stage dev` runs ONCE for this file, offline, with dummy credentials, in a copy of
@@ -19,7 +21,8 @@ beforeAll(async () => {
     console.warn(`[infra] functions/${stack.stubbedHandlers.join(', ')}.ts missing: packaged with stubs in the copy`);
   }
   console.info(`[infra] bundle sizes (zip bytes): ${JSON.stringify(stack.zipBytes)}`);
-}, 120_000);
+  // Two osls packagings (~50 s each alone) take much longer on a shared, loaded machine.
+}, 300_000);
 
 afterAll(() => stack?.dispose());
 
@@ -325,11 +328,12 @@ describe('functions', () => {
   const functions = () => ofType('AWS::Lambda::Function').filter(([id]) => id !== 'CustomDashresourceDasheventDashbridgeLambdaFunction');
   const env = (name: string) => resource(`${name}LambdaFunction`).Properties?.Environment.Variables as Record<string, unknown>;
 
-  it('runs three functions on Node.js 22 on arm64', () => {
+  it('runs four functions on Node.js 22 on arm64', () => {
     expect(functions().map(([id, f]) => [id, f.Properties?.Runtime, f.Properties?.Architectures])).toEqual([
       ['AlertLambdaFunction', 'nodejs22.x', ['arm64']],
       ['DigestLambdaFunction', 'nodejs22.x', ['arm64']],
       ['ReplayLambdaFunction', 'nodejs22.x', ['arm64']],
+      ['ChatLambdaFunction', 'nodejs22.x', ['arm64']],
     ]);
   });
 
@@ -479,5 +483,60 @@ describe('chat channels (issue 15)', () => {
       ['DigestRole', 'PublishChatNotifications', 'sns:Publish'],
       ['ReplayRole', 'PublishChatNotifications', 'sns:Publish'],
     ]);
+  });
+
+  it('attaches the two action buttons to cris-auditor alerts, with commands Q Developer accepts and values the alert carries', () => {
+    const alert = renderQDeveloperAlert({ finding: crossRegionFinding(), fingerprint: '0123456789abcdef0123456789abcdef', repeats: 0, lang: 'en' });
+    const actions = ofType('AWS::Chatbot::CustomAction');
+    expect(actions.map(([id]) => id)).toEqual(['ReplayAccountAction', 'ExplainAgainAction']);
+    for (const [, action] of actions) {
+      expect(action.Condition).toBe('HasQDeveloper');
+      const command = action.Properties?.Definition.CommandText as string;
+      // CustomActionDefinition.CommandText: at most 100 characters (API reference).
+      expect(command.length).toBeLessThanOrEqual(100);
+      expect(command).toMatch(/^lambda invoke --function-name cris-dev-chat --region ap-northeast-1 --payload \{"[re]":"\$[A-Za-z]+"\}$/);
+      const [attachment, ...others] = action.Properties?.Attachments as Array<Record<string, any>>;
+      expect(others).toEqual([]);
+      expect(attachment?.['NotificationType']).toBe('Custom');
+      expect(String(attachment?.['ButtonText']).length).toBeLessThanOrEqual(50);
+      for (const [variable, path] of Object.entries(attachment?.['Variables'] as Record<string, string>)) {
+        expect(command).toContain(`$${variable}`);
+        // The path names a key the renderer really puts in additionalContext.
+        const key = /^event\.metadata\.additionalContext\.([A-Za-z]+)$/.exec(path)?.[1] ?? '';
+        expect(alert.metadata.additionalContext[key], path).toMatch(/^[0-9a-f]{32}$|^\d{12}$/);
+        expect(attachment?.['Criteria']).toEqual([{ Operator: 'HAS_VALUE', VariableName: variable }]);
+      }
+    }
+    expect(resource('ReplayAccountAction').Properties?.Attachments[0].ButtonText).toBe('Replay 24 h for this account');
+    expect(resource('ExplainAgainAction').Properties?.Attachments[0].ButtonText).toBe('Explain again with the SCPs in force');
+    expect(resource('ChatLambdaFunction').Properties?.FunctionName).toBe('cris-dev-chat');
+  });
+
+  it('lets the Q Developer channel role and guardrail invoke exactly the chat action function, nothing else', () => {
+    expect(resource('ChatChannelRole').Properties?.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'chatbot.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    const invoke = [{ Sid: 'InvokeChatActions', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt('ChatLambdaFunction', 'Arn') }];
+    expect(resource('ChatChannelRole').Properties?.Policies.map((policy: { PolicyDocument: { Statement: unknown } }) => policy.PolicyDocument.Statement)).toEqual([invoke]);
+    expect(resource('ChatGuardrailPolicy').Properties?.PolicyDocument.Statement).toEqual(invoke);
+    const invokers = identityStatements(stack.template).filter(({ statement }) => actionsOf(statement).some((action) => String(action).startsWith('lambda:')));
+    expect(invokers.map(({ where }) => where.split('/')[0])).toEqual(['ChatChannelRole', 'ChatGuardrailPolicy']);
+  });
+
+  it('creates the Slack channel configuration with the chat topic, the channel role, the guardrail and both buttons', () => {
+    expect(resource('SlackChannelConfiguration')).toMatchObject({
+      Type: 'AWS::Chatbot::SlackChannelConfiguration',
+      Condition: 'HasQDeveloper',
+      Properties: {
+        ConfigurationName: 'cris-auditor-dev',
+        SlackWorkspaceId: 'T0EXAMPLE1',
+        SlackChannelId: 'C0EXAMPLE1',
+        IamRoleArn: getAtt('ChatChannelRole', 'Arn'),
+        GuardrailPolicies: [{ Ref: 'ChatGuardrailPolicy' }],
+        SnsTopicArns: [{ Ref: 'ChatNotificationTopic' }],
+        CustomizationResourceArns: [getAtt('ReplayAccountAction', 'CustomActionArn'), getAtt('ExplainAgainAction', 'CustomActionArn')],
+      },
+    });
+    expect(stack.template.Resources['TeamsChannelConfiguration']).toBeUndefined();
   });
 });

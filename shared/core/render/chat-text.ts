@@ -58,11 +58,16 @@ export function chatLabels(lang: Language): ChatLabels {
 /** Severity as a Unicode emoji: renders the same in Slack, Teams and Q Developer (no `:code:` shortcodes). */
 export const SEVERITY_SYMBOL: Record<Severity, string> = { high: '🔴', medium: '🟠', low: '⚪' };
 
-/** The verification outcome of the recommended fix, in words; null when there is no fix. */
+/**
+ * The verification outcome of the recommended fix, in words; null when there is no fix, or when
+ * the fix is not an SCP change (an identity-policy fix is never checked against SCPs, so "not
+ * verified against the SCPs" would mislead).
+ */
 export function verificationText(finding: Finding, lang: Language): string | null {
   const fix = finding.fix ?? null;
   if (fix === null || fix.recommended === null) return null;
   const status = fix.recommended.verification ?? fix.verification.status;
+  if (status === 'unverified' && fix.scp === null && finding.verdict !== 'cross-region-scp' && finding.verdict !== 'scp') return null;
   return chatLabels(lang).verification[status] ?? chatLabels(lang).verification.unverified;
 }
 

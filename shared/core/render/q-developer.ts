@@ -133,6 +133,7 @@ function describeAlert(content: AlertContent): string {
   const room = Q_DEVELOPER_LIMITS.description - head.length - tailText.length - 2;
   const parts = [head];
   if (snippet !== null && room > 200) parts.push(codeBlock(snippet.content, room - 1));
+  else if (snippet !== null) parts.push(`_${escapeMrkdwn(chatLabels(lang).snippetCut(snippet.content.split('\n').length))}_`);
   parts.push(tailText);
   return truncateEscaped(parts.join('\n'), Q_DEVELOPER_LIMITS.description);
 }
