@@ -135,7 +135,7 @@ describe('IAM', () => {
     const starred = statements()
       .filter(({ statement }) => resourcesOf(statement).includes('*'))
       .map(({ statement }) => actionsOf(statement));
-    expect(starred).toEqual([['cloudtrail:LookupEvents']]);
+    expect(starred).toEqual([['cloudtrail:LookupEvents'], ['cloudtrail:LookupEvents']]);
   });
 
   it('grants only Allow statements', () => {
@@ -169,9 +169,9 @@ describe('IAM', () => {
     });
   });
 
-  it('lets only replay read CloudTrail, and assume reader roles only inside the organization', () => {
+  it('lets only replay and the chat actions read CloudTrail, and assume reader roles only inside the organization', () => {
     const lookups = statements().filter(({ statement }) => actionsOf(statement).includes('cloudtrail:LookupEvents'));
-    expect(lookups.map(({ where }) => where.split('/')[0])).toEqual(['ReplayRole']);
+    expect(lookups.map(({ where }) => where.split('/')[0])).toEqual(['ReplayRole', 'ChatActionRole']);
     const assumeReader = statements().find(({ where }) => where.endsWith('/AssumeReplayReaderInOrganization'));
     expect(assumeReader?.statement).toMatchObject({
       Action: 'sts:AssumeRole',
@@ -180,10 +180,11 @@ describe('IAM', () => {
     });
   });
 
-  it('lets only the alert and replay roles assume the Organizations read role, by its exact ARN', () => {
+  it('lets only the alert, replay and chat action roles assume the Organizations read role, by its exact ARN', () => {
     const assume = statements().filter(({ where }) => where.endsWith('/ReadServiceControlPolicies'));
     expect(assume.map(({ where, statement }) => [where.split('/')[0], statement['Resource']]).sort()).toEqual([
       ['AlertRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
+      ['ChatActionRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
       ['ReplayRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
     ]);
   });
