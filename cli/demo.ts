@@ -7,7 +7,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { Notifier } from '../shared/core/ports.js';
-import type { SlackBlock, SlackMessage, SlackText } from '../shared/core/render/slack.js';
+import type { QDeveloperNotification } from '../shared/core/render/q-developer.js';
+import type { AlertContent, SlackBlock, SlackMessage, SlackText } from '../shared/core/render/slack.js';
 import type { Language } from '../shared/core/types.js';
 import { palette, safe, useColour } from './terminal.js';
 
@@ -82,6 +83,18 @@ export function formatSlackMessage(message: SlackMessage, colour: ReturnType<typ
     }
     if (block.type === 'context') add(block.elements.map(text).join('  ·  '), colour.dim);
   }
+  return lines;
+}
+
+/** A Q Developer custom notification as the channel would show it: title, description, next steps, keywords. */
+export function formatQDeveloperNotification(notification: QDeveloperNotification, colour: ReturnType<typeof palette>, maxCodeLines = 24): string[] {
+  const lines = formatSlackMessage(
+    { text: '', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${notification.content.title}*\n${notification.content.description}` } }] },
+    colour,
+    maxCodeLines,
+  );
+  for (const step of notification.content.nextSteps) lines.push(`• ${safe(displayMrkdwn(step)).replace(/\*([^*\n]+)\*/g, (_match, label: string) => colour.bold(label))}`);
+  lines.push(colour.dim(`${notification.content.keywords.map((keyword) => `[${safe(keyword)}]`).join(' ')}  ·  thread ${safe(notification.metadata.threadId)}  ·  buttons ${notification.metadata.enableCustomActions ? 'on' : 'off'}`));
   return lines;
 }
 
@@ -188,6 +201,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     const catalog = catalogModule.loadBundledCatalog();
     let slackCount = 0;
     let snsCount = 0;
+    const shown: { alert: AlertContent | null } = { alert: null };
     // What the sinks print for one event, shown under that event's outcome line.
     let pending: string[] = [];
     const slackSink = async (message: SlackMessage): Promise<void> => {
@@ -199,6 +213,10 @@ export async function runDemo(argv: string[]): Promise<number> {
     const snsSink: Notifier = {
       async notify(alert) {
         snsCount += 1;
+        // The first cross-Region SCP block (the target), else the first alert.
+        if (shown.alert === null || (shown.alert.finding.verdict !== 'cross-region-scp' && alert.finding.verdict === 'cross-region-scp')) {
+          shown.alert = { ...structuredClone(alert), lang: options.lang };
+        }
         const rendered = sns.renderSnsMessage({ ...alert, lang: options.lang });
         const attributes = Object.entries(rendered.attributes).map(([name, value]) => `${name}=${value}`).join(' ');
         pending.push(`  ${colour.bold('SNS')} ${safe(rendered.subject)}`);
@@ -258,6 +276,19 @@ export async function runDemo(argv: string[]): Promise<number> {
       const repeat = load(first) as { detail?: { eventID?: string } };
       if (repeat.detail !== undefined) repeat.detail.eventID = 'demo-repeat-0001';
       await run(`${first} (new event ID)`, repeat);
+    }
+
+    // The other chat channels render the same alert: show the first one as each would.
+    const firstAlert = shown.alert;
+    if (firstAlert !== null) {
+      const [{ renderTeamsMessage, teamsCardLines }, { renderQDeveloperAlert }] = await Promise.all([import('../shared/core/render/teams.js'), import('../shared/core/render/q-developer.js')]);
+      out();
+      out(colour.bold(`The same alert in the other chat channels (TEAMS_WEBHOOK_*, chatNotifications=q-developer): ${safe(firstAlert.finding.eventId ?? '-')}`));
+      out(colour.dim('  ┌─ Microsoft Teams (Adaptive Card) ────────────────────'));
+      for (const line of teamsCardLines(renderTeamsMessage(firstAlert))) out(`  │ ${safe(line)}`);
+      out(colour.dim('  ├─ Amazon Q Developer (custom notification) ───────────'));
+      for (const line of formatQDeveloperNotification(renderQDeveloperAlert(firstAlert), colour, options.full ? Number.POSITIVE_INFINITY : 24)) out(`  │ ${line}`);
+      out(colour.dim('  └──────────────────────────────────────────────────────'));
     }
 
     out();

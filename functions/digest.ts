@@ -4,9 +4,10 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createDynamoDbAggregateReader } from '../shared/adapters/dynamodb-aggregate-reader.js';
 import { createDynamoDbDigestLedger } from '../shared/adapters/dynamodb-digest-ledger.js';
 import { createSesMailer } from '../shared/adapters/ses-mailer.js';
+import { createQDeveloperDigestPublisher } from '../shared/adapters/q-developer-publisher.js';
 import { createSnsTextPublisher } from '../shared/adapters/sns-text-publisher.js';
 import { parseDigestConfig, type DigestConfig } from '../shared/core/digest/config.js';
-import type { DigestLedger, Mailer, TextPublisher } from '../shared/core/digest/ports.js';
+import type { DigestLedger, DigestSummaryPublisher, Mailer, TextPublisher } from '../shared/core/digest/ports.js';
 import { computeDigestWindow, digestInvocationTime } from '../shared/core/digest/schedule.js';
 import { sendDigest, type DigestOutcome } from '../shared/core/digest/send-digest.js';
 import { ConfigurationError, InputError } from '../shared/core/errors.js';
@@ -20,6 +21,8 @@ export interface DigestDependencies {
   reader: AggregateReader;
   mailer: Mailer | null;
   publisher: TextPublisher | null;
+  /** The Amazon Q Developer summary (`Q_DEVELOPER_TOPIC_ARN`); absent or null when not configured. */
+  summaryPublisher?: DigestSummaryPublisher | null;
   /** Remembers sent windows so retries do not mail twice; `null` disables the check. */
   ledger: DigestLedger | null;
   now: () => Date;
@@ -47,12 +50,14 @@ export function createDigestHandler(deps: DigestDependencies): (event: unknown) 
       reader: deps.reader,
       mailer: deps.mailer,
       publisher: deps.publisher,
+      summaryPublisher: deps.summaryPublisher ?? null,
       ledger: deps.ledger,
       now,
       force: isForced(event),
     });
     logger.info('digest finished', { status: outcome.status, from: outcome.window.from, to: outcome.window.to, timeSource: invocation.value.source, denials: outcome.totals.count, fingerprints: outcome.totals.fingerprints, emailMessageId: outcome.email?.messageId ?? null });
     if (outcome.topic?.ok === false) logger.error('digest topic publish failed', { reason: outcome.topic.reason });
+    if (outcome.chat?.ok === false) logger.error('digest Q Developer summary publish failed', { reason: outcome.chat.reason });
     if (outcome.ledgerError !== null) logger.error('digest sent marker not written', { reason: outcome.ledgerError });
     return outcome;
   };
@@ -72,7 +77,12 @@ export function dependenciesFromEnvironment(env: Record<string, string | undefin
   const mailer = config.recipients.length > 0 ? createSesMailer({ client: new SESv2Client({}), from: config.sender }) : null;
   const publisher = config.topicArn === null ? null : createSnsTextPublisher({ client: new SNSClient({}), topicArn: config.topicArn });
   const ledger = createDynamoDbDigestLedger({ client: dynamodb, tableName: config.tableName });
-  return { config, reader, mailer, publisher, ledger, now: () => new Date() };
+  const chatTopic = env['Q_DEVELOPER_TOPIC_ARN']?.trim() || null;
+  if (chatTopic !== null && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(chatTopic)) {
+    throw new ConfigurationError(`Invalid configuration of the digest function: Q_DEVELOPER_TOPIC_ARN is not an SNS topic ARN: "${chatTopic.slice(0, 80)}"`);
+  }
+  const summaryPublisher = chatTopic === null ? null : createQDeveloperDigestPublisher({ client: new SNSClient({}), topicArn: chatTopic });
+  return { config, reader, mailer, publisher, summaryPublisher, ledger, now: () => new Date() };
 }
 
 const digestHandler = oncePerColdStart(() => createDigestHandler(dependenciesFromEnvironment()));

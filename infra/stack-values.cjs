@@ -47,12 +47,28 @@ async function common(resolveVariable) {
 }
 
 async function slack(resolveVariable, env) {
-  optional(env, 'SLACK_WEBHOOK_SECRET_ARN', await text(resolveVariable, 'slackSecretArn'));
-  const parameterName = await text(resolveVariable, 'slackParameterName');
-  if (parameterName !== '' && !parameterName.startsWith('/')) {
-    throw new Error(`param slackParameterName must be a full SSM path starting with "/", got "${parameterName}"`);
+  // Slack and Microsoft Teams webhooks are configured the same way: a secret or an SSM parameter.
+  for (const [param, prefix] of [['slack', 'SLACK'], ['teams', 'TEAMS']]) {
+    optional(env, `${prefix}_WEBHOOK_SECRET_ARN`, await text(resolveVariable, `${param}SecretArn`));
+    const parameterName = await text(resolveVariable, `${param}ParameterName`);
+    if (parameterName !== '' && !parameterName.startsWith('/')) {
+      throw new Error(`param ${param}ParameterName must be a full SSM path starting with "/", got "${parameterName}"`);
+    }
+    optional(env, `${prefix}_WEBHOOK_PARAMETER_NAME`, parameterName);
   }
-  optional(env, 'SLACK_WEBHOOK_PARAMETER_NAME', parameterName);
+}
+
+/** `chatNotifications`: '' (off) or 'q-developer'. */
+async function chatNotifications(resolveVariable) {
+  const value = await text(resolveVariable, 'chatNotifications');
+  if (value !== '' && value !== 'q-developer') throw new Error(`param chatNotifications must be q-developer or empty, got "${value}"`);
+  return value;
+}
+
+/** The Q Developer topic for functions that publish to it, when `chatNotifications=q-developer`. */
+async function qDeveloperTopic(resolveVariable, env, local) {
+  if ((await chatNotifications(resolveVariable)) !== 'q-developer') return;
+  env.Q_DEVELOPER_TOPIC_ARN = local ? 'arn:aws:sns:ap-northeast-1:000000000000:cris-auditor-local-chat' : { Ref: 'ChatNotificationTopic' };
 }
 
 /** `authoritativeFixes`: on (default) or off. */
@@ -71,6 +87,7 @@ module.exports.alertEnvironment = async ({ resolveVariable }) => {
   env.ALERT_TOPIC_ARN = await alertTopic(resolveVariable, local);
   env.SUPPRESSION_WINDOW_MINUTES = (await text(resolveVariable, 'suppressionWindowMinutes')) || '60';
   await slack(resolveVariable, env);
+  await qDeveloperTopic(resolveVariable, env, local);
   optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
   // On by default (absent); only `off` is written.
   if ((await authoritativeFixes(resolveVariable)) === 'off') env.AUTHORITATIVE_FIXES = 'off';
@@ -88,6 +105,7 @@ module.exports.digestEnvironment = async ({ resolveVariable }) => {
       ? await text(resolveVariable, 'localDigestTopicArn')
       : { 'Fn::If': ['HasDigestTopic', { Ref: 'DigestTopic' }, { Ref: 'AWS::NoValue' }] };
   }
+  await qDeveloperTopic(resolveVariable, env, local);
   return env;
 };
 
@@ -104,6 +122,7 @@ module.exports.replayEnvironment = async ({ resolveVariable }) => {
   await slack(resolveVariable, env);
   // source: athena, when the stage sets historyBucket (infra/history.cjs).
   Object.assign(env, await require('./history.cjs').historyEnvironment(resolveVariable, local));
+  await qDeveloperTopic(resolveVariable, env, local);
   return env;
 };
 
@@ -132,26 +151,37 @@ module.exports.alertReservedConcurrency = async ({ resolveVariable }) => {
   return Number(value);
 };
 
-/** Reads the Slack webhook secret, by its exact ARN. */
-module.exports.slackSecretStatement = async ({ resolveVariable }) => {
-  const arn = await text(resolveVariable, 'slackSecretArn');
+/** Reads a webhook secret (`slack` or `teams`), by its exact ARN. */
+const webhookSecretStatement = (param, sid) => async ({ resolveVariable }) => {
+  const arn = await text(resolveVariable, `${param}SecretArn`);
   if (arn === '') return NO_VALUE;
   if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn)) {
-    throw new Error(`param slackSecretArn must be a Secrets Manager secret ARN, got "${arn}"`);
+    throw new Error(`param ${param}SecretArn must be a Secrets Manager secret ARN, got "${arn}"`);
   }
-  return { Sid: 'SlackWebhookSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn };
+  return { Sid: sid, Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn };
 };
 
-/** Reads the Slack webhook SecureString parameter, by its exact path. */
-module.exports.slackParameterStatement = async ({ resolveVariable }) => {
-  const name = await text(resolveVariable, 'slackParameterName');
+/** Reads a webhook SecureString parameter (`slack` or `teams`), by its exact path. */
+const webhookParameterStatement = (param, sid) => async ({ resolveVariable }) => {
+  const name = await text(resolveVariable, `${param}ParameterName`);
   if (name === '') return NO_VALUE;
   return {
-    Sid: 'SlackWebhookParameter',
+    Sid: sid,
     Effect: 'Allow',
     Action: 'ssm:GetParameter',
     Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}` },
   };
+};
+
+module.exports.slackSecretStatement = webhookSecretStatement('slack', 'SlackWebhookSecret');
+module.exports.slackParameterStatement = webhookParameterStatement('slack', 'SlackWebhookParameter');
+module.exports.teamsSecretStatement = webhookSecretStatement('teams', 'TeamsWebhookSecret');
+module.exports.teamsParameterStatement = webhookParameterStatement('teams', 'TeamsWebhookParameter');
+
+/** Publishes to the Amazon Q Developer topic (alert, replay, digest), when `chatNotifications=q-developer`. */
+module.exports.qDeveloperPublishStatement = async ({ resolveVariable }) => {
+  if ((await chatNotifications(resolveVariable)) !== 'q-developer') return NO_VALUE;
+  return { Sid: 'PublishChatNotifications', Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'ChatNotificationTopic' } };
 };
 
 /** Assumes the SCP reader role of infra/org-read-role.yml, by its exact ARN. */
@@ -213,4 +243,98 @@ module.exports.sesStatement = async ({ resolveVariable }) => {
     Action: 'ses:SendEmail',
     Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/${identity}` },
   };
+};
+
+/** The chat action function reads what replay reads (table, Regions, reader roles, SCP reader). */
+module.exports.chatEnvironment = async ({ resolveVariable }) => {
+  const { env } = await common(resolveVariable);
+  const regions = list(await text(resolveVariable, 'replayRegions'));
+  env.REPLAY_REGIONS = regions.length > 0 ? regions.join(',') : String(await resolveVariable('self:provider.region'));
+  optional(env, 'REPLAY_ROLE_NAME', await text(resolveVariable, 'replayRoleName'));
+  optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
+  return env;
+};
+
+/**
+ * The command an Amazon Q Developer action button runs: `lambda invoke` of the chat function with
+ * a one-letter payload (see shared/core/chat/actions.ts). The API reference caps `CommandText` at
+ * 100 characters (CreateCustomAction > CustomActionDefinition), so a stage or Region that makes it
+ * longer fails packaging with the reason, instead of failing the deploy.
+ * @see https://docs.aws.amazon.com/chatbot/latest/APIReference/API_CustomActionDefinition.html
+ */
+const chatCommand = (payload) => async ({ resolveVariable }) => {
+  const stage = String(await resolveVariable('sls:stage'));
+  const region = String(await resolveVariable('self:provider.region'));
+  const command = `lambda invoke --function-name cris-${stage}-chat --region ${region} --payload ${payload}`;
+  if (command.length > 100) {
+    throw new Error(`the Q Developer action command "${command}" has ${command.length} characters; Q Developer allows 100: use a shorter stage name`);
+  }
+  return command;
+};
+module.exports.chatReplayCommand = chatCommand('{"r":"$accountId"}');
+module.exports.chatExplainCommand = chatCommand('{"e":"$fingerprint"}');
+
+/** Button labels in the stack's language (ButtonText: at most 50 characters). */
+module.exports.chatButtons = async ({ resolveVariable }) => {
+  const ja = (await text(resolveVariable, 'locale')) === 'ja';
+  return ja
+    ? { replay: 'このアカウントの 24 時間を再監査', explain: '適用中の SCP で再説明' }
+    : { replay: 'Replay 24 h for this account', explain: 'Explain again with the SCPs in force' };
+};
+
+/**
+ * The Q Developer channel configurations (Slack and/or Microsoft Teams) for the chat-client IDs
+ * given as parameters, with `chatNotifications=q-developer`: each maps the chat topic, runs as the
+ * least-privilege channel role under the same guardrail, and carries the two action buttons. A
+ * half-filled set of IDs fails packaging with the reason; no IDs, no resource (the channel can then
+ * be configured in the console with the same role and topic).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-slackchannelconfiguration.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-chatbot-microsoftteamschannelconfiguration.html
+ */
+module.exports.chatChannelConfigurations = async ({ resolveVariable }) => {
+  const ids = {};
+  for (const name of ['qDeveloperSlackWorkspaceId', 'qDeveloperSlackChannelId', 'qDeveloperTeamsTenantId', 'qDeveloperTeamsTeamId', 'qDeveloperTeamsChannelId']) {
+    ids[name] = await text(resolveVariable, name);
+  }
+  const slack = ids.qDeveloperSlackWorkspaceId !== '' || ids.qDeveloperSlackChannelId !== '';
+  if (slack && (!/^[0-9A-Z]{1,255}$/.test(ids.qDeveloperSlackWorkspaceId) || !/^[A-Za-z0-9]+$/.test(ids.qDeveloperSlackChannelId))) {
+    throw new Error('params qDeveloperSlackWorkspaceId (T…) and qDeveloperSlackChannelId (C…) must both be set, as the Q Developer console shows them');
+  }
+  const teams = ids.qDeveloperTeamsTenantId !== '' || ids.qDeveloperTeamsTeamId !== '' || ids.qDeveloperTeamsChannelId !== '';
+  if (teams && (ids.qDeveloperTeamsTenantId === '' || ids.qDeveloperTeamsTeamId === '' || !/%3[aA].*%40/.test(ids.qDeveloperTeamsChannelId))) {
+    throw new Error('params qDeveloperTeamsTenantId, qDeveloperTeamsTeamId and qDeveloperTeamsChannelId (19%3a…%40thread.tacv2) must all be set');
+  }
+  if ((slack || teams) && (await chatNotifications(resolveVariable)) !== 'q-developer') {
+    throw new Error('the qDeveloper* channel parameters need chatNotifications=q-developer');
+  }
+  const name = `cris-auditor-${String(await resolveVariable('sls:stage'))}`;
+  const common = {
+    IamRoleArn: { 'Fn::GetAtt': ['ChatChannelRole', 'Arn'] },
+    GuardrailPolicies: [{ Ref: 'ChatGuardrailPolicy' }],
+    SnsTopicArns: [{ Ref: 'ChatNotificationTopic' }],
+    LoggingLevel: 'ERROR',
+    CustomizationResourceArns: [{ 'Fn::GetAtt': ['ReplayAccountAction', 'CustomActionArn'] }, { 'Fn::GetAtt': ['ExplainAgainAction', 'CustomActionArn'] }],
+  };
+  const resources = {};
+  if (slack) {
+    resources.SlackChannelConfiguration = {
+      Type: 'AWS::Chatbot::SlackChannelConfiguration',
+      Condition: 'HasQDeveloper',
+      Properties: { ConfigurationName: name, SlackWorkspaceId: ids.qDeveloperSlackWorkspaceId, SlackChannelId: ids.qDeveloperSlackChannelId, ...common },
+    };
+  }
+  if (teams) {
+    resources.TeamsChannelConfiguration = {
+      Type: 'AWS::Chatbot::MicrosoftTeamsChannelConfiguration',
+      Condition: 'HasQDeveloper',
+      Properties: {
+        ConfigurationName: `${name}-teams`,
+        TeamsTenantId: ids.qDeveloperTeamsTenantId,
+        TeamId: ids.qDeveloperTeamsTeamId,
+        TeamsChannelId: ids.qDeveloperTeamsChannelId,
+        ...common,
+      },
+    };
+  }
+  return resources;
 };

@@ -9,8 +9,12 @@ export interface AlertConfig {
   tableName: string;
   /** Where the Slack webhook URL comes from; null when Slack is not configured. */
   slack: { secretArn: string } | { parameterName: string } | { url: string } | null;
+  /** Where the Microsoft Teams webhook URL comes from; null when Teams is not configured. */
+  teams: { secretArn: string } | { parameterName: string } | { url: string } | null;
   /** SNS topic of alerts; null when SNS is not configured. */
   topicArn: string | null;
+  /** SNS topic mapped to an Amazon Q Developer channel (custom notifications); null when not configured. */
+  qDeveloperTopicArn: string | null;
   suppressionWindowMinutes: number;
   locale: Language;
   /** Role in the management (or delegated administrator) account to read SCPs; optional. */
@@ -39,6 +43,10 @@ const channelEnvironment = {
   SLACK_WEBHOOK_SECRET_ARN: optionalSetting(matching(/^arn:aws[a-z-]*:secretsmanager:/, 'must be a Secrets Manager secret ARN')),
   SLACK_WEBHOOK_PARAMETER_NAME: optionalSetting(matching(/^(\/[\w.\-/]+|[\w.-]+|arn:aws[a-z-]*:ssm:.+)$/, 'must be an SSM parameter name or ARN')),
   ALERT_TOPIC_ARN: optionalSetting(matching(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'must be an SNS topic ARN')),
+  Q_DEVELOPER_TOPIC_ARN: optionalSetting(matching(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'must be an SNS topic ARN')),
+  TEAMS_WEBHOOK_URL: optionalSetting(z.url({ error: 'must be an http(s) URL' })),
+  TEAMS_WEBHOOK_SECRET_ARN: optionalSetting(matching(/^arn:aws[a-z-]*:secretsmanager:/, 'must be a Secrets Manager secret ARN')),
+  TEAMS_WEBHOOK_PARAMETER_NAME: optionalSetting(matching(/^(\/[\w.\-/]+|[\w.-]+|arn:aws[a-z-]*:ssm:.+)$/, 'must be an SSM parameter name or ARN')),
   LOCALE: optionalSetting(z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` })),
   AUTHORITATIVE_FIXES: optionalSetting(z.enum(['on', 'off'], { error: 'must be on or off' })),
 };
@@ -79,8 +87,17 @@ function slackSourceOf(parsed: { SLACK_WEBHOOK_SECRET_ARN?: string | undefined; 
   return parsed.SLACK_WEBHOOK_URL === undefined ? null : { url: parsed.SLACK_WEBHOOK_URL };
 }
 
+/** The Teams webhook source, with the same precedence as Slack's. */
+function teamsSourceOf(parsed: { TEAMS_WEBHOOK_SECRET_ARN?: string | undefined; TEAMS_WEBHOOK_PARAMETER_NAME?: string | undefined; TEAMS_WEBHOOK_URL?: string | undefined }): SlackSource {
+  return slackSourceOf({
+    SLACK_WEBHOOK_SECRET_ARN: parsed.TEAMS_WEBHOOK_SECRET_ARN,
+    SLACK_WEBHOOK_PARAMETER_NAME: parsed.TEAMS_WEBHOOK_PARAMETER_NAME,
+    SLACK_WEBHOOK_URL: parsed.TEAMS_WEBHOOK_URL,
+  });
+}
+
 /** Names of settings whose values are secrets: never echoed in an error. */
-const SECRET_SETTINGS = new Set(['SLACK_WEBHOOK_URL']);
+const SECRET_SETTINGS = new Set(['SLACK_WEBHOOK_URL', 'TEAMS_WEBHOOK_URL']);
 
 /**
  * Validates `env` against a zod object schema of environment variables; the error names every
@@ -106,16 +123,20 @@ export function parseEnvironment<S extends z.ZodMiniType>(schema: S, env: Record
 export function loadAlertConfig(env: Record<string, string | undefined> = process.env): AlertConfig {
   const parsed = parseEnvironment(alertEnvironment, env, 'alert');
   const slack = slackSourceOf(parsed);
+  const teams = teamsSourceOf(parsed);
   const topicArn = parsed.ALERT_TOPIC_ARN ?? null;
-  if (slack === null && topicArn === null) {
+  const qDeveloperTopicArn = parsed.Q_DEVELOPER_TOPIC_ARN ?? null;
+  if (slack === null && teams === null && topicArn === null && qDeveloperTopicArn === null) {
     throw new ConfigurationError(
-      'Invalid configuration of the alert function: no alert channel; set SLACK_WEBHOOK_SECRET_ARN, SLACK_WEBHOOK_PARAMETER_NAME or SLACK_WEBHOOK_URL, and/or ALERT_TOPIC_ARN',
+      'Invalid configuration of the alert function: no alert channel; set SLACK_WEBHOOK_SECRET_ARN, SLACK_WEBHOOK_PARAMETER_NAME or SLACK_WEBHOOK_URL, TEAMS_WEBHOOK_SECRET_ARN, TEAMS_WEBHOOK_PARAMETER_NAME or TEAMS_WEBHOOK_URL, and/or ALERT_TOPIC_ARN or Q_DEVELOPER_TOPIC_ARN',
     );
   }
   return {
     tableName: parsed.TABLE_NAME,
     slack,
+    teams,
     topicArn,
+    qDeveloperTopicArn,
     suppressionWindowMinutes: parsed.SUPPRESSION_WINDOW_MINUTES ?? 60,
     locale: parsed.LOCALE ?? 'en',
     orgReadRoleArn: parsed.ORG_READ_ROLE_ARN ?? null,
@@ -128,7 +149,9 @@ export interface ReplayConfig {
   /** The alert store, for `store: true`; null when not set (storing is then skipped). */
   tableName: string | null;
   slack: SlackSource;
+  teams: SlackSource;
   topicArn: string | null;
+  qDeveloperTopicArn: string | null;
   /** Regions read when the payload names none: `REPLAY_REGIONS`, else the function's own Region. */
   defaultRegions: string[];
   /** Role assumed in member accounts; null: only the function's own account can be read. */
@@ -152,7 +175,9 @@ export function loadReplayConfig(env: Record<string, string | undefined> = proce
   return {
     tableName: parsed.TABLE_NAME ?? null,
     slack: slackSourceOf(parsed),
+    teams: teamsSourceOf(parsed),
     topicArn: parsed.ALERT_TOPIC_ARN ?? null,
+    qDeveloperTopicArn: parsed.Q_DEVELOPER_TOPIC_ARN ?? null,
     defaultRegions: (parsed.REPLAY_REGIONS ?? parsed.AWS_REGION ?? '').split(',').map((region) => region.trim()).filter((region) => region !== ''),
     roleName: parsed.REPLAY_ROLE_NAME ?? null,
     orgReadRoleArn: parsed.ORG_READ_ROLE_ARN ?? null,

@@ -11,6 +11,8 @@ export interface SnsPublish {
   /** Message attributes by name (`DataType` and `StringValue`). */
   attributes: Record<string, { dataType: string; stringValue: string }>;
   messageId: string;
+  /** What the `inspect` option of {@link startSnsServer} found wrong with the message (null: nothing). */
+  problem?: string | null;
 }
 
 /** A loopback stand-in for Amazon SNS (`Action=Publish` only). */
@@ -56,7 +58,7 @@ function errorXml(code: string, message: string): string {
 }
 
 /** Starts the fake SNS on 127.0.0.1 and a free port. */
-export async function startSnsServer(): Promise<SnsServer> {
+export async function startSnsServer(options: { inspect?: (publish: SnsPublish) => string | null } = {}): Promise<SnsServer> {
   const published: SnsPublish[] = [];
   let requests = 0;
   let failures = 0;
@@ -77,7 +79,10 @@ export async function startSnsServer(): Promise<SnsServer> {
         return;
       }
       const messageId = randomUUID();
-      published.push(decodePublish(form, messageId));
+      const publish = decodePublish(form, messageId);
+      // A subscriber's view of the message (e.g. the Q Developer schema, test/helpers/q-developer-schema.ts).
+      if (options.inspect !== undefined) publish.problem = options.inspect(publish);
+      published.push(publish);
       response
         .writeHead(200)
         .end(

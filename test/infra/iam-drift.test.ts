@@ -33,6 +33,9 @@ const DOCUMENT_CLIENT_ACTIONS: Record<string, string> = {
 const OPTIONAL_STATEMENTS: Record<string, string | string[]> = {
   slackSecretStatement: 'secretsmanager:GetSecretValue',
   slackParameterStatement: 'ssm:GetParameter',
+  teamsSecretStatement: 'secretsmanager:GetSecretValue',
+  teamsParameterStatement: 'ssm:GetParameter',
+  qDeveloperPublishStatement: 'sns:Publish',
   orgReadStatement: 'sts:AssumeRole',
   replayReaderStatement: 'sts:AssumeRole',
   sesStatement: 'ses:SendEmail',
@@ -107,18 +110,19 @@ function actionsGranted(roleId: string, file = 'iam.yml'): Set<string> {
 }
 
 const FUNCTIONS = [
-  { name: 'alert', role: 'AlertRole' },
-  { name: 'digest', role: 'DigestRole' },
-  { name: 'replay', role: 'ReplayRole' },
+  { name: 'alert', role: 'AlertRole', file: 'iam.yml' },
+  { name: 'digest', role: 'DigestRole', file: 'iam.yml' },
+  { name: 'replay', role: 'ReplayRole', file: 'iam.yml' },
+  { name: 'chat', role: 'ChatActionRole', file: 'chat.yml' },
 ].filter(({ name }) => existsSync(join(ROOT, 'functions', `${name}.ts`)));
 
 describe('IAM follows the code', () => {
-  it.each(FUNCTIONS)('$role allows every AWS call the $name function makes with its own credentials', ({ name, role }) => {
+  it.each(FUNCTIONS)('$role allows every AWS call the $name function makes with its own credentials', ({ name, role, file }) => {
     const needed = [...actionsNeeded(closure(join(ROOT, 'functions', `${name}.ts`)))].filter(
       (action) => ASSUMED_ROLE_OF_SERVICE[action.split(':')[0] ?? ''] === undefined,
     );
     expect(needed.length).toBeGreaterThan(0);
-    const granted = actionsGranted(role);
+    const granted = actionsGranted(role, file);
     expect(needed.filter((action) => !granted.has(action))).toEqual([]);
   });
 
@@ -138,8 +142,8 @@ describe('IAM follows the code', () => {
     expect(needed.filter((action) => !granted.has(action))).toEqual([]);
   });
 
-  it.each(FUNCTIONS)('$role grants exactly the DynamoDB actions the $name function uses', ({ name, role }) => {
+  it.each(FUNCTIONS)('$role grants exactly the DynamoDB actions the $name function uses', ({ name, role, file }) => {
     const dynamo = (actions: Set<string>) => [...actions].filter((action) => action.startsWith('dynamodb:')).sort();
-    expect(dynamo(actionsGranted(role))).toEqual(dynamo(actionsNeeded(closure(join(ROOT, 'functions', `${name}.ts`)))));
+    expect(dynamo(actionsGranted(role, file))).toEqual(dynamo(actionsNeeded(closure(join(ROOT, 'functions', `${name}.ts`)))));
   });
 });

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INFERENCE_EVENT_NAMES } from '../../shared/core/constants.js';
 import { matchesEventPattern, type EventPattern } from '../../shared/core/event-pattern-matcher.js';
 import { actionsOf, identityStatements, resourcesOf } from './iam-statements.js';
+import { renderQDeveloperAlert } from '../../shared/core/render/q-developer.js';
+import { crossRegionFinding } from '../shared/core/render/findings.js';
 import { osls, packageStack, ROOT, type PackagedStack } from './package-stack.js';
 
 // `osls package --stage dev` runs ONCE for this file, offline, with dummy credentials, in a copy of
@@ -23,6 +25,7 @@ beforeAll(async () => {
     console.warn(`[infra] functions/${stack.stubbedHandlers.join(', ')}.ts missing: packaged with stubs in the copy`);
   }
   console.info(`[infra] bundle sizes (zip bytes): ${JSON.stringify(stack.zipBytes)}`);
+  // Three osls packagings (~50 s each alone) take much longer on a shared, loaded machine.
 }, 360_000);
 
 afterAll(() => stack?.dispose());
@@ -138,7 +141,7 @@ describe('IAM', () => {
       .map(({ statement }) => actionsOf(statement));
     // An authorization ID is not an ARN: IAM Toolbox's two preview reads are granted on "*".
     const toolbox = ['iam:GetRequestAuthorizationDetails', 'iam:GetRequestAuthorizationPolicy'];
-    expect(starred).toEqual([toolbox, ['cloudtrail:LookupEvents'], toolbox]);
+    expect(starred).toEqual([toolbox, ['cloudtrail:LookupEvents'], toolbox, ['cloudtrail:LookupEvents']]);
   });
 
   it('grants only Allow statements', () => {
@@ -172,9 +175,9 @@ describe('IAM', () => {
     });
   });
 
-  it('lets only replay read CloudTrail, and assume reader roles only inside the organization', () => {
+  it('lets only replay and the chat actions read CloudTrail, and assume reader roles only inside the organization', () => {
     const lookups = statements().filter(({ statement }) => actionsOf(statement).includes('cloudtrail:LookupEvents'));
-    expect(lookups.map(({ where }) => where.split('/')[0])).toEqual(['ReplayRole']);
+    expect(lookups.map(({ where }) => where.split('/')[0])).toEqual(['ReplayRole', 'ChatActionRole']);
     const assumeReader = statements().find(({ where }) => where.endsWith('/AssumeReplayReaderInOrganization'));
     expect(assumeReader?.statement).toMatchObject({
       Action: 'sts:AssumeRole',
@@ -183,10 +186,11 @@ describe('IAM', () => {
     });
   });
 
-  it('lets only the alert and replay roles assume the Organizations read role, by its exact ARN', () => {
+  it('lets only the alert, replay and chat action roles assume the Organizations read role, by its exact ARN', () => {
     const assume = statements().filter(({ where }) => where.endsWith('/ReadServiceControlPolicies'));
     expect(assume.map(({ where, statement }) => [where.split('/')[0], statement['Resource']]).sort()).toEqual([
       ['AlertRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
+      ['ChatActionRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
       ['ReplayRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
     ]);
   });
@@ -326,15 +330,17 @@ describe('functions', () => {
     'SUPPRESSION_WINDOW_MINUTES', 'LOCALE', 'DIGEST_RECIPIENTS', 'DIGEST_SENDER', 'DIGEST_TIME_ZONE', 'DIGEST_EMPTY_DAY',
     'DIGEST_TOPIC_ARN', 'REPLAY_REGIONS', 'REPLAY_ROLE_NAME', 'ORG_READ_ROLE_ARN', 'POWERTOOLS_SERVICE_NAME',
     'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'AUTHORITATIVE_FIXES',
+    'TEAMS_WEBHOOK_URL', 'TEAMS_WEBHOOK_SECRET_ARN', 'TEAMS_WEBHOOK_PARAMETER_NAME', 'Q_DEVELOPER_TOPIC_ARN',
   ]);
   const functions = () => ofType('AWS::Lambda::Function').filter(([id]) => id !== 'CustomDashresourceDasheventDashbridgeLambdaFunction');
   const env = (name: string) => resource(`${name}LambdaFunction`).Properties?.Environment.Variables as Record<string, unknown>;
 
-  it('runs three functions on Node.js 22 on arm64', () => {
+  it('runs four functions on Node.js 22 on arm64', () => {
     expect(functions().map(([id, f]) => [id, f.Properties?.Runtime, f.Properties?.Architectures])).toEqual([
       ['AlertLambdaFunction', 'nodejs22.x', ['arm64']],
       ['DigestLambdaFunction', 'nodejs22.x', ['arm64']],
       ['ReplayLambdaFunction', 'nodejs22.x', ['arm64']],
+      ['ChatLambdaFunction', 'nodejs22.x', ['arm64']],
     ]);
   });
 
@@ -405,7 +411,8 @@ describe('stages', () => {
     expect(config.resources.Conditions.HasOrganization).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
     // Optional statements are absent, not statements with an empty ARN.
     const alertStatements = config.resources.Resources.AlertRole.Properties.Policies[0].PolicyDocument.Statement;
-    expect(alertStatements.filter((statement: unknown) => JSON.stringify(statement) === '{"Ref":"AWS::NoValue"}')).toHaveLength(3);
+    expect(alertStatements.filter((statement: unknown) => JSON.stringify(statement) === '{"Ref":"AWS::NoValue"}')).toHaveLength(6);
+    expect(config.resources.Conditions.HasQDeveloper).toEqual({ 'Fn::Equals': ['', 'q-developer'] });
     expect(JSON.stringify(config.resources)).not.toMatch(/"Resource":""/);
     // No recipients and no digest topic: no schedule, so no daily failure lands in the DLQ.
     expect(config.resources.Resources.DigestSchedule.Condition).toBe('HasDigestDestination');
@@ -539,4 +546,87 @@ describe('Athena history (historyBucket)', () => {
       (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
+});
+
+describe('chat channels (issue 15)', () => {
+  it('reads the Teams webhook parameter by its exact path, from the alert and replay roles only', () => {
+    const teams = identityStatements(stack.template).filter(({ where }) => where.endsWith('/TeamsWebhookParameter'));
+    expect(teams.map(({ where }) => where.split('/')[0])).toEqual(['AlertRole', 'ReplayRole']);
+    for (const { statement } of teams) {
+      expect(statement).toMatchObject({
+        Action: 'ssm:GetParameter',
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/cris-auditor/teams-webhook' },
+      });
+    }
+    expect(resource('AlertLambdaFunction').Properties?.Environment?.Variables).toMatchObject({ TEAMS_WEBHOOK_PARAMETER_NAME: '/cris-auditor/teams-webhook' });
+    expect(resource('ReplayLambdaFunction').Properties?.Environment?.Variables).toMatchObject({ TEAMS_WEBHOOK_PARAMETER_NAME: '/cris-auditor/teams-webhook' });
+  });
+
+  it('with chatNotifications=q-developer, publishes alerts, replays and the digest summary to one chat topic, and only there', () => {
+    expect(resource('ChatNotificationTopic')).toMatchObject({ Type: 'AWS::SNS::Topic', Condition: 'HasQDeveloper', Properties: { KmsMasterKeyId: 'alias/aws/sns' } });
+    for (const name of ['Alert', 'Replay', 'Digest']) {
+      expect(resource(`${name}LambdaFunction`).Properties?.Environment?.Variables).toMatchObject({ Q_DEVELOPER_TOPIC_ARN: { Ref: 'ChatNotificationTopic' } });
+    }
+    const publishes = identityStatements(stack.template).filter(({ statement }) => JSON.stringify(statement['Resource']) === '{"Ref":"ChatNotificationTopic"}');
+    expect(publishes.map(({ where, statement }) => [where.split('/')[0], where.split('/').at(-1), statement['Action']])).toEqual([
+      ['AlertRole', 'PublishChatNotifications', 'sns:Publish'],
+      ['DigestRole', 'PublishChatNotifications', 'sns:Publish'],
+      ['ReplayRole', 'PublishChatNotifications', 'sns:Publish'],
+    ]);
+  });
+
+  it('attaches the two action buttons to cris-auditor alerts, with commands Q Developer accepts and values the alert carries', () => {
+    const alert = renderQDeveloperAlert({ finding: crossRegionFinding(), fingerprint: '0123456789abcdef0123456789abcdef', repeats: 0, lang: 'en' });
+    const actions = ofType('AWS::Chatbot::CustomAction');
+    expect(actions.map(([id]) => id)).toEqual(['ReplayAccountAction', 'ExplainAgainAction']);
+    for (const [, action] of actions) {
+      expect(action.Condition).toBe('HasQDeveloper');
+      const command = action.Properties?.Definition.CommandText as string;
+      // CustomActionDefinition.CommandText: at most 100 characters (API reference).
+      expect(command.length).toBeLessThanOrEqual(100);
+      expect(command).toMatch(/^lambda invoke --function-name cris-dev-chat --region ap-northeast-1 --payload \{"[re]":"\$[A-Za-z]+"\}$/);
+      const [attachment, ...others] = action.Properties?.Attachments as Array<Record<string, any>>;
+      expect(others).toEqual([]);
+      expect(attachment?.['NotificationType']).toBe('Custom');
+      expect(String(attachment?.['ButtonText']).length).toBeLessThanOrEqual(50);
+      for (const [variable, path] of Object.entries(attachment?.['Variables'] as Record<string, string>)) {
+        expect(command).toContain(`$${variable}`);
+        // The path names a key the renderer really puts in additionalContext.
+        const key = /^event\.metadata\.additionalContext\.([A-Za-z]+)$/.exec(path)?.[1] ?? '';
+        expect(alert.metadata.additionalContext[key], path).toMatch(/^[0-9a-f]{32}$|^\d{12}$/);
+        expect(attachment?.['Criteria']).toEqual([{ Operator: 'HAS_VALUE', VariableName: variable }]);
+      }
+    }
+    expect(resource('ReplayAccountAction').Properties?.Attachments[0].ButtonText).toBe('Replay 24 h for this account');
+    expect(resource('ExplainAgainAction').Properties?.Attachments[0].ButtonText).toBe('Explain again with the SCPs in force');
+    expect(resource('ChatLambdaFunction').Properties?.FunctionName).toBe('cris-dev-chat');
+  });
+
+  it('lets the Q Developer channel role and guardrail invoke exactly the chat action function, nothing else', () => {
+    expect(resource('ChatChannelRole').Properties?.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'chatbot.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    const invoke = [{ Sid: 'InvokeChatActions', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt('ChatLambdaFunction', 'Arn') }];
+    expect(resource('ChatChannelRole').Properties?.Policies.map((policy: { PolicyDocument: { Statement: unknown } }) => policy.PolicyDocument.Statement)).toEqual([invoke]);
+    expect(resource('ChatGuardrailPolicy').Properties?.PolicyDocument.Statement).toEqual(invoke);
+    const invokers = identityStatements(stack.template).filter(({ statement }) => JSON.stringify(statement['Resource']).includes('"ChatLambdaFunction"'));
+    expect(invokers.map(({ where }) => where.split('/')[0])).toEqual(['ChatChannelRole', 'ChatGuardrailPolicy']);
+  });
+
+  it('creates the Slack channel configuration with the chat topic, the channel role, the guardrail and both buttons', () => {
+    expect(resource('SlackChannelConfiguration')).toMatchObject({
+      Type: 'AWS::Chatbot::SlackChannelConfiguration',
+      Condition: 'HasQDeveloper',
+      Properties: {
+        ConfigurationName: 'cris-auditor-dev',
+        SlackWorkspaceId: 'T0EXAMPLE1',
+        SlackChannelId: 'C0EXAMPLE1',
+        IamRoleArn: getAtt('ChatChannelRole', 'Arn'),
+        GuardrailPolicies: [{ Ref: 'ChatGuardrailPolicy' }],
+        SnsTopicArns: [{ Ref: 'ChatNotificationTopic' }],
+        CustomizationResourceArns: [getAtt('ReplayAccountAction', 'CustomActionArn'), getAtt('ExplainAgainAction', 'CustomActionArn')],
+      },
+    });
+    expect(stack.template.Resources['TeamsChannelConfiguration']).toBeUndefined();
+  });
 });

@@ -1,3 +1,6 @@
+import type { Language } from '../types.js';
+import type { Digest } from './aggregate.js';
+
 /**
  * Ports of the digest: where a rendered digest goes. Adapters implement them
  * (`shared/adapters/ses-mailer.ts`, `shared/adapters/sns-text-publisher.ts`).
@@ -20,6 +23,11 @@ export interface Mailer {
 /** Publishes a plain-text message to a topic; throws `DeliveryError` when refused. */
 export interface TextPublisher {
   publish(message: { subject: string; text: string }): Promise<{ messageId: string | null }>;
+}
+
+/** Publishes a summary of the built digest to a chat channel (Amazon Q Developer); throws `DeliveryError` when refused. */
+export interface DigestSummaryPublisher {
+  publish(digest: Digest, lang: Language): Promise<{ messageId: string | null }>;
 }
 
 /** Result of claiming the right to send the digest of one window. */

@@ -2,7 +2,7 @@ import type { AggregateReader } from '../ports.js';
 import type { Language } from '../types.js';
 import { buildDigest, type Digest } from './aggregate.js';
 import { DeliveryError } from '../errors.js';
-import type { DigestLedger, Mailer, TextPublisher } from './ports.js';
+import type { DigestLedger, DigestSummaryPublisher, Mailer, TextPublisher } from './ports.js';
 import { listHours } from './read-window.js';
 import { renderDigestHtml, renderEmptyDigestHtml } from './render-html.js';
 import { renderDigestAsciiSubject, renderDigestSubject, renderDigestText, renderEmptyDigestText } from './render-text.js';
@@ -22,6 +22,8 @@ export interface DigestOutcome {
   email: { messageId: string | null } | null;
   /** SNS publish result; `null` when no topic is configured or nothing was sent. */
   topic: { ok: true; messageId: string | null } | { ok: false; reason: string } | null;
+  /** Chat summary (Amazon Q Developer) publish result; absent or `null` when none is configured. */
+  chat?: { ok: true; messageId: string | null } | { ok: false; reason: string } | null;
   /** Why the "sent" marker could not be written after the mail went out; `null` when it was (or no ledger). */
   ledgerError: string | null;
 }
@@ -54,6 +56,8 @@ export async function sendDigest(input: {
   /** `null` when the digest goes to the topic only. */
   mailer: Mailer | null;
   publisher: TextPublisher | null;
+  /** Also posts a summary to a chat channel; like the topic, its failure is reported, never retried. */
+  summaryPublisher?: DigestSummaryPublisher | null;
   ledger: DigestLedger | null;
   now: Date;
   force?: boolean;
@@ -107,11 +111,19 @@ export async function sendDigest(input: {
       topic = { ok: false, reason: messageOf(error) };
     }
   }
+  let chat: DigestOutcome['chat'] = null;
+  if (input.summaryPublisher != null) {
+    try {
+      chat = { ok: true, ...(await input.summaryPublisher.publish(digest, lang)) };
+    } catch (error) {
+      chat = { ok: false, reason: messageOf(error) };
+    }
+  }
   let ledgerError: string | null = null;
   if (ledger !== null && token !== null) {
     await ledger.complete({ windowEnd: window.to, token, now: input.now, messageId: email?.messageId ?? null }).catch((error: unknown) => {
       ledgerError = messageOf(error);
     });
   }
-  return { ...base, status: 'sent', email, topic, ledgerError };
+  return { ...base, status: 'sent', email, topic, ...(input.summaryPublisher == null ? {} : { chat }), ledgerError };
 }

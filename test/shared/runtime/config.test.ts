@@ -19,7 +19,9 @@ describe('loadAlertConfig', () => {
     expect(loadAlertConfig(BASE)).toEqual({
       tableName: 'cris-auditor',
       slack: null,
+      teams: null,
       topicArn: 'arn:aws:sns:ap-northeast-1:111122223333:alerts',
+      qDeveloperTopicArn: null,
       suppressionWindowMinutes: 60,
       locale: 'en',
       orgReadRoleArn: null,
@@ -51,7 +53,7 @@ describe('loadAlertConfig', () => {
     ['names a window that is too long', { ...BASE, SUPPRESSION_WINDOW_MINUTES: '20000' }, 'SUPPRESSION_WINDOW_MINUTES must be at most 10080 (7 days)'],
     ['names an unknown locale', { ...BASE, LOCALE: 'fr' }, 'LOCALE must be one of en, ja (got "fr")'],
     ['names a topic that is not an SNS ARN', { ...BASE, ALERT_TOPIC_ARN: 'alerts' }, 'ALERT_TOPIC_ARN must be an SNS topic ARN (got "alerts")'],
-    ['asks for a channel when none is set', { TABLE_NAME: 't' }, 'no alert channel; set SLACK_WEBHOOK_SECRET_ARN, SLACK_WEBHOOK_PARAMETER_NAME or SLACK_WEBHOOK_URL, and/or ALERT_TOPIC_ARN'],
+    ['asks for a channel when none is set', { TABLE_NAME: 't' }, 'no alert channel; set SLACK_WEBHOOK_SECRET_ARN, SLACK_WEBHOOK_PARAMETER_NAME or SLACK_WEBHOOK_URL, TEAMS_WEBHOOK_SECRET_ARN, TEAMS_WEBHOOK_PARAMETER_NAME or TEAMS_WEBHOOK_URL, and/or ALERT_TOPIC_ARN or Q_DEVELOPER_TOPIC_ARN'],
   ])('%s', (_title, env, expected) => {
     expect(failure(env)).toContain(expected);
   });
@@ -60,6 +62,21 @@ describe('loadAlertConfig', () => {
     const message = failure({ TABLE_NAME: 't', SLACK_WEBHOOK_URL: 'hooks.slack.com/services/T/B/secretvalue' });
     expect(message).toContain('SLACK_WEBHOOK_URL must be an http(s) URL');
     expect(message).not.toContain('secretvalue');
+    const teams = failure({ TABLE_NAME: 't', TEAMS_WEBHOOK_URL: 'prod-00.japaneast.logic.azure.com/workflows/x?sig=secretsig' });
+    expect(teams).toContain('TEAMS_WEBHOOK_URL must be an http(s) URL');
+    expect(teams).not.toContain('secretsig');
+  });
+
+  it('accepts Teams as the only channel, with the same source precedence as Slack', () => {
+    const env = {
+      TABLE_NAME: 't',
+      TEAMS_WEBHOOK_URL: 'https://prod-00.japaneast.logic.azure.com/workflows/x/triggers/manual/paths/invoke?sig=s',
+      TEAMS_WEBHOOK_PARAMETER_NAME: '/cris-auditor/teams-webhook',
+    };
+    const config = loadAlertConfig(env);
+    expect(config.teams).toEqual({ parameterName: '/cris-auditor/teams-webhook' });
+    expect(config.slack).toBeNull();
+    expect(loadAlertConfig({ ...env, TEAMS_WEBHOOK_PARAMETER_NAME: '' }).teams).toEqual({ url: env.TEAMS_WEBHOOK_URL });
   });
 });
 
@@ -68,7 +85,9 @@ describe('loadReplayConfig', () => {
     expect(loadReplayConfig({ AWS_REGION: 'ap-northeast-1' })).toEqual({
       tableName: null,
       slack: null,
+      teams: null,
       topicArn: null,
+      qDeveloperTopicArn: null,
       defaultRegions: ['ap-northeast-1'],
       roleName: null,
       orgReadRoleArn: null,
