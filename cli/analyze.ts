@@ -219,6 +219,8 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
         io.stdout.write(`  ${colour.red('✗')} ${blockLine(group)}\n`);
         const fix = group.finding.fix;
         if (fix?.recommended != null) io.stdout.write(`    ${colour.green('fix:')} ${safe(fix.recommended.title)} ${colour.dim(`[${fix.verification.status}]`)}\n`);
+        const details = group.finding.authorizationDetailsUrl ?? (group.finding.authorizationId === null ? null : `authorization id ${group.finding.authorizationId}`);
+        if (details !== null) io.stdout.write(`    ${colour.dim('details:')} ${safe(details)}\n`);
         if (parsed.values.fix && fix != null) io.stdout.write(renderFix(fix));
       }
     }

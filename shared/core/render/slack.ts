@@ -1,6 +1,7 @@
 import { explainFinding } from '../classify/explain.js';
 import { severityOf, type Severity } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
+import type { AlertLabels } from './alert-text.js';
 import { alertLabels, consoleLinks, findingIdentifiers, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
 import { codeBlock, escapeMrkdwn, inlineCode, mrkdwnProse, truncateEscaped, truncatePlain } from './mrkdwn.js';
 
@@ -108,6 +109,9 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
     blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });
   }
 
+  const authorization = authorizationLine(finding, labels);
+  if (authorization !== null) blocks.push({ type: 'section', text: mrkdwn(authorization) });
+
   blocks.push({ type: 'section', text: mrkdwn(`*${labels.reason}*\n${mrkdwnProse(explainFinding(finding, content.lang), identifiers)}`) });
 
   const fix = finding.fix ?? null;
@@ -137,4 +141,15 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
 
   const fallback = `${headline}: ${escapeMrkdwn(finding.accountId ?? '-')} ${escapeMrkdwn(finding.sourceRegion ?? '-')} → ${escapeMrkdwn(finding.deniedRegion ?? '-')}`;
   return { text: truncateEscaped(fallback, SLACK_LIMITS.sectionText), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
+}
+
+/**
+ * The Access Troubleshooter reference: a link when the message carried a complete console link
+ * (the parser keeps only AWS console hosts, so it is safe to make clickable), else the ID as code.
+ */
+function authorizationLine(finding: Finding, labels: AlertLabels): string | null {
+  if (finding.authorizationDetailsUrl !== null && /^https:\/\/[a-z0-9.-]+\/[A-Za-z0-9/?=#._-]*$/.test(finding.authorizationDetailsUrl)) {
+    return `<${finding.authorizationDetailsUrl}|${labels.authorizationDetails}> ${inlineCode(finding.authorizationId)}`;
+  }
+  return finding.authorizationId === null ? null : `*${labels.authorizationId}* ${inlineCode(finding.authorizationId)}`;
 }
