@@ -373,6 +373,8 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
         // With --authoritative the fix rests on a per-event lookup, so the block kept it.
         const fix = group.finding.fix ?? (await fixes.fixFor(group.finding));
         if (fix?.recommended != null) io.stdout.write(`    ${colour.green('fix:')} ${safe(fix.recommended.title)} ${colour.dim(`[${safe(outcomeTag(fix))}]`)}\n`);
+        const details = group.finding.authorizationDetailsUrl ?? (group.finding.authorizationId === null ? null : `authorization id ${group.finding.authorizationId}`);
+        if (details !== null) io.stdout.write(`    ${colour.dim('details:')} ${safe(details)}\n`);
         if (parsed.values.fix && fix != null) io.stdout.write(renderFix(fix));
       }
     }

@@ -87,3 +87,23 @@ describe('cris-audit explain', () => {
     expect(stderr).toContain(message);
   });
 });
+
+describe('cris-audit analyze shows the authorization link', () => {
+  it('prints a details line under a cross-Region SCP block whose message carried one', async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runAnalyze } = await import('../../cli/analyze.js');
+    const { ROOT } = await import('../helpers/load-event.js');
+    const record = JSON.parse(readFileSync(join(ROOT, 'events', 'cloudtrail', 'cross-region-scp-apac-converse.json'), 'utf8')) as Record<string, string>;
+    record.errorMessage = `${record.errorMessage}. Go to https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-details/k3m9x2 for complete details, or call the GetRequestAuthorizationDetails API with the following authorization id: k3m9x2`;
+    const file = join(mkdtempSync(join(tmpdir(), 'cris-explain-')), 'record.json');
+    writeFileSync(file, JSON.stringify(record));
+    const stdout = captureStream();
+
+    const code = await runAnalyze([file], { stdout, stderr: captureStream() });
+
+    expect(code).toBe(0);
+    expect(stdout.text()).toContain('    details: https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-details/k3m9x2');
+  });
+});

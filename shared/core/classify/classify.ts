@@ -92,9 +92,11 @@ function article(noun: string): string {
 const INFERENCE_ACTION = /^bedrock:(?:InvokeModel|InvokeModelWithResponseStream|InvokeModelWithBidirectionalStream|Converse|ConverseStream|CreateModelInvocationJob|StartAsyncInvoke|GetAsyncInvoke)$/;
 
 /** Role names Bedrock's console gives the service roles it assumes (agents, knowledge bases, jobs). */
-const BEDROCK_SERVICE_ROLE = /:assumed-role\/(?:AmazonBedrockExecutionRole|AmazonSageMakerBedrock|service-role\/AmazonBedrock)|\/BedrockAgents?-|\/BedrockAgentRetrieveSession-/;
+/** Principals that are a service role Bedrock assumed. */
+export const BEDROCK_SERVICE_ROLE = /:assumed-role\/(?:AmazonBedrockExecutionRole|AmazonSageMakerBedrock|service-role\/AmazonBedrock)|\/BedrockAgents?-|\/BedrockAgentRetrieveSession-/;
 
-function isInferenceAction(action: string | null): boolean {
+/** Whether an IAM action is model inference (or unknown, which the classifier treats as inference). */
+export function isInferenceAction(action: string | null): boolean {
   return action === null || INFERENCE_ACTION.test(action);
 }
 
@@ -104,14 +106,21 @@ function describeProfile(finding: Finding): string | null {
   return finding.foundationModel === null ? null : `model ${finding.foundationModel}`;
 }
 
+/** The denied resource as its type and name (`knowledge-base`, `KB1`); null when not an ARN with a path. */
+export function resourceKind(resource: string): { type: string; name: string } | null {
+  const arn = parseArn(resource);
+  if (arn === null) return null;
+  const [type = '', ...rest] = arn.resource.split('/');
+  const name = rest.join('/');
+  return name === '' ? null : { type, name };
+}
+
 /** The denied resource in words: `knowledge base KB1`, `role my-role`, or the ARN itself. */
 function describeResource(resource: string | null): string | null {
   if (resource === null) return null;
-  const arn = parseArn(resource);
-  if (arn === null) return resource;
-  const [type = '', ...rest] = arn.resource.split('/');
-  const name = rest.join('/');
-  if (name === '') return resource;
+  const kind = resourceKind(resource);
+  if (kind === null) return resource;
+  const { type, name } = kind;
   const words: Readonly<Record<string, string>> = {
     'knowledge-base': 'knowledge base',
     agent: 'agent',

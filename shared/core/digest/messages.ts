@@ -39,6 +39,8 @@ export interface DigestMessages {
   firstSeen: string;
   lastSeen: string;
   newBadge: string;
+  /** Label of the IAM Access Troubleshooter link of the latest denial of a group. */
+  authorizationDetails: string;
   reason: string;
   recommendedFix: string;
   noFix: string;
@@ -82,6 +84,7 @@ const en: DigestMessages = {
   firstSeen: 'First seen',
   lastSeen: 'Last seen',
   newBadge: 'NEW',
+  authorizationDetails: 'Authorization details (latest denial, kept at least 24 hours)',
   reason: 'Why',
   recommendedFix: 'Recommended fix',
   noFix: 'No fix computed yet: run `cris-audit analyze` with the SCP to get one.',
@@ -138,6 +141,7 @@ const ja: DigestMessages = {
   firstSeen: '初回',
   lastSeen: '最終',
   newBadge: '新規',
+  authorizationDetails: '認可の詳細（最新の拒否、24 時間以上保持）',
   reason: '理由',
   recommendedFix: '推奨される修正',
   noFix: '修正案はまだ計算されていません。SCP を指定して `cris-audit analyze` を実行してください。',

@@ -129,7 +129,11 @@ function renderGroup(group: DigestGroup, index: number, snippets: Map<string, nu
       kv(m.count, `${escapeHtml(String(group.count))} <span style="${STYLE.muted}">(${escapeHtml(m.previousDay)}: ${escapeHtml(String(group.previousCount))})</span>`) +
       kv(m.firstSeen, text(formatInTimeZone(group.firstSeen, timeZone))) +
       kv(m.lastSeen, text(formatInTimeZone(group.lastSeen, timeZone))) +
-      kv(m.reason, text(explainFinding(finding, lang), 600)),
+      kv(m.reason, text(explainFinding(finding, lang), 600)) +
+      // Linked: the parser keeps only complete links on AWS console hosts.
+      (finding.authorizationDetailsUrl === null
+        ? ''
+        : kv(m.authorizationDetails, `<a href="${escapeHtml(finding.authorizationDetailsUrl)}">${escapeHtml(finding.authorizationId ?? finding.authorizationDetailsUrl)}</a>`)),
   );
   const fix = group.recommendedFix;
   let fixHtml: string;

@@ -93,6 +93,7 @@ export function renderDigestText(digest: Digest, options: { lang: Language; maxG
     lines.push(`   ${m.previousDay}: ${group.previousCount}`);
     lines.push(`   ${m.firstSeen}: ${formatInTimeZone(group.firstSeen, window.timeZone)}  ${m.lastSeen}: ${formatInTimeZone(group.lastSeen, window.timeZone)}`);
     lines.push(`   ${m.reason}: ${value(explainFinding(finding, options.lang), 600)}`);
+    if (finding.authorizationDetailsUrl !== null) lines.push(`   ${m.authorizationDetails}: ${neutralizeText(finding.authorizationDetailsUrl)}`);
     const fix = group.recommendedFix;
     if (fix === null) {
       lines.push(`   ${m.noFix}`);

@@ -157,6 +157,7 @@ const en = {
   'guarantee.compliant-alternative':
     'Guarantees: no policy change; the SCPs in force already allow {profile} from {source} in every Region it routes to ({regions}).',
   'guarantee.none': 'Guarantees nothing: not evaluated.',
+  'note.invalidPolicy': 'Policy {policy} is not a valid SCP and was ignored: {reason}.',
   'render.generated': 'Verified against the SCP Control Tower will generate for {name} from these parameters (not to paste: Control Tower writes it).',
   'outcome.verified': 'verified against the SCPs in force, whatever the keys the auditor cannot know (tags, …) are',
   'outcome.verified-assuming': 'verified against the SCPs in force, assuming {assumptions}',
@@ -341,6 +342,7 @@ const ja: Record<MessageKey, string> = {
   'guarantee.compliant-alternative':
     '保証: ポリシーの変更は不要です。現在の SCP は {source} からの {profile} を、そのすべてのルーティング先({regions})ですでに許可しています。',
   'guarantee.none': '保証なし: 評価していません。',
+  'note.invalidPolicy': 'ポリシー {policy} は有効な SCP ではないため無視しました: {reason}。',
   'render.generated': 'これらのパラメータから Control Tower が {name} として生成する SCP に対して検証済みです(貼り付け用ではありません。Control Tower が書き込みます)。',
   'outcome.verified': '適用中の SCP に対して検証済み(監査ツールが知りえないキー(タグなど)の値にかかわらず成立)',
   'outcome.verified-assuming': '適用中の SCP に対して、次を前提として検証済み: {assumptions}',

@@ -478,6 +478,11 @@ function crossRegionScpFix(finding: Finding, context: FixContext, options: Sugge
   }
   const original = evaluateWith(scps, new Map(), requests.denied.request);
   const origin = originalCheck(scps, requests);
+  // A policy AWS would reject (no Resource, misplaced variable, …) is ignored: say which and why.
+  for (const invalid of original.invalidPolicies ?? []) {
+    const scp = scps.find((s) => s.key === invalid.policyId);
+    notes.push(message(lang, 'note.invalidPolicy', { policy: scp?.source.name ?? invalid.policyId, reason: invalid.reason }));
+  }
   if (original.decision === 'allow') {
     return noPatchFix(context, options, lang, [...notes, message(lang, 'note.originalAllows')], origin);
   }

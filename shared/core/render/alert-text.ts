@@ -23,6 +23,9 @@ export interface AlertLabels {
     resourceBased: string;
   };
   statement: string;
+  /** IAM Access Troubleshooter (preview): the console link and the authorization ID of the denial. */
+  authorizationDetails: string;
+  authorizationId: string;
   reason: string;
   recommendedFix: string;
   noFix: string;
@@ -69,6 +72,8 @@ const EN: AlertLabels = {
     resourceBased: 'Resource-based policy',
   },
   statement: 'Statement',
+  authorizationDetails: 'Authorization details (IAM, kept at least 24 hours)',
+  authorizationId: 'Authorization ID',
   reason: 'Why',
   recommendedFix: 'Recommended fix',
   noFix: 'No fix computed for this denial.',
@@ -115,6 +120,8 @@ const JA: AlertLabels = {
     resourceBased: 'リソースベースのポリシー',
   },
   statement: 'ステートメント',
+  authorizationDetails: '認可の詳細（IAM、24 時間以上保持）',
+  authorizationId: '認可 ID',
   reason: '理由',
   recommendedFix: '推奨される修正',
   noFix: 'この拒否に対する修正案はありません。',

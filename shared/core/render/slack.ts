@@ -1,6 +1,7 @@
 import { explainFinding } from '../classify/explain.js';
 import { severityOf, type Severity } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
+import type { AlertLabels } from './alert-text.js';
 import { alertLabels, consoleLinks, findingIdentifiers, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
 import { codeBlock, escapeMrkdwn, inlineCode, mrkdwnProse, truncateEscaped, truncatePlain } from './mrkdwn.js';
 import { verificationText } from '../fix/render-text.js';
@@ -109,6 +110,9 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
     blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });
   }
 
+  const authorization = authorizationLine(finding, labels);
+  if (authorization !== null) blocks.push({ type: 'section', text: mrkdwn(authorization) });
+
   blocks.push({ type: 'section', text: mrkdwn(`*${labels.reason}*\n${mrkdwnProse(explainFinding(finding, content.lang), identifiers)}`) });
 
   const fix = finding.fix ?? null;
@@ -145,4 +149,15 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
 /** The verification outcome as an italic line under the fix, or nothing for an option never evaluated. */
 function outcomeLine(text: string | null): string {
   return text === null ? '' : `\n_${escapeMrkdwn(text)}_`;
+}
+
+/**
+ * The Access Troubleshooter reference: a link when the message carried a complete console link
+ * (the parser keeps only AWS console hosts, so it is safe to make clickable), else the ID as code.
+ */
+function authorizationLine(finding: Finding, labels: AlertLabels): string | null {
+  if (finding.authorizationDetailsUrl !== null && /^https:\/\/[a-z0-9.-]+\/[A-Za-z0-9/?=#._-]*$/.test(finding.authorizationDetailsUrl)) {
+    return `<${finding.authorizationDetailsUrl}|${labels.authorizationDetails}> ${inlineCode(finding.authorizationId)}`;
+  }
+  return finding.authorizationId === null ? null : `*${labels.authorizationId}* ${inlineCode(finding.authorizationId)}`;
 }

@@ -102,6 +102,9 @@ export function renderAlertText(content: AlertContent): string {
   if (finding.errorMessage !== null) lines.push(line(labels.errorMessage, finding.errorMessage));
   if (links.cloudTrailEvent !== null) lines.push(`${labels.cloudTrailEvent}: ${links.cloudTrailEvent}`);
   if (links.organizationsPolicy !== null) lines.push(`${labels.organizationsPolicy}: ${links.organizationsPolicy}`);
+  // Kept clickable: the parser only keeps links on AWS console hosts.
+  if (finding.authorizationDetailsUrl !== null) lines.push(`${labels.authorizationDetails}: ${neutralizeText(finding.authorizationDetailsUrl)}`);
+  else if (finding.authorizationId !== null) lines.push(line(labels.authorizationId, finding.authorizationId));
   lines.push(line(labels.fingerprint, fingerprint));
   return lines.join('\n');
 }

@@ -83,13 +83,14 @@ function resolveVariable(body: string, lookup: ContextLookup): string | null {
 export function resolvePattern(
   pattern: string,
   lookup: ContextLookup,
-  options: { wildcards: boolean; ignoreCase: boolean },
+  options: { wildcards: boolean; ignoreCase: boolean; variables?: boolean },
 ): PatternToken[] | null {
   const tokens: PatternToken[] = [];
+  const variables = options.variables ?? true;
   let i = 0;
   while (i < pattern.length) {
     const char = pattern[i] ?? '';
-    if (char === '$' && pattern[i + 1] === '{') {
+    if (variables && char === '$' && pattern[i + 1] === '{') {
       const end = variableEnd(pattern, i);
       if (end >= 0) {
         const value = resolveVariable(pattern.slice(i + 2, end), lookup);
@@ -223,10 +224,15 @@ function positiveOf(base: BaseOperator): BaseOperator {
 }
 
 /** Builds "does this request value match any of the policy values" for a positive operator. */
-function anyValueMatcher(base: BaseOperator, policyValues: readonly string[], lookup: ContextLookup): (value: string) => boolean {
+function anyValueMatcher(
+  base: BaseOperator,
+  policyValues: readonly string[],
+  lookup: ContextLookup,
+  variables: boolean,
+): (value: string) => boolean {
   const resolved = (wildcards: boolean, ignoreCase: boolean): PatternToken[][] =>
     policyValues.flatMap((v) => {
-      const tokens = resolvePattern(v, lookup, { wildcards, ignoreCase });
+      const tokens = resolvePattern(v, lookup, { wildcards, ignoreCase, variables });
       return tokens === null ? [] : [tokens];
     });
   switch (base) {
@@ -268,7 +274,7 @@ function anyValueMatcher(base: BaseOperator, policyValues: readonly string[], lo
  * throws; see the module comment for the documented rules it follows.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  */
-export function evaluateCondition(clause: ConditionClause, lookup: ContextLookup): boolean {
+export function evaluateCondition(clause: ConditionClause, lookup: ContextLookup, options: { variables?: boolean } = {}): boolean {
   const values = lookup(clause.key);
   if (clause.base === 'Null') {
     const absent = values === undefined;
@@ -281,7 +287,7 @@ export function evaluateCondition(clause: ConditionClause, lookup: ContextLookup
     if (clause.set === 'ForAnyValue') return false;
     return negated;
   }
-  const matchesAny = anyValueMatcher(positiveOf(clause.base), clause.values, lookup);
+  const matchesAny = anyValueMatcher(positiveOf(clause.base), clause.values, lookup, options.variables ?? true);
   const single = (value: string): boolean => (negated ? !matchesAny(value) : matchesAny(value));
   if (clause.set === 'ForAnyValue') return values.some(single);
   if (clause.set === 'ForAllValues') return values.every(single);
@@ -289,6 +295,6 @@ export function evaluateCondition(clause: ConditionClause, lookup: ContextLookup
 }
 
 /** Whether every clause of a statement's `Condition` holds (an empty condition holds). */
-export function evaluateConditions(clauses: readonly ConditionClause[], lookup: ContextLookup): boolean {
-  return clauses.every((clause) => evaluateCondition(clause, lookup));
+export function evaluateConditions(clauses: readonly ConditionClause[], lookup: ContextLookup, options: { variables?: boolean } = {}): boolean {
+  return clauses.every((clause) => evaluateCondition(clause, lookup, options));
 }

@@ -38,9 +38,9 @@ function prepare(request: RequestContext): Prepared {
   };
 }
 
-function resourceMatches(pattern: string, prepared: Prepared): boolean {
+function resourceMatches(pattern: string, prepared: Prepared, variables: boolean): boolean {
   if (pattern === '*') return true;
-  if (!pattern.includes('${')) return matchResource(pattern, prepared.resource);
+  if (!variables || !pattern.includes('${')) return matchResource(pattern, prepared.resource);
   const tokens = resolvePattern(pattern, prepared.lookup, { wildcards: true, ignoreCase: true });
   return tokens !== null && matchTokens(arnResourceTokens(tokens), prepared.resource);
 }
@@ -49,10 +49,10 @@ function matchesStatement(statement: ParsedStatement, prepared: Prepared): boole
   const actionHit = (patterns: readonly string[]): boolean => patterns.some((p) => matchAction(p, prepared.action));
   if (statement.action !== null && !actionHit(statement.action)) return false;
   if (statement.notAction !== null && actionHit(statement.notAction)) return false;
-  const resourceHit = (patterns: readonly string[]): boolean => patterns.some((p) => resourceMatches(p, prepared));
+  const resourceHit = (patterns: readonly string[]): boolean => patterns.some((p) => resourceMatches(p, prepared, statement.variables));
   if (statement.resource !== null && !resourceHit(statement.resource)) return false;
   if (statement.notResource !== null && resourceHit(statement.notResource)) return false;
-  return evaluateConditions(statement.conditions, prepared.lookup);
+  return evaluateConditions(statement.conditions, prepared.lookup, { variables: statement.variables });
 }
 
 /**

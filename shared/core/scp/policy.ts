@@ -69,10 +69,14 @@ export interface ParsedStatement {
   effect: 'Allow' | 'Deny';
   action: string[] | null;
   notAction: string[] | null;
-  /** `Resource`; `["*"]` when neither `Resource` nor `NotResource` is present. */
   resource: string[] | null;
   notResource: string[] | null;
   conditions: ConditionClause[];
+  /**
+   * Whether `${…}` policy variables are substituted: only under `Version: "2012-10-17"`; with
+   * `2008-10-17` or no `Version` they are literal text.
+   */
+  variables: boolean;
 }
 
 /** A validated SCP document. */
@@ -174,7 +178,17 @@ function parseCondition(value: unknown, where: string): Result<ConditionClause[]
   return { ok: true, value: clauses };
 }
 
-function parseStatement(raw: unknown, index: number, policyId: string): Result<ParsedStatement> {
+/** Index of the fifth colon of an ARN (where the resource part starts), or -1. */
+function fifthColon(value: string): number {
+  let at = -1;
+  for (let n = 0; n < 5; n += 1) {
+    at = value.indexOf(':', at + 1);
+    if (at < 0) return -1;
+  }
+  return at;
+}
+
+function parseStatement(raw: unknown, index: number, policyId: string, variables: boolean): Result<ParsedStatement> {
   if (!isRecord(raw)) return { ok: false, reason: `policy ${policyId}: statement ${index} must be an object` };
   const sidRaw = raw['Sid'];
   if (sidRaw !== undefined && typeof sidRaw !== 'string') {
@@ -201,14 +215,25 @@ function parseStatement(raw: unknown, index: number, policyId: string): Result<P
   const hasResource = 'Resource' in raw;
   const hasNotResource = 'NotResource' in raw;
   if (hasResource && hasNotResource) return { ok: false, reason: `${where}: Resource and NotResource cannot both be present` };
-  let resource: string[] | null = ['*'];
-  let notResource: string[] | null = null;
-  if (hasResource || hasNotResource) {
-    const list = stringList(hasResource ? raw['Resource'] : raw['NotResource'], where, hasResource ? 'Resource' : 'NotResource');
-    if (!list.ok) return list;
-    resource = hasResource ? list.value : null;
-    notResource = hasNotResource ? list.value : null;
+  if (!hasResource && !hasNotResource) {
+    return { ok: false, reason: `${where}: exactly one of Resource or NotResource is required (a statement without either is invalid)` };
   }
+  const field = hasResource ? 'Resource' : 'NotResource';
+  const list = stringList(raw[field], where, field);
+  if (!list.ok) return list;
+  if (variables) {
+    const misplaced = list.value.find((value) => {
+      const variable = value.indexOf('${');
+      if (variable < 0 || !value.toLowerCase().startsWith('arn:')) return false;
+      const colon = fifthColon(value);
+      return colon < 0 || variable < colon;
+    });
+    if (misplaced !== undefined) {
+      return { ok: false, reason: `${where}: ${field} "${misplaced}" has a policy variable before the fifth colon; variables may only stand in the resource part of an ARN` };
+    }
+  }
+  const resource = hasResource ? list.value : null;
+  const notResource = hasNotResource ? list.value : null;
   let conditions: ConditionClause[] = [];
   if ('Condition' in raw) {
     const parsed = parseCondition(raw['Condition'], where);
@@ -226,6 +251,7 @@ function parseStatement(raw: unknown, index: number, policyId: string): Result<P
       resource,
       notResource,
       conditions,
+      variables,
     },
   };
 }
@@ -233,7 +259,9 @@ function parseStatement(raw: unknown, index: number, policyId: string): Result<P
 /**
  * Validates and normalizes an already-decoded SCP document (the `document` of a `PolicyInput`).
  * A string is decoded as JSON first. `Statement` may be one object or an array; list fields may be
- * a string or an array; a statement without `Resource`/`NotResource` applies to `*`.
+ * a string or an array. A statement needs exactly one of `Resource`/`NotResource`; a policy variable
+ * in a `Resource` ARN may only stand after its fifth colon; under `Version` `2008-10-17` (or none)
+ * variables are literal text.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
  */
 export function parsePolicyDocument(id: string, document: unknown): Result<ParsedPolicy> {
@@ -248,8 +276,10 @@ export function parsePolicyDocument(id: string, document: unknown): Result<Parse
   const list = Array.isArray(raw) ? raw : [raw];
   if (list.length === 0) return { ok: false, reason: `policy ${id}: Statement is empty` };
   const statements: ParsedStatement[] = [];
+  // Policy variables exist only in the 2012-10-17 policy language.
+  const variables = version === '2012-10-17';
   for (const [index, item] of list.entries()) {
-    const parsed = parseStatement(item, index, id);
+    const parsed = parseStatement(item, index, id, variables);
     if (!parsed.ok) return parsed;
     statements.push(parsed.value);
   }

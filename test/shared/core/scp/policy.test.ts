@@ -22,15 +22,50 @@ describe('parsePolicy', () => {
         id: 'p-1',
         version: '2012-10-17',
         statements: [
-          { index: 0, sid: 'One', effect: 'Deny', action: null, notAction: ['iam:*'], resource: null, notResource: ['arn:aws:s3:::b'], conditions: [] },
+          { index: 0, sid: 'One', effect: 'Deny', action: null, notAction: ['iam:*'], resource: null, notResource: ['arn:aws:s3:::b'], conditions: [], variables: true },
         ],
       },
     });
   });
 
-  it('applies a statement without Resource or NotResource to every resource', () => {
-    const result = parsePolicy('p-2', '{"Statement":[{"Effect":"Allow","Action":"*"}]}');
-    expect(result.ok && result.value.statements[0]?.resource).toEqual(['*']);
+  it('rejects a statement without Resource or NotResource, and says so', () => {
+    const result = parsePolicy('p-2', '{"Version":"2012-10-17","Statement":[{"Sid":"NoResource","Effect":"Deny","Action":"*"}]}');
+    expect(result).toEqual({
+      ok: false,
+      reason: 'policy p-2: statement 0 (Sid "NoResource"): exactly one of Resource or NotResource is required (a statement without either is invalid)',
+    });
+  });
+
+  it('rejects a policy variable before the fifth colon of a Resource ARN', () => {
+    const text = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: 'arn:aws:s3:${aws:RequestedRegion}::bucket' }] });
+    const result = parsePolicy('p-3', text);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.reason).toContain('has a policy variable before the fifth colon');
+  });
+
+  it('accepts a variable in the resource part of the ARN', () => {
+    const text = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'iam:*', Resource: 'arn:aws:iam::*:role/${aws:PrincipalTag/team}-*' }] });
+    expect(parsePolicy('p-4', text).ok).toBe(true);
+  });
+
+  it.each([
+    ['Version 2008-10-17', '2008-10-17'],
+    ['no Version', undefined],
+  ])('treats policy variables as literal text under %s', async (_name, version) => {
+    // Prepare
+    const { evaluateRequest } = await import('../../../../shared/core/scp/evaluate.js');
+    const document = {
+      ...(version === undefined ? {} : { Version: version }),
+      Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalAccount': '${aws:ResourceAccount}' } } }],
+    };
+    const request = { action: 's3:GetObject', resource: '*', context: { 'aws:PrincipalAccount': '111122223333', 'aws:ResourceAccount': '111122223333' } };
+
+    // Act
+    const literal = evaluateRequest([{ id: 'old', document }], request).decision;
+    const resolved = evaluateRequest([{ id: 'new', document: { ...document, Version: '2012-10-17' } }], request).decision;
+
+    // Assess: literally, the account is not "${aws:ResourceAccount}", so the Deny applies.
+    expect([literal, resolved]).toEqual(['deny', 'allow']);
   });
 
   it('flattens a Condition block into clauses with operator parts and string values', () => {
