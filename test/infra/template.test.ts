@@ -19,7 +19,7 @@ beforeAll(async () => {
   // `history`: the Athena history of docs/replay.md, exactly as the README packages it.
   stack = await packageStack('dev', [
     { stage: 'prod', args: ['--param=alertReservedConcurrency=none'] },
-    { stage: 'history', args: ['--param=historyBucket=example-org-trail', '--param=orgId=o-abcdefghij'] },
+    { stage: 'hist', args: ['--param=historyBucket=example-org-trail', '--param=orgId=o-abcdefghij'] },
   ]);
   if (stack.stubbedHandlers.length > 0) {
     console.warn(`[infra] functions/${stack.stubbedHandlers.join(', ')}.ts missing: packaged with stubs in the copy`);
@@ -431,7 +431,7 @@ describe('cfn-lint', () => {
   if (!cfnLint) console.info('[infra] cfn-lint tests skipped: `command -v cfn-lint` found nothing (pip install cfn-lint)');
 
   const FILES = ['forwarder.yml', 'replay-reader-role.yml', 'org-read-role.yml'].map((file) => join(ROOT, 'infra', file));
-  const templates = () => [stack.templatePath, stack.templatePathOf('prod'), stack.templatePathOf('history'), ...FILES];
+  const templates = () => [stack.templatePath, stack.templatePathOf('prod'), stack.templatePathOf('hist'), ...FILES];
   let findings: Promise<string[]> | undefined;
   /** Every finding of one cfn-lint run over all templates, as `path:line:col:line:col:rule:message` lines. */
   const lintAll = () =>
@@ -455,7 +455,7 @@ describe('cfn-lint', () => {
   }, 120_000);
 
   it.skipIf(!cfnLint)('finds no errors in the template with the Athena history (historyBucket)', async () => {
-    expect(await errorsIn(stack.templatePathOf('history'))).toEqual([]);
+    expect(await errorsIn(stack.templatePathOf('hist'))).toEqual([]);
   }, 120_000);
 
   it.skipIf(!cfnLint).each(FILES)('finds no errors in %s', async (path) => {
@@ -471,7 +471,7 @@ describe('cfn-lint', () => {
 
 describe('Athena history (historyBucket)', () => {
   type Template = PackagedStack['template'];
-  const history = (): Template => JSON.parse(readFileSync(stack.templatePathOf('history'), 'utf8')) as Template;
+  const history = (): Template => JSON.parse(readFileSync(stack.templatePathOf('hist'), 'utf8')) as Template;
   const replayStatements = (template: Template) =>
     (template.Resources.ReplayRole?.Properties?.Policies as { PolicyDocument: { Statement: { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] } }[])[0]?.PolicyDocument.Statement ?? [];
   const HISTORY_TYPES = ['AWS::Glue::Database', 'AWS::Glue::Table', 'AWS::Athena::WorkGroup'];
