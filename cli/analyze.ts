@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readCloudTrailInputs } from '../shared/adapters/cloudtrail-files.js';
+import { createProblemLines } from './problem-lines.js';
 import { classifyRecord } from '../shared/core/classify/classify.js';
 import { LANGUAGES, VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
 import { renderFixText, suggestFix } from '../shared/core/fix/index.js';
@@ -167,13 +168,15 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
   let headerPrinted = false;
   const seen = parsed.values.unique ? new Set<string>() : null;
 
+  const problemLines = createProblemLines(io.stderr);
   for await (const item of readCloudTrailInputs(parsed.positionals)) {
     if (item.kind === 'problem') {
       counts.problems += 1;
-      io.stderr.write(`cris-audit: ${safe(item.file)}${item.line === undefined ? '' : `:${item.line}`}: ${safe(item.reason)}\n`);
+      problemLines.problem(item);
       continue;
     }
     if (item.kind === 'file') {
+      problemLines.fileEnded(item);
       counts.files[item.status === 'read' ? 'read' : item.status === 'failed' ? 'failed' : 'skipped'] += 1;
       continue;
     }

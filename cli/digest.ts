@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { readCloudTrailInputs } from '../shared/adapters/cloudtrail-files.js';
+import { createProblemLines } from './problem-lines.js';
 import { classifyRecord } from '../shared/core/classify/classify.js';
 import { LANGUAGES } from '../shared/core/constants.js';
 import { aggregateFindings, buildDigest, type FingerprintedFinding } from '../shared/core/digest/aggregate.js';
@@ -87,13 +88,15 @@ export async function runDigest(argv: string[], io: Io = process, env: Record<st
   const seen = new Set<string>();
   const counts = { records: 0, denials: 0, outside: 0, duplicates: 0, problems: 0, failed: 0 };
 
+  const problemLines = createProblemLines(io.stderr);
   for await (const item of readCloudTrailInputs(positionals)) {
     if (item.kind === 'problem') {
       counts.problems += 1;
-      io.stderr.write(`cris-audit: ${safe(item.file)}${item.line === undefined ? '' : `:${item.line}`}: ${safe(item.reason)}\n`);
+      problemLines.problem(item);
       continue;
     }
     if (item.kind === 'file') {
+      problemLines.fileEnded(item);
       if (item.status === 'failed') counts.failed += 1;
       continue;
     }

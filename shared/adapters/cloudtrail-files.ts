@@ -1,4 +1,4 @@
-import { createReadStream, fstat } from 'node:fs';
+import { createReadStream, fstat, type Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,6 +13,8 @@ import {
   syntaxErrorText,
 } from '../core/classify/record-shapes.js';
 import { InputError } from '../core/errors.js';
+import { isBedrockDenial } from '../core/classify/classify.js';
+import { wrongFieldTypes } from '../core/records/index.js';
 import type { CloudTrailRecord, Result } from '../core/types.js';
 
 /**
@@ -23,12 +25,13 @@ import type { CloudTrailRecord, Result } from '../core/types.js';
  *   (1-based) when the position is known.
  * - `file`: the end of `file`. `read`: read to the end (it may still have had problems);
  *   `failed`: could not be opened or reading stopped early (a `problem` says why); `skipped`: not
- *   a CloudTrail input (a directory entry with another extension, a digest file, a hidden directory).
+ *   a CloudTrail input (a directory entry with another extension, a digest file, a hidden directory,
+ *   or one that is not a regular file: `reason` then says what it is).
  */
 export type CloudTrailInputItem =
   | { kind: 'record'; file: string; record: CloudTrailRecord }
   | { kind: 'problem'; file: string; reason: string; line?: number }
-  | { kind: 'file'; file: string; records: number; status: FileStatus };
+  | { kind: 'file'; file: string; records: number; status: FileStatus; reason?: string };
 
 /** Outcome of one file; see {@link CloudTrailInputItem}. */
 export type FileStatus = 'read' | 'failed' | 'skipped';
@@ -93,7 +96,7 @@ export async function* readCloudTrailInputs(
     }
     for await (const entry of walk(path, new Set<string>())) {
       if (entry.kind === 'read') yield* readOne(entry.path, () => openFile(entry.path, options), options);
-      else if (entry.kind === 'skip') yield { kind: 'file', file: entry.path, records: 0, status: 'skipped' };
+      else if (entry.kind === 'skip') yield { kind: 'file', file: entry.path, records: 0, status: 'skipped', ...(entry.reason === undefined ? {} : { reason: entry.reason }) };
       else yield* failed(entry.path, entry.reason);
     }
   }
@@ -108,7 +111,7 @@ async function stdinIsDirectory(): Promise<boolean> {
 
 type WalkEntry =
   | { kind: 'read'; path: string }
-  | { kind: 'skip'; path: string }
+  | { kind: 'skip'; path: string; reason?: string }
   | { kind: 'error'; path: string; reason: string };
 
 async function* walk(directory: string, visited: Set<string>): AsyncGenerator<WalkEntry, void, undefined> {
@@ -129,17 +132,28 @@ async function* walk(directory: string, visited: Set<string>): AsyncGenerator<Wa
       yield { kind: 'skip', path };
       continue;
     }
-    let isDirectory: boolean;
+    let info: Stats;
     try {
-      isDirectory = (await stat(path)).isDirectory();
+      info = await stat(path);
     } catch (error) {
       yield { kind: 'error', path, reason: ioReason(error) };
       continue;
     }
-    if (isDirectory) yield* walk(path, visited);
-    else if (hasInputExtension(name)) yield { kind: 'read', path };
-    else yield { kind: 'skip', path };
+    if (info.isDirectory()) yield* walk(path, visited);
+    else if (!hasInputExtension(name)) yield { kind: 'skip', path };
+    // Opening a FIFO blocks until a writer comes; a device may never end. Named on the command
+    // line (process substitution, /dev/stdin) they are read; found in a directory they are not.
+    else if (!info.isFile()) yield { kind: 'skip', path, reason: `not a regular file (${specialKind(info)}), so it is not read` };
+    else yield { kind: 'read', path };
   }
+}
+
+function specialKind(info: Stats): string {
+  if (info.isFIFO()) return 'a named pipe';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  return 'not a file';
 }
 
 function compareCodeUnits(a: string, b: string): number {
@@ -167,9 +181,10 @@ async function* readOne(
   options: ReadCloudTrailInputsOptions,
 ): AsyncGenerator<CloudTrailInputItem, void, undefined> {
   const splitter = new JsonSplitter({ maxValueBytes: options.maxValueBytes ?? JSON_STREAM_DEFAULTS.maxValueBytes });
-  const tally = { records: 0, stopped: false, digest: false };
+  const tally: Tally = { records: 0, stopped: false, digest: false, items: 0 };
+  const bytes: ByteTally = { raw: 0, gzip: false, data: 0 };
   try {
-    for await (const chunk of decompressed(open())) {
+    for await (const chunk of decompressed(open(), bytes)) {
       for (const item of splitter.push(chunk)) yield* itemsOf(file, item, tally);
     }
     for (const item of splitter.end()) yield* itemsOf(file, item, tally);
@@ -177,15 +192,35 @@ async function* readOne(
     tally.stopped = true;
     yield { kind: 'problem', file, reason: ioReason(error) };
   }
+  if (!tally.stopped && tally.items === 0 && splitter.topLevelValues === 0) yield { kind: 'problem', file, reason: emptyReason(file, bytes) };
   const status: FileStatus = tally.stopped ? 'failed' : tally.digest && tally.records === 0 ? 'skipped' : 'read';
   yield { kind: 'file', file, records: tally.records, status };
 }
 
-function* itemsOf(
-  file: string,
-  item: SplitItem,
-  tally: { records: number; stopped: boolean; digest: boolean },
-): Generator<CloudTrailInputItem, void, undefined> {
+interface Tally {
+  records: number;
+  stopped: boolean;
+  digest: boolean;
+  /** Values and problems the splitter emitted: 0 at the end means the input held no JSON at all. */
+  items: number;
+}
+
+/** Bytes seen of one input: `raw` as read, `data` after gunzip (equal when not gzipped). */
+interface ByteTally {
+  raw: number;
+  gzip: boolean;
+  data: number;
+}
+
+function emptyReason(file: string, bytes: ByteTally): string {
+  const what = file === STDIN_PATH ? 'standard input' : 'the file';
+  if (bytes.raw === 0) return `${what} is empty (0 bytes): no CloudTrail data`;
+  if (bytes.gzip && bytes.data === 0) return `${what} is gzip data that decompresses to nothing (0 bytes): no CloudTrail data`;
+  return `${what} holds no JSON value (${bytes.data} bytes of white space only): no CloudTrail data`;
+}
+
+function* itemsOf(file: string, item: SplitItem, tally: Tally): Generator<CloudTrailInputItem, void, undefined> {
+  tally.items++;
   if (item.kind === 'problem') {
     if (item.fatal) tally.stopped = true;
     yield { kind: 'problem', file, reason: item.reason, line: item.line };
@@ -207,9 +242,19 @@ function* itemsOf(
     if (item.container === null && detectShape(value) === INPUT_SHAPES.digest) tally.digest = true;
     results = recordsIn(value, where);
   }
+  if (item.invalidUtf8 === true) {
+    const reason = 'not valid UTF-8: each invalid byte sequence is read as U+FFFD (the replacement character)';
+    yield { kind: 'problem', file, reason: where === '' ? reason : `${where}: ${reason}`, line: item.line };
+  }
   for (const result of results) {
     if (result.ok) {
       tally.records++;
+      if (isBedrockDenial(result.value)) {
+        for (const wrong of wrongFieldTypes(result.value as Record<string, unknown>)) {
+          const reason = `${wrong}: the finding shows it as unknown`;
+          yield { kind: 'problem', file, reason: where === '' ? reason : `${where}: ${reason}`, line: item.line };
+        }
+      }
       yield { kind: 'record', file, record: result.value };
     } else {
       yield { kind: 'problem', file, reason: result.reason, line: item.line };
@@ -222,28 +267,40 @@ function* itemsOf(
  * (concatenated `.gz` files) is read whole. Source and zlib errors surface as rejections.
  * @see https://www.rfc-editor.org/rfc/rfc1952#section-2.3.1
  */
-async function* decompressed(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<Buffer, void, undefined> {
+async function* decompressed(source: AsyncIterable<Uint8Array | string>, bytes: ByteTally): AsyncGenerator<Buffer, void, undefined> {
   const iterator = source[Symbol.asyncIterator]();
+  const counted = (chunk: Uint8Array | string): Buffer => {
+    const buffer = toBuffer(chunk);
+    bytes.raw += buffer.length;
+    return buffer;
+  };
   try {
     let head: Buffer = Buffer.alloc(0);
     while (head.length < GZIP_MAGIC.length) {
       const next = await iterator.next();
       if (next.done === true) {
+        bytes.data = head.length;
         if (head.length > 0) yield head;
         return;
       }
-      head = head.length === 0 ? toBuffer(next.value) : Buffer.concat([head, toBuffer(next.value)]);
+      head = head.length === 0 ? counted(next.value) : Buffer.concat([head, counted(next.value)]);
     }
     const rest: AsyncIterable<Uint8Array | string> = { [Symbol.asyncIterator]: () => iterator };
     if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) {
+      bytes.data += head.length;
       yield head;
-      for await (const chunk of rest) yield toBuffer(chunk);
+      for await (const chunk of rest) {
+        const buffer = counted(chunk);
+        bytes.data += buffer.length;
+        yield buffer;
+      }
       return;
     }
+    bytes.gzip = true;
     const compressed = Readable.from(
       (async function* () {
         yield head;
-        for await (const chunk of rest) yield toBuffer(chunk);
+        for await (const chunk of rest) yield counted(chunk);
       })(),
       { objectMode: false },
     );
@@ -251,7 +308,10 @@ async function* decompressed(source: AsyncIterable<Uint8Array | string>): AsyncG
     compressed.on('error', (error) => gunzip.destroy(error));
     compressed.pipe(gunzip);
     try {
-      for await (const chunk of gunzip) yield chunk as Buffer;
+      for await (const chunk of gunzip) {
+        bytes.data += (chunk as Buffer).length;
+        yield chunk as Buffer;
+      }
     } catch (error) {
       throw new GzipError(error);
     } finally {

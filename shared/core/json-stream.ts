@@ -1,4 +1,4 @@
-import { Buffer } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 
 /** Defaults of {@link JsonSplitter}. */
 export const JSON_STREAM_DEFAULTS = {
@@ -28,6 +28,9 @@ export type SplitItem =
       container: SplitContainer;
       /** Element index within its container (0 for whole values). */
       index: number;
+      /** Present (true) when the value's bytes are not valid UTF-8: `text` then holds U+FFFD
+       * in place of each invalid sequence. */
+      invalidUtf8?: true;
     }
   | { kind: 'problem'; reason: string; line: number; fatal: boolean };
 
@@ -109,9 +112,16 @@ export class JsonSplitter {
   private pieces: Buffer[] = [];
   private captureBytes = 0;
   private captureOverflow = false;
+  private captureInvalidUtf8 = false;
+  private topValues = 0;
 
   public constructor(options: JsonSplitterOptions = {}) {
     this.maxValueBytes = options.maxValueBytes ?? JSON_STREAM_DEFAULTS.maxValueBytes;
+  }
+
+  /** How many top-level values have started so far (0 at the end: the input held no JSON value). */
+  public get topLevelValues(): number {
+    return this.topValues;
   }
 
   /** Feeds the next chunk; returns what became complete. */
@@ -308,6 +318,7 @@ export class JsonSplitter {
 
   private startTop(chunk: Buffer, i: number): void {
     const c = chunk[i];
+    this.topValues++;
     this.topActive = true;
     this.topStartLine = this.line;
     this.topIsObject = false;
@@ -319,7 +330,7 @@ export class JsonSplitter {
   private endTop(chunk: Buffer | null, end: number): void {
     if (this.capturing) {
       const text = this.finishCapture(chunk, end);
-      if (text !== null) this.out.push({ kind: 'value', text, line: this.topStartLine, container: null, index: 0 });
+      if (text !== null) this.out.push(this.valueItem(text, this.topStartLine, null, 0));
     }
     if (this.mode === 'first') this.mode = 'lines';
     this.topActive = false;
@@ -342,11 +353,15 @@ export class JsonSplitter {
 
   private endElement(chunk: Buffer, end: number): void {
     const text = this.finishCapture(chunk, end);
-    if (text !== null) {
-      this.out.push({ kind: 'value', text, line: this.elementLine, container: this.container, index: this.elementIndex });
-    }
+    if (text !== null) this.out.push(this.valueItem(text, this.elementLine, this.container, this.elementIndex));
     this.elementIndex++;
     this.elementActive = false;
+  }
+
+  private valueItem(text: string, line: number, container: SplitContainer, index: number): SplitItem {
+    if (!this.captureInvalidUtf8) return { kind: 'value', text, line, container, index };
+    this.captureInvalidUtf8 = false;
+    return { kind: 'value', text, line, container, index, invalidUtf8: true };
   }
 
   private stringEnded(chunk: Buffer, quote: number): void {
@@ -378,9 +393,12 @@ export class JsonSplitter {
     const tail = chunk === null ? null : chunk.subarray(this.captureStart, end);
     const pieces = this.pieces;
     this.pieces = [];
-    if (pieces.length === 0) return tail === null ? '' : tail.toString('utf8');
+    if (pieces.length === 0 && tail === null) return '';
     if (tail !== null) pieces.push(tail);
-    return Buffer.concat(pieces).toString('utf8');
+    const bytes = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    // Decoding replaces invalid sequences silently; the check makes it visible (simdutf, cheap).
+    this.captureInvalidUtf8 = !isUtf8(bytes);
+    return bytes.toString('utf8');
   }
 
   private chunkEnded(chunk: Buffer): void {

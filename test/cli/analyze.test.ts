@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +60,40 @@ describe('cris-audit analyze', () => {
     expect(stderr).toContain(broken);
     expect(stderr).toContain(join(dir, 'missing.json'));
     expect(stdout).toContain('apac.amazon.nova-pro-v1:0 from ap-northeast-1 was denied in ap-south-1');
+  });
+
+  it('shows the first 10 problems of an input and then how many more it had', async () => {
+    // Prepare: 40 broken lines, as a binary file read as NDJSON gives.
+    const dir = mkdtempSync(join(tmpdir(), 'cris-analyze-'));
+    const noisy = join(dir, 'noisy.ndjson');
+    writeFileSync(noisy, Array.from({ length: 40 }, (_, index) => `{"eventName": x${index}}`).join('\n'));
+    const quiet = join(dir, 'quiet.ndjson');
+    writeFileSync(quiet, '{"eventName": y}');
+
+    // Act
+    const { code, stderr } = await analyze([noisy, quiet]);
+
+    // Assess
+    const lines = stderr.split('\n');
+    expect(code).toBe(2);
+    expect(lines.filter((line) => line.startsWith(`cris-audit: ${noisy}:`) && /:\d+: not valid JSON/.test(line))).toHaveLength(10);
+    expect(lines).toContain(`cris-audit: ${noisy}: 30 more problems not shown (40 in this input)`);
+    expect(lines.filter((line) => line.startsWith(`cris-audit: ${quiet}:1: not valid JSON`))).toHaveLength(1);
+    expect(stderr).toContain('problems: 41');
+  });
+
+  it('skips a named pipe in a directory with a message instead of hanging', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'cris-analyze-'));
+    expect(spawnSync('mkfifo', [join(dir, 'trail.json')]).status).toBe(0);
+
+    // Act
+    const { code, stderr } = await analyze([dir]);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stderr).toContain(`cris-audit: ${join(dir, 'trail.json')}: skipped: not a regular file (a named pipe), so it is not read`);
+    expect(stderr).toContain('files: 0 read, 0 failed, 1 skipped');
   });
 
   it('neutralises terminal control characters from hostile records', async () => {

@@ -33,8 +33,6 @@ export interface Destinations {
 export interface ProfileCatalog {
   /** Destinations of a profile ID (not ARN) called from `sourceRegion`, or null when nothing is known. */
   destinations(profileId: string, sourceRegion: string): Destinations | null;
-  /** Foundation models known to run in `sourceRegion` without cross-Region inference. */
-  inRegionModels(sourceRegion: string): string[];
   /** Every Region known for a geographic prefix (`apac`, `us`, …); commercial Regions for `global`. */
   geographyRegions(scope: string): string[];
   /** Number of profiles the catalog holds. */
@@ -110,11 +108,6 @@ export function createProfileCatalog(data: CatalogData): ProfileCatalog {
       // Callers own what they receive: hand out a copy, never the memoised array.
       return known === null ? null : { regions: known.regions.slice(), source: known.source };
     },
-    inRegionModels() {
-      // The snapshot lists inference profiles only; in-Region model availability needs
-      // bedrock:ListFoundationModels in the source Region, which the refresh script does not record yet.
-      return [];
-    },
     geographyRegions,
   };
 }
@@ -138,7 +131,6 @@ export function withRuntimeRoutes(base: ProfileCatalog, routes: ReadonlyMap<stri
       const known = routes.get(routeKey(profileId, sourceRegion));
       return known === undefined ? base.destinations(profileId, sourceRegion) : { regions: [...known], source: 'runtime' };
     },
-    inRegionModels: (sourceRegion) => base.inRegionModels(sourceRegion),
     geographyRegions: (scope) => base.geographyRegions(scope),
   };
 }

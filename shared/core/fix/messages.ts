@@ -27,10 +27,16 @@ const en = {
   'widenRegions.tradeoffsControlTower':
     'Quick, but it opens those Regions to every service in the OU. Control Tower cannot allow "unspecified", so this does not work for global profiles.',
   'inRegionModel.title': 'Use a model that runs in {source} without cross-Region inference',
+  'inRegionModel.summarySame':
+    '{model} itself runs in {source} without cross-Region inference: call it by its model ID {model} instead of through {profile}. Other models there: {models}. (AWS data of {date}; confirm with `aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND`.)',
+  'inRegionModel.summarySameOnly':
+    '{model} itself runs in {source} without cross-Region inference: call it by its model ID {model} instead of through {profile}. (AWS data of {date}; confirm with `aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND`.)',
   'inRegionModel.summaryKnown':
-    'Models known to run in {source} in-Region: {models}. Call them by model ID, not through an inference profile.',
+    '{model} needs an inference profile in {source}, but these models run there without cross-Region inference, closest first: {models}. Call one by its model ID, not through an inference profile. (AWS data of {date}; confirm with `aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND`.)',
   'inRegionModel.summaryNone':
-    'The bundled catalog knows no model that runs in {source} without an inference profile. List them with `aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND`.',
+    'No model of this kind is known to run in {source} without cross-Region inference (AWS data of {date}): there, it needs an inference profile. Check the current list with `aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND`.',
+  'inRegionModel.summaryUnknownRegion':
+    'The bundled catalog has no data for {source}. List the models it serves without an inference profile with `aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND`.',
   'inRegionModel.tradeoffs':
     'No policy change, but few (often older) models run in-Region, newer ones need a profile, and in-Region throughput is lower.',
   'leaveGovernance.title': 'Take the account out of the Region governance',
@@ -155,10 +161,16 @@ const ja: Record<MessageKey, string> = {
   'widenRegions.tradeoffsControlTower':
     'すぐに対応できますが、OU 内のすべてのサービスに対してこれらのリージョンを開放することになります。Control Tower では "unspecified" を許可できないため、グローバルプロファイルには使えません。',
   'inRegionModel.title': 'クロスリージョン推論を使わず {source} 内で動くモデルを使う',
+  'inRegionModel.summarySame':
+    '{model} 自体が {source} でクロスリージョン推論なしで動作します。{profile} ではなくモデル ID {model} で呼び出してください。同じリージョンで動作するほかのモデル: {models}(AWS のデータ、{date} 時点。`aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください)。',
+  'inRegionModel.summarySameOnly':
+    '{model} 自体が {source} でクロスリージョン推論なしで動作します。{profile} ではなくモデル ID {model} で呼び出してください(AWS のデータ、{date} 時点。`aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください)。',
   'inRegionModel.summaryKnown':
-    '{source} 内で動作することがわかっているモデル: {models}。推論プロファイルではなくモデル ID で呼び出してください。',
+    '{model} は {source} では推論プロファイルが必要ですが、次のモデルはクロスリージョン推論なしで動作します(近いものから順に): {models}。推論プロファイルではなくモデル ID で呼び出してください(AWS のデータ、{date} 時点。`aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください)。',
   'inRegionModel.summaryNone':
-    '同梱のカタログには、推論プロファイルなしで {source} で動作するモデルの情報がありません。`aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください。',
+    '{source} でクロスリージョン推論なしで動作する同じ種類のモデルは見つかりません(AWS のデータ、{date} 時点)。このリージョンでは推論プロファイルが必要です。最新の一覧は `aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください。',
+  'inRegionModel.summaryUnknownRegion':
+    '同梱のカタログには {source} のデータがありません。推論プロファイルなしで使えるモデルは `aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください。',
   'inRegionModel.tradeoffs':
     'ポリシーの変更は不要ですが、リージョン内で動くモデルは少なく(古い世代が中心)、新しいモデルは推論プロファイルが前提です。スループットも低くなります。',
   'leaveGovernance.title': 'アカウントをリージョン制限の対象外にする',

@@ -5,6 +5,7 @@
  * @see https://aws.amazon.com/blogs/machine-learning/enable-amazon-bedrock-cross-region-inference-in-multi-account-environments/
  */
 import { LANGUAGES, VERDICTS } from '../constants.js';
+import type { InRegionCatalog } from '../classify/in-region-catalog.js';
 import type { ProfileCatalog } from '../classify/profile-catalog.js';
 import type { StatementRef } from '../scp/types.js';
 import type { Finding, Fix, FixOption, FixOptionId, Language, ScpDocument, ScpPatch, VerificationCheck } from '../types.js';
@@ -40,6 +41,8 @@ export interface SuggestFixOptions {
   lang: Language;
   /** The SCPs in force, levels root → account; `undefined` when unknown. */
   scps?: ScpDocument[][];
+  /** Models served in-Region per Region (approach 2); the bundled snapshot when omitted. */
+  inRegionCatalog?: InRegionCatalog;
 }
 
 /** One strategy's attempt against the SCPs in force. */
@@ -145,9 +148,9 @@ function statusOf(attempt: Attempt): FixOption['verification'] {
 }
 
 /** Options shared by every cross-Region SCP fix: the in-Region model and leaving governance. */
-function tailOptions(context: FixContext, lang: Language, catalog: ProfileCatalog): FixOption[] {
+function tailOptions(context: FixContext, lang: Language, options: SuggestFixOptions): FixOption[] {
   return [
-    inRegionModelOption({ lang, rank: 4, context, catalog }),
+    inRegionModelOption({ lang, rank: 4, context, ...(options.inRegionCatalog === undefined ? {} : { inRegion: options.inRegionCatalog }) }),
     leaveGovernanceOption({ lang, rank: 5, context }),
   ];
 }
@@ -157,7 +160,7 @@ function unverifiedCrossRegionFix(context: FixContext, options: SuggestFixOption
     allowProfileOnlyOption({ lang, rank: 1, context, snippet: templateSnippet(context, 'allow-profile-only'), verification: 'unverified' }),
     exemptBedrockOption({ lang, rank: 2, context, snippet: templateSnippet(context, 'exempt-bedrock'), verification: 'unverified' }),
     widenRegionsOption({ lang, rank: 3, context, controlTower: false }),
-    ...tailOptions(context, lang, options.catalog),
+    ...tailOptions(context, lang, options),
   ];
   return {
     lang,
@@ -187,7 +190,7 @@ function noPatchFix(
     allowProfileOnlyOption({ lang, rank: 1, context, snippet: templateSnippet(context, 'allow-profile-only'), verification: 'failed' }),
     exemptBedrockOption({ lang, rank: 2, context, snippet: templateSnippet(context, 'exempt-bedrock'), verification: 'failed' }),
     widenRegionsOption({ lang, rank: 3, context, controlTower: false }),
-    ...tailOptions(context, lang, options.catalog),
+    ...tailOptions(context, lang, options),
   ];
   return { lang, recommended: null, options: list, scp: null, verification: { status: 'failed', checks: [check] }, notes };
 }
@@ -240,7 +243,7 @@ function controlTowerFix(
       verification: status,
     }),
     widenRegionsOption({ lang, rank: 3, context, controlTower: true, approved: allowed }),
-    ...tailOptions(context, lang, options.catalog),
+    ...tailOptions(context, lang, options),
   ];
   const extra = [message(lang, 'note.controlTower', { name: policyName })];
   if (context.isGlobal) extra.push(message(lang, 'note.controlTowerGlobal'));
@@ -318,7 +321,7 @@ function crossRegionScpFix(finding: Finding, context: FixContext, options: Sugge
       ...(patchSnippet(widen) !== null ? { snippet: patchSnippet(widen) } : {}),
       verification: widen === undefined ? 'unverified' : statusOf(widen),
     }),
-    ...tailOptions(context, lang, options.catalog),
+    ...tailOptions(context, lang, options),
   ];
   const chosen = attempts.find((a) => a.passed) ?? null;
   const shown = chosen ?? profileOnly ?? null;

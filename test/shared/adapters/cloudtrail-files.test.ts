@@ -291,15 +291,94 @@ describe('readCloudTrailInputs', () => {
     ]);
   });
 
-  it('reports an empty file as read with no records', async () => {
+  it('says why an input holds no CloudTrail data: zero bytes, an empty .gz, white space only', async () => {
     // Prepare
-    const path = write('empty.json', '');
+    const empty = write('empty/zero.json', '');
+    const emptyGzip = write('empty/nothing.json.gz', gzipSync(''));
+    const blank = write('empty/blank.ndjson', ' \n\n\t\n');
+    const emptyLog = write('empty/no-records.json', '{"Records":[]}');
+
+    // Act
+    const items = await readAll([empty, emptyGzip, blank, emptyLog]);
+
+    // Assess
+    expect(brief(items, root)).toEqual([
+      'problem empty/zero.json the file is empty (0 bytes): no CloudTrail data',
+      'file empty/zero.json read 0',
+      'problem empty/nothing.json.gz the file is gzip data that decompresses to nothing (0 bytes): no CloudTrail data',
+      'file empty/nothing.json.gz read 0',
+      'problem empty/blank.ndjson the file holds no JSON value (5 bytes of white space only): no CloudTrail data',
+      'file empty/blank.ndjson read 0',
+      'file empty/no-records.json read 0',
+    ]);
+  });
+
+  it('says when standard input was empty', async () => {
+    // Act
+    const items = await readAll(['-'], { stdin: Readable.from([]) });
+
+    // Assess
+    expect(brief(items)).toEqual(['problem - standard input is empty (0 bytes): no CloudTrail data', 'file - read 0']);
+  });
+
+  it('skips a named pipe found in a directory instead of waiting forever for a writer, and says so', async () => {
+    // Prepare
+    const dir = join(root, 'with-fifo');
+    mkdirSync(dir, { recursive: true });
+    const made = spawnSync('mkfifo', [join(dir, 'a-pipe.json')]);
+    expect(made.status).toBe(0);
+    write('with-fifo/b.json', JSON.stringify(record('f1')));
+
+    // Act
+    const items = await readAll([dir]);
+
+    // Assess
+    expect(items[0]).toEqual({ kind: 'file', file: join(dir, 'a-pipe.json'), records: 0, status: 'skipped', reason: 'not a regular file (a named pipe), so it is not read' });
+    expect(brief(items.slice(1), root)).toEqual(['record with-fifo/b.json f1', 'file with-fifo/b.json read 1']);
+  });
+
+  it('reports invalid UTF-8 in a record with its position and still reads the record', async () => {
+    // Prepare
+    const good = Buffer.from(JSON.stringify({ Records: [record('u1'), { ...record('u2'), userAgent: 'XX' }] }));
+    const at = good.indexOf('XX');
+    good[at] = 0xff;
+    good[at + 1] = 0xfe;
+    const path = write('utf8/bad.json', good);
 
     // Act
     const items = await readAll([path]);
 
     // Assess
-    expect(items).toEqual([{ kind: 'file', file: path, records: 0, status: 'read' }]);
+    expect(brief(items, root)).toEqual([
+      'record utf8/bad.json u1',
+      'problem utf8/bad.json:1 Records[1]: not valid UTF-8: each invalid byte sequence is read as U+FFFD (the replacement character)',
+      'record utf8/bad.json u2',
+      'file utf8/bad.json read 2',
+    ]);
+    expect((items[2] as { record: { userAgent: string } }).record.userAgent).toBe('\uFFFD\uFFFD');
+  });
+
+  it('names each field of a denied Bedrock call that has the wrong type, and still reports the record', async () => {
+    // Prepare
+    const path = write('types/wrong.ndjson', [
+      JSON.stringify({ ...record('t1'), awsRegion: 7 }),
+      JSON.stringify({ ...record('t2'), requestParameters: { modelId: ['apac.x'] }, userIdentity: 'root' }),
+      JSON.stringify({ ...record('t3'), eventSource: 's3.amazonaws.com', awsRegion: 7 }),
+    ].join('\n'));
+
+    // Act
+    const items = await readAll([path]);
+
+    // Assess
+    expect(brief(items, root)).toEqual([
+      'problem types/wrong.ndjson:1 awsRegion is a number, not a string: the finding shows it as unknown',
+      'record types/wrong.ndjson t1',
+      'problem types/wrong.ndjson:2 userIdentity is a string, not an object: the finding shows it as unknown',
+      'problem types/wrong.ndjson:2 requestParameters.modelId is an array, not a string: the finding shows it as unknown',
+      'record types/wrong.ndjson t2',
+      'record types/wrong.ndjson t3',
+      'file types/wrong.ndjson read 3',
+    ]);
   });
 
   it('reads the bundled sample inputs of every shape', async () => {
