@@ -1,4 +1,7 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createAthenaHistoryEngine } from '../shared/adapters/athena-history.js';
 import type { Context } from 'aws-lambda';
 import { createCloudTrailClientFactory, createCloudTrailLookup } from '../shared/adapters/cloudtrail-lookup.js';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
@@ -6,6 +9,10 @@ import { classifyRecord, isBedrockDenial } from '../shared/core/classify/classif
 import { suggestFix } from '../shared/core/fix/suggest-fix.js';
 import type { AggregateWriter, Notifier } from '../shared/core/ports.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
+import type { HistoryEngine } from '../shared/core/history/engine-port.js';
+import { isHistoryPayload, parseHistoryPayload } from '../shared/core/history/payload.js';
+import type { HistoryTable } from '../shared/core/history/query.js';
+import { runHistoryReplay } from '../shared/core/history/run-history-replay.js';
 import type { EventLookup } from '../shared/core/replay/lookup-port.js';
 import { parseReplayPayload, type ReplayPayload } from '../shared/core/replay/payload.js';
 import type { ReplayReport } from '../shared/core/replay/report.js';
@@ -26,6 +33,8 @@ export interface ReplayDependencies {
   notifier: Notifier | null;
   defaultRegions: string[];
   lang: Language;
+  /** The Athena reader of `source: "athena"`; null or absent when the stack has no `historyBucket`. */
+  history?: { engine: HistoryEngine; table: HistoryTable; defaultAccounts: string[] } | null;
   /** The current time for validating windows (tests pin it); the deadline always uses the wall clock. */
   now?: () => number;
   /**
@@ -66,7 +75,76 @@ export function buildReplayDependencies(env: Record<string, string | undefined> 
     notifier: fanOut(Object.values(createAlertChannels(config))),
     defaultRegions: config.defaultRegions,
     lang: config.locale,
+    history:
+      config.history === null
+        ? null
+        : {
+            engine: createAthenaHistoryEngine({ client: new AthenaClient({}), workGroup: config.history.workGroup, database: config.history.database }),
+            table: { database: config.history.database, table: config.history.table },
+            defaultAccounts: config.history.accounts,
+          },
   };
+}
+
+/** Time kept free before the Lambda deadline (see {@link ReplayDependencies.safetyMarginMs}). */
+function marginFor(deps: ReplayDependencies, remaining: number, flags: { dryRun: boolean; store: boolean; notify: boolean }): number {
+  const afterwork = flags.dryRun ? 0 : (flags.store ? 10_000 : 0) + (flags.notify ? 30_000 : 0);
+  return deps.safetyMarginMs ?? Math.min(remaining / 2, Math.min(20_000, Math.max(1_000, remaining * 0.1)) + afterwork);
+}
+
+/** `source: "athena"`: one query over the org trail, through the same classify → fix → store/notify path. */
+async function replayFromAthena(event: unknown, deps: ReplayDependencies, remaining: number, started: number): Promise<ReplayResponse> {
+  const history = deps.history ?? null;
+  if (history === null) {
+    const reason = 'source: athena is not configured here; deploy the stack with the historyBucket parameter (it sets HISTORY_WORKGROUP), or leave source out to read LookupEvents';
+    logger.warn('Replay payload refused', { field: 'source', reason });
+    return { ok: false, field: 'source', reason };
+  }
+  const parsed = parseHistoryPayload(event, { now: (deps.now ?? Date.now)(), defaultAccounts: history.defaultAccounts });
+  if (!parsed.ok) {
+    logger.warn('Replay payload refused', { field: parsed.field, reason: parsed.reason });
+    return parsed;
+  }
+  const request = parsed.value;
+  const lang = request.lang ?? deps.lang;
+  const suggest = deps.suggestFix;
+  const report = await runHistoryReplay(request, {
+    engine: history.engine,
+    table: history.table,
+    isDenial: isBedrockDenial,
+    classify: deps.classify,
+    suggestFix: suggest === undefined ? undefined : (finding, scps) => suggest(finding, lang, scps),
+    scpsFor: deps.scpsFor,
+    writer: deps.writer,
+    notifier: deps.notifier,
+    deadline: started + remaining - marginFor(deps, remaining, request),
+    now: Date.now,
+    sleep: (ms) => sleep(ms),
+  });
+  for (const error of report.errors) logger.warn('Replay query failed', { error: error.message, queryExecutionId: report.athena?.queryExecutionId });
+  logger.info('Replay finished', {
+    source: 'athena', window: report.window, complete: report.complete, recordsScanned: report.recordsScanned, denials: report.denials,
+    queryExecutionId: report.athena?.queryExecutionId, dataScannedBytes: report.athena?.dataScannedBytes, durationMs: Date.now() - started,
+  });
+  const next: ReplayPayload | null = report.resume === null ? null : ({
+    source: 'athena',
+    resume: report.resume,
+    store: request.store,
+    notify: request.notify,
+    dryRun: request.dryRun,
+    ...(request.maxEvents === null ? {} : { maxEvents: request.maxEvents }),
+    ...(request.lang === null ? {} : { lang: request.lang }),
+  } as ReplayPayload);
+  return { ok: true, report, next };
+}
+
+/** `source: "lookup-events"` is the default reader: accepted and dropped before the LookupEvents payload is validated. */
+function stripLookupSource(event: unknown): unknown {
+  if (event !== null && typeof event === 'object' && !Array.isArray(event) && (event as Record<string, unknown>).source === 'lookup-events') {
+    const { source: _source, ...rest } = event as Record<string, unknown>;
+    return rest;
+  }
+  return event;
 }
 
 /** Creates the replay handler over `dependencies` (or a factory called once, lazily). */
@@ -76,7 +154,11 @@ export function createReplayHandler(dependencies: ReplayDependencies | (() => Re
     async (event: unknown, context: Context): Promise<ReplayResponse> => {
       deps ??= (dependencies as () => ReplayDependencies)();
       const started = Date.now();
-      const parsed = parseReplayPayload(event, { now: (deps.now ?? Date.now)(), defaultRegions: deps.defaultRegions });
+      if (isHistoryPayload(event)) {
+        const left = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60_000;
+        return replayFromAthena(event, deps, left, started);
+      }
+      const parsed = parseReplayPayload(stripLookupSource(event), { now: (deps.now ?? Date.now)(), defaultRegions: deps.defaultRegions });
       if (!parsed.ok) {
         logger.warn('Replay payload refused', { field: parsed.field, reason: parsed.reason });
         return parsed;

@@ -60,6 +60,10 @@ const replayEnvironment = z.object({
   REPLAY_REGIONS: optionalSetting(matching(/^[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*$/, 'must be a comma list of Region codes')),
   REPLAY_ROLE_NAME: optionalSetting(matching(/^[\w+=,.@/-]{1,64}$/, 'must be an IAM role name')),
   ORG_READ_ROLE_ARN: optionalSetting(matching(ARN, 'must be an IAM role ARN')),
+  HISTORY_WORKGROUP: optionalSetting(matching(/^[a-zA-Z0-9._-]{1,128}$/, 'must be an Athena workgroup name')),
+  HISTORY_DATABASE: optionalSetting(matching(/^[a-z_][a-z0-9_]{0,254}$/, 'must be a Glue database name (lower-case letters, digits, _)')),
+  HISTORY_TABLE: optionalSetting(matching(/^[a-z_][a-z0-9_]{0,254}$/, 'must be a Glue table name (lower-case letters, digits, _)')),
+  HISTORY_ACCOUNTS: optionalSetting(matching(/^\d{12}(\s*,\s*\d{12})*$/, 'must be a comma list of 12-digit account IDs')),
   AWS_REGION: optionalText,
 });
 
@@ -128,6 +132,12 @@ export interface ReplayConfig {
   /** Role that reads the SCPs in force (as for the alert function); null: fixes are unverified. */
   orgReadRoleArn: string | null;
   locale: Language;
+  /**
+   * The Athena reader of `source: "athena"` (stack parameter `historyBucket`): workgroup, Glue
+   * database and table, and the accounts read when a payload names none. Null when
+   * `HISTORY_WORKGROUP` is not set.
+   */
+  history: { workGroup: string; database: string; table: string; accounts: string[] } | null;
 }
 
 /** Loads and validates the replay function's configuration; throws `ConfigurationError` naming the bad setting. */
@@ -141,6 +151,15 @@ export function loadReplayConfig(env: Record<string, string | undefined> = proce
     roleName: parsed.REPLAY_ROLE_NAME ?? null,
     orgReadRoleArn: parsed.ORG_READ_ROLE_ARN ?? null,
     locale: parsed.LOCALE ?? 'en',
+    history:
+      parsed.HISTORY_WORKGROUP === undefined
+        ? null
+        : {
+            workGroup: parsed.HISTORY_WORKGROUP,
+            database: parsed.HISTORY_DATABASE ?? 'cris_auditor_history',
+            table: parsed.HISTORY_TABLE ?? 'cloudtrail',
+            accounts: (parsed.HISTORY_ACCOUNTS ?? '').split(',').map((a) => a.trim()).filter((a) => a !== ''),
+          },
   };
 }
 

@@ -4,6 +4,8 @@ import { hourBucket } from '../alert/store-keys.js';
 import type { Finding, Fix, FixOption, Verdict } from '../types.js';
 import type { StreamOutcome, StreamStop } from './lookup-port.js';
 import type { ReplayTotals } from './resume.js';
+import { MAX_INTERMITTENCY_ROWS, type IntermittencyRow } from '../history/intermittency.js';
+import type { AthenaQueryReport } from '../history/athena-report.js';
 
 /**
  * The JSON report of a replay, and the accumulator that builds it from findings in O(distinct
@@ -109,6 +111,8 @@ export interface StreamReport {
 
 /** The replay report: what `functions/replay.ts` returns and `cris-audit replay --json` prints. */
 export interface ReplayReport {
+  /** Where the history was read: CloudTrail `LookupEvents`, or the org trail through Amazon Athena. */
+  source: 'lookup-events' | 'athena';
   window: { from: string; to: string };
   resumed: boolean;
   mode: { store: boolean; notify: boolean; dryRun: boolean };
@@ -135,6 +139,15 @@ export interface ReplayReport {
   complete: boolean;
   /** Pass as `resume` to continue; null when complete. */
   resume: string | null;
+  /**
+   * Per (account, profile, source Region): calls, successes by routed Region, denials by denied
+   * Region, failed share; most failing first, at most {@link MAX_INTERMITTENCY_ROWS}. This invocation only.
+   */
+  intermittency: IntermittencyRow[];
+  /** Rows there were in all (more than listed when the list was cut). */
+  intermittencyTotal: number;
+  /** The Athena query (id, state, data scanned, cost); null for `lookup-events`. */
+  athena: AthenaQueryReport | null;
 }
 
 /** Inputs of {@link buildReplayReport}. */
@@ -152,6 +165,16 @@ export interface ReportInput {
   resume: string | null;
   totals: ReplayTotals;
   streamKey(outcome: StreamOutcome): string;
+  /** Defaults to `lookup-events`. */
+  source?: ReplayReport['source'];
+  intermittency?: readonly IntermittencyRow[];
+  athena?: AthenaQueryReport | null;
+  /** Errors that belong to no stream (the Athena query). */
+  extraErrors?: ReplayReport['errors'];
+  /** Overrides the stream-based completeness (Athena has no streams). */
+  complete?: boolean;
+  /** Overrides the stream-based count (Athena has no streams). */
+  recordsScanned?: number;
 }
 
 /** Adds this invocation's counts to the totals of the earlier ones. */
@@ -209,12 +232,14 @@ export function buildReplayReport(input: ReportInput): ReplayReport {
       error: o.error,
     };
   });
-  const complete = input.outcomes.every((o) => o.cursor.done);
+  const complete = input.complete ?? input.outcomes.every((o) => o.cursor.done);
+  const intermittency = input.intermittency ?? [];
   return {
+    source: input.source ?? 'lookup-events',
     window: input.window,
     resumed: input.resumed,
     mode: input.mode,
-    recordsScanned: streams.reduce((sum, s) => sum + s.recordsScanned, 0),
+    recordsScanned: input.recordsScanned ?? streams.reduce((sum, s) => sum + s.recordsScanned, 0),
     denials: input.accumulator.denials(),
     findingsByVerdict: input.accumulator.byVerdict(),
     crossRegionScpGroups,
@@ -223,12 +248,16 @@ export function buildReplayReport(input: ReportInput): ReplayReport {
     streams,
     errors: input.outcomes
       .filter((o) => o.error !== null)
-      .map((o) => ({ account: o.cursor.account, region: o.cursor.region, message: o.error ?? '' })),
+      .map((o) => ({ account: o.cursor.account, region: o.cursor.region, message: o.error ?? '' }))
+      .concat(input.extraErrors ?? []),
     stored: input.stored,
     notified: input.notified,
     warnings: input.warnings,
     totals: input.totals,
     complete,
     resume: complete ? null : input.resume,
+    intermittency: intermittency.slice(0, MAX_INTERMITTENCY_ROWS),
+    intermittencyTotal: intermittency.length,
+    athena: input.athena ?? null,
   };
 }

@@ -3,7 +3,8 @@ import { VERDICTS } from '../constants.js';
 import type { Finding, Fix, Result, ScpDocument } from '../types.js';
 import type { EventLookup, LookupRecord, StreamOutcome } from './lookup-port.js';
 import type { ReplayRequest } from './payload.js';
-import { addTotals, buildReplayReport, createReplayAccumulator, type ReplayReport } from './report.js';
+import { addTotals, buildReplayReport, createReplayAccumulator, type FingerprintGroup, type ReplayReport } from './report.js';
+import { createIntermittencyAccumulator } from '../history/intermittency.js';
 import { encodeResumeToken, streamKey, type StreamCursor } from './resume.js';
 
 /**
@@ -63,7 +64,7 @@ export interface ReplayDeps {
 const SCP_VERDICTS: ReadonlySet<string> = new Set([VERDICTS.crossRegionScp, VERDICTS.scp]);
 
 /** The SCPs in force for every account with an SCP denial, read once each; failures become warnings. */
-async function readScps(findings: Finding[], deps: ReplayDeps, warnings: string[]): Promise<Map<string, ScpDocument[][]>> {
+async function readScps(findings: Finding[], deps: FinishDeps, warnings: string[]): Promise<Map<string, ScpDocument[][]>> {
   const read = new Map<string, ScpDocument[][]>();
   const scpsFor = deps.scpsFor;
   if (scpsFor === undefined) return read;
@@ -76,35 +77,20 @@ async function readScps(findings: Finding[], deps: ReplayDeps, warnings: string[
   return read;
 }
 
-/** Runs one replay invocation and returns its report (with a resume token when it stopped early). */
-export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promise<ReplayReport> {
-  const accumulator = createReplayAccumulator();
-  const perStream = new Map<string, { scanned: number; denials: number }>();
-  const warnings: string[] = [];
+/** What the shared tail of a replay needs: the SCP reader, the fix engine and the sinks. */
+export type FinishDeps = Pick<ReplayDeps, 'suggestFix' | 'scpsFor' | 'writer' | 'notifier'>;
 
-  function onEvents(cursor: StreamCursor, events: LookupRecord[]): void {
-    const key = streamKey(cursor);
-    const counts = perStream.get(key) ?? { scanned: 0, denials: 0 };
-    perStream.set(key, counts);
-    for (const event of events) {
-      counts.scanned += 1;
-      if (event.record === null || !deps.isDenial(event.record)) continue;
-      const finding = deps.classify(event.record);
-      if (finding === null) continue;
-      counts.denials += 1;
-      accumulator.add(finding, event.time);
-    }
-  }
-
-  const outcomes: StreamOutcome[] = await deps.lookup.lookup({
-    cursors: request.cursors,
-    deadline: deps.deadline,
-    stop: deps.stop,
-    maxEvents: request.maxEvents,
-    onEvents,
-  });
-
-  const groups = accumulator.groups();
+/**
+ * The tail every replay source shares (LookupEvents and Athena): fixes per fingerprint (verified
+ * against the SCPs in force when they can be read), then `store` and `notify` as asked. Failures
+ * become counts and warnings, never exceptions.
+ */
+export async function finishReplay(
+  groups: FingerprintGroup[],
+  request: Pick<ReplayRequest, 'store' | 'notify' | 'dryRun'>,
+  deps: FinishDeps,
+  warnings: string[],
+): Promise<{ fixes: Map<string, Fix | null>; stored: ReplayReport['stored']; notified: ReplayReport['notified'] }> {
   const scpsByAccount = await readScps(groups.map((group) => group.finding), deps, warnings);
   const fixes = new Map<string, Fix | null>();
   let fixFailures = 0;
@@ -176,6 +162,41 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
     }
   }
 
+  return { fixes, stored, notified };
+}
+
+/** Runs one replay invocation and returns its report (with a resume token when it stopped early). */
+export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promise<ReplayReport> {
+  const accumulator = createReplayAccumulator();
+  const perStream = new Map<string, { scanned: number; denials: number }>();
+  const warnings: string[] = [];
+  const intermittency = createIntermittencyAccumulator();
+
+  function onEvents(cursor: StreamCursor, events: LookupRecord[]): void {
+    const key = streamKey(cursor);
+    const counts = perStream.get(key) ?? { scanned: 0, denials: 0 };
+    perStream.set(key, counts);
+    for (const event of events) {
+      counts.scanned += 1;
+      if (event.record === null) continue;
+      const finding = deps.isDenial(event.record) ? deps.classify(event.record) : null;
+      intermittency.add(event.record, finding);
+      if (finding === null) continue;
+      counts.denials += 1;
+      accumulator.add(finding, event.time);
+    }
+  }
+
+  const outcomes: StreamOutcome[] = await deps.lookup.lookup({
+    cursors: request.cursors,
+    deadline: deps.deadline,
+    stop: deps.stop,
+    maxEvents: request.maxEvents,
+    onEvents,
+  });
+
+  const { fixes, stored, notified } = await finishReplay(accumulator.groups(), request, deps, warnings);
+
   const unfinished = outcomes.filter((o) => !o.cursor.done).map((o) => o.cursor);
   let scanned = 0;
   for (const counts of perStream.values()) scanned += counts.scanned;
@@ -194,5 +215,6 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
     totals,
     resume: unfinished.length === 0 ? null : encodeResumeToken({ from: request.from, to: request.to, streams: unfinished, totals }),
     streamKey: (o) => streamKey(o.cursor),
+    intermittency: intermittency.rows(),
   });
 }

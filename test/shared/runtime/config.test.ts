@@ -66,7 +66,15 @@ describe('loadReplayConfig', () => {
       roleName: null,
       orgReadRoleArn: null,
       locale: 'en',
+      history: null,
     });
+  });
+
+  it('reads the Athena reader settings, with the stack\'s database and table as defaults', () => {
+    expect(loadReplayConfig({ HISTORY_WORKGROUP: 'cris-auditor-history', HISTORY_ACCOUNTS: '111122223333, 444455556666' }).history).toEqual({
+      workGroup: 'cris-auditor-history', database: 'cris_auditor_history', table: 'cloudtrail', accounts: ['111122223333', '444455556666'],
+    });
+    expect(() => loadReplayConfig({ HISTORY_WORKGROUP: 'wg', HISTORY_ACCOUNTS: '1234' })).toThrow(/HISTORY_ACCOUNTS/);
   });
 
   it('prefers REPLAY_REGIONS and the Secrets Manager webhook, as the alert function does', () => {
