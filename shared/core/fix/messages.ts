@@ -66,9 +66,18 @@ const en = {
   'nextStep.title.scp': 'Find the SCP statement that denies {action}',
   'nextStep.summary.scp':
     'An SCP{policy} denies the call itself, not a cross-Region route. Review the SCPs attached from the root down to account {account}; Bedrock model allow-lists are a common cause.',
+  'nextStep.summary.scp.regionUnknown':
+    'An SCP{policy} denies {action}, and the message names no resource, so the Region where it was denied is unknown. Review the SCPs attached from the root down to account {account}: a Region deny that does not let every destination Region of the profile through, or a Bedrock model allow-list.',
+  'nextStep.title.cross-region-scp': 'Find the Region deny that blocks {action}',
+  'nextStep.summary.cross-region-scp':
+    'An SCP{policy} denies {action} on {resource}, in a Region other than the source Region, but the request names no inference profile, so no patch can be written. Find the Region deny in the SCPs attached from the root down to account {account} and let the destination Regions of the profile in use through (`aws bedrock get-inference-profile` lists them).',
   'nextStep.title.identity': 'Fix the identity-based policy',
   'nextStep.summary.identity':
     'An identity-based policy{policy} of {principal} denies {action} or does not allow it. Allow the action on {resource} (for a profile: the profile ARN and the model ARN of every destination Region).',
+  'nextStep.summary.identity.passRole':
+    'Allow iam:PassRole on {resource} for {principal}, with the condition iam:PassedToService = bedrock.amazonaws.com, so that it can hand this service role to Bedrock.',
+  'nextStep.summary.identity.action':
+    'An identity-based policy{policy} of {principal} denies {action} or does not allow it. Allow {action} on {resource}.',
   'nextStep.title.permissions-boundary': 'Widen the permissions boundary',
   'nextStep.summary.permissions-boundary':
     'The permissions boundary of {principal} does not allow {action} on {resource}. Add the action and resource to the boundary; the identity policy alone is not enough.',
@@ -89,6 +98,11 @@ const en = {
     'The account has no access to {model} yet. Enable it in the Bedrock console (Model access) or, for Marketplace models, invoke it once with a principal allowed to subscribe.',
   'nextStep.summary.model-access.marketplace':
     'The caller lacks the AWS Marketplace permissions the first use of {model} needs (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe). Grant them to the principal that enables the model, or have an administrator enable it once.',
+  'nextStep.title.bedrock-service-role': 'Fix the permissions of the Bedrock service role',
+  'nextStep.summary.bedrock-service-role':
+    'Bedrock was denied while acting with the service role of the agent, knowledge base or job, not with the caller\'s identity. Open that resource in the Bedrock console, find its service role, and allow bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on its model or inference profile (and the foundation model in every destination Region), plus bedrock:Retrieve on its knowledge bases; then check model access for {model}.',
+  'nextStep.summary.bedrock-service-role.profile':
+    'The agent\'s service role must be allowed to use the inference profile: bedrock:InvokeModel, bedrock:InvokeModelWithResponseStream and bedrock:GetInferenceProfile on the profile ARN, and bedrock:InvokeModel on the foundation model in every destination Region of the profile.',
   'nextStep.title.unknown': 'Read the error message and CloudTrail record',
   'nextStep.summary.unknown':
     'The denial could not be classified. Look up event {event} in CloudTrail; the error message names the policy type that denied the call.',
@@ -134,6 +148,42 @@ const en = {
   'render.options': 'All options',
   'render.tradeoffs': 'Trade-offs',
   'render.notes': 'Notes',
+  'guarantee.this-profile-only':
+    'Guarantees: {profile} only, in every Region it routes to from {source} ({regions}); direct model calls, other services and other profiles stay denied where they were, and every existing exemption keeps working.',
+  'guarantee.any-profile':
+    'Guarantees: every inference profile (global ones included) in every Region it routes to; direct model calls and other services stay denied where they were, and every existing exemption keeps working. Other profiles are NOT kept out.',
+  'guarantee.regions-opened':
+    'Guarantees only that {profile} gets through and existing exemptions keep working: {regions} are opened to every service and every principal.',
+  'guarantee.compliant-alternative':
+    'Guarantees: no policy change; the SCPs in force already allow {profile} from {source} in every Region it routes to ({regions}).',
+  'guarantee.none': 'Guarantees nothing: not evaluated.',
+  'render.generated': 'Verified against the SCP Control Tower will generate for {name} from these parameters (not to paste: Control Tower writes it).',
+  'outcome.verified': 'verified against the SCPs in force, whatever the keys the auditor cannot know (tags, …) are',
+  'outcome.verified-assuming': 'verified against the SCPs in force, assuming {assumptions}',
+  'outcome.not-verified': 'not verified',
+  'assumption.notValue': 'the request does not carry {key} = "{value}"',
+  'useAllowedProfile.title': 'Call {profile} instead: the profile your guardrail allows',
+  'useAllowedProfile.summary':
+    'Your SCPs keep inference to certain profiles on purpose. {profile} serves the same model from {source} and the SCPs in force already allow it in every Region it routes to ({regions}): call it instead, no policy change.',
+  'useAllowedProfile.tradeoffs': 'No policy change and the guardrail stays intact; the other profile may have different quotas or pricing.',
+  'note.deliberate':
+    'Statement {statement} of {policy} is a deliberate restriction ({why}): the denial is the guardrail working. It is not undone here; use a profile it allows or an in-Region model.',
+  'note.deliberateWhy.profile-keyed': 'a Bedrock control keyed on bedrock:InferenceProfileArn',
+  'note.deliberateWhy.unspecified': 'it denies aws:RequestedRegion "unspecified", i.e. global profiles',
+  'note.deliberateWhy.bedrock-geography': 'a Bedrock-only Region allow-list',
+  'note.deliberateNoAlternative':
+    'No profile of the same model that the SCPs in force allow from {source} is known to the catalog; an in-Region model is the compliant way out.',
+  'note.split':
+    'The patched {name} would be {minified} characters minified, over the {limit}-character limit: the new statements go into a separate SCP attached to the same target, and {name} gets only the minimal edit. Both were verified together.',
+  'note.quota':
+    'Splitting {name} needs one more SCP on its target, which already holds {count} (AWS Organizations allows 5 per target, FullAWSAccess included): free a slot or merge policies first.',
+  'note.ctParametersInForce':
+    'The parameters shown are the full set: Control Tower replaces the control\'s parameters with what you supply, so the ones in force ({source}) are kept and {actions} added.',
+  'note.ctParametersFromText':
+    'The parameters in force were read from the SCP text; confirm them with `aws controltower get-enabled-control --enabled-control-identifier <ARN>` before updating.',
+  'nextStep.title.identityExplicitDeny': 'Change the Deny statement in the identity-based policy',
+  'nextStep.summary.identityExplicitDeny':
+    'An explicit Deny in the identity-based policy{policy} of {principal} blocks {action} on {resource}. An Allow can never override an explicit Deny, so adding Allow statements will not help: edit that Deny statement (exempt this call, e.g. add ArnNotLike bedrock:InferenceProfileArn for the profile to its Condition, or take the Region out of its list) or remove it.',
 } as const;
 
 /** A message key. */
@@ -200,9 +250,18 @@ const ja: Record<MessageKey, string> = {
   'nextStep.title.scp': '{action} を拒否している SCP のステートメントを特定する',
   'nextStep.summary.scp':
     'SCP{policy}が呼び出しそのものを拒否しており、クロスリージョンのルーティングが原因ではありません。ルートからアカウント {account} までにアタッチされた SCP を確認してください。Bedrock のモデル許可リストが原因であることがよくあります。',
+  'nextStep.summary.scp.regionUnknown':
+    'SCP{policy}が {action} を拒否しています。メッセージにリソースが含まれていないため、どのリージョンで拒否されたかはわかりません。ルートからアカウント {account} までにアタッチされた SCP を確認してください。推論プロファイルの送信先リージョンをすべて許可していないリージョン制限か、Bedrock のモデル許可リストが考えられます。',
+  'nextStep.title.cross-region-scp': '{action} を拒否しているリージョン制限を特定する',
+  'nextStep.summary.cross-region-scp':
+    'SCP{policy}が、送信元リージョン以外のリージョンで {resource} に対する {action} を拒否しています。リクエストに推論プロファイルが指定されていないため、修正案を作成できません。ルートからアカウント {account} までにアタッチされた SCP からリージョン制限を特定し、使用している推論プロファイルの送信先リージョンを許可してください（送信先リージョンは `aws bedrock get-inference-profile` で確認できます）。',
   'nextStep.title.identity': 'ID ベースのポリシーを修正する',
   'nextStep.summary.identity':
     '{principal} の ID ベースのポリシー{policy}が {action} を拒否している、または許可していません。{resource} に対するアクションを許可してください(推論プロファイルの場合は、プロファイル ARN と全送信先リージョンのモデル ARN)。',
+  'nextStep.summary.identity.passRole':
+    '{principal} に対し、{resource} への iam:PassRole を、条件 iam:PassedToService = bedrock.amazonaws.com 付きで許可してください。これで、このサービスロールを Bedrock に渡せるようになります。',
+  'nextStep.summary.identity.action':
+    '{principal} のアイデンティティベースのポリシー{policy}が {action} を拒否しているか、許可していません。{resource} に対する {action} を許可してください。',
   'nextStep.title.permissions-boundary': 'アクセス許可の境界を広げる',
   'nextStep.summary.permissions-boundary':
     '{principal} のアクセス許可の境界が {resource} に対する {action} を許可していません。ID ベースのポリシーだけでは足りないため、境界にもアクションとリソースを追加してください。',
@@ -223,6 +282,11 @@ const ja: Record<MessageKey, string> = {
     'このアカウントではまだ {model} にアクセスできません。Bedrock コンソールの「モデルアクセス」で有効化するか、Marketplace 経由のモデルであれば、サブスクライブ権限を持つプリンシパルで一度呼び出してください。',
   'nextStep.summary.model-access.marketplace':
     '{model} の初回利用に必要な AWS Marketplace の権限(aws-marketplace:ViewSubscriptions、aws-marketplace:Subscribe)が呼び出し元にありません。モデルを有効化するプリンシパルに付与するか、管理者に一度有効化してもらってください。',
+  'nextStep.title.bedrock-service-role': 'Bedrock のサービスロールのアクセス許可を修正する',
+  'nextStep.summary.bedrock-service-role':
+    'Bedrock は、呼び出し元の ID ではなく、エージェント、ナレッジベース、またはジョブのサービスロールで動作している際に拒否されました。Bedrock コンソールで該当するリソースを開いてサービスロールを確認し、そのモデルまたは推論プロファイル（およびすべての送信先リージョンの基盤モデル）に対する bedrock:InvokeModel と bedrock:InvokeModelWithResponseStream、ナレッジベースに対する bedrock:Retrieve を許可してください。そのうえで、{model} のモデルアクセスを確認してください。',
+  'nextStep.summary.bedrock-service-role.profile':
+    'エージェントのサービスロールに、推論プロファイルを使用する権限が必要です。プロファイル ARN に対する bedrock:InvokeModel、bedrock:InvokeModelWithResponseStream、bedrock:GetInferenceProfile と、プロファイルのすべての送信先リージョンの基盤モデルに対する bedrock:InvokeModel を許可してください。',
   'nextStep.title.unknown': 'エラーメッセージと CloudTrail のレコードを確認する',
   'nextStep.summary.unknown':
     'この拒否は分類できませんでした。CloudTrail でイベント {event} を確認してください。エラーメッセージに、拒否したポリシーの種類が記載されています。',
@@ -268,6 +332,42 @@ const ja: Record<MessageKey, string> = {
   'render.options': 'すべての選択肢',
   'render.tradeoffs': 'トレードオフ',
   'render.notes': '補足',
+  'guarantee.this-profile-only':
+    '保証: {profile} のみを、{source} からのすべてのルーティング先リージョン({regions})で許可します。モデルの直接呼び出し・他のサービス・他のプロファイルは従来どおり拒否され、既存の例外はすべて有効なままです。',
+  'guarantee.any-profile':
+    '保証: すべての推論プロファイル(グローバルを含む)を、そのルーティング先のすべてのリージョンで許可します。モデルの直接呼び出しと他のサービスは従来どおり拒否され、既存の例外は有効なままです。他のプロファイルは締め出されません。',
+  'guarantee.regions-opened':
+    '保証されるのは {profile} が通ることと既存の例外が有効なことだけです。{regions} はすべてのサービス・すべてのプリンシパルに開放されます。',
+  'guarantee.compliant-alternative':
+    '保証: ポリシーの変更は不要です。現在の SCP は {source} からの {profile} を、そのすべてのルーティング先({regions})ですでに許可しています。',
+  'guarantee.none': '保証なし: 評価していません。',
+  'render.generated': 'これらのパラメータから Control Tower が {name} として生成する SCP に対して検証済みです(貼り付け用ではありません。Control Tower が書き込みます)。',
+  'outcome.verified': '適用中の SCP に対して検証済み(監査ツールが知りえないキー(タグなど)の値にかかわらず成立)',
+  'outcome.verified-assuming': '適用中の SCP に対して、次を前提として検証済み: {assumptions}',
+  'outcome.not-verified': '未検証',
+  'assumption.notValue': 'リクエストに {key} = "{value}" が含まれないこと',
+  'useAllowedProfile.title': '代わりに {profile} を呼び出す(ガードレールが許可するプロファイル)',
+  'useAllowedProfile.summary':
+    'SCP は意図的に推論を特定のプロファイルに限っています。{profile} は {source} から同じモデルを提供し、現在の SCP はそのすべてのルーティング先({regions})ですでに許可しています。ポリシーを変えずにこちらを呼び出してください。',
+  'useAllowedProfile.tradeoffs': 'ポリシー変更なしでガードレールも維持されます。別のプロファイルはクォータや料金が異なる場合があります。',
+  'note.deliberate':
+    '{policy} のステートメント {statement} は意図的な制限です({why})。この拒否はガードレールが正しく機能した結果です。ここでは解除しません。許可されたプロファイルかリージョン内モデルを使ってください。',
+  'note.deliberateWhy.profile-keyed': 'bedrock:InferenceProfileArn をキーとする Bedrock 専用の制御',
+  'note.deliberateWhy.unspecified': 'aws:RequestedRegion "unspecified"(グローバルプロファイル)を拒否',
+  'note.deliberateWhy.bedrock-geography': 'Bedrock 専用のリージョン許可リスト',
+  'note.deliberateNoAlternative':
+    '現在の SCP が {source} から許可する同じモデルのプロファイルはカタログにありません。準拠した解決策はリージョン内モデルです。',
+  'note.split':
+    'パッチ後の {name} は空白除去後でも {minified} 文字となり上限 {limit} 文字を超えるため、新しいステートメントは同じターゲットにアタッチする別の SCP に分け、{name} には最小限の編集だけを加えます。両方を組み合わせて検証済みです。',
+  'note.quota':
+    '{name} を分割するにはターゲットに SCP をもう 1 つアタッチする必要がありますが、すでに {count} 個あります(AWS Organizations の上限はターゲットごとに 5 個、FullAWSAccess を含む)。先に枠を空けるかポリシーを統合してください。',
+  'note.ctParametersInForce':
+    '表示したパラメータは完全なセットです。Control Tower は指定したパラメータでコントロールのパラメータを置き換えるため、現在有効なもの({source})を維持したうえで {actions} を追加しています。',
+  'note.ctParametersFromText':
+    '現在有効なパラメータは SCP の本文から読み取りました。更新前に `aws controltower get-enabled-control --enabled-control-identifier <ARN>` で確認してください。',
+  'nextStep.title.identityExplicitDeny': 'ID ベースのポリシーの Deny ステートメントを変更する',
+  'nextStep.summary.identityExplicitDeny':
+    '{principal} の ID ベースのポリシー{policy}の明示的な Deny が {resource} に対する {action} を拒否しています。Allow は明示的な Deny を上書きできないため、Allow ステートメントを追加しても解決しません。その Deny ステートメントを編集する(この呼び出しを除外する。例: Condition にプロファイルの ArnNotLike bedrock:InferenceProfileArn を追加する、リージョンをリストから外す)か、削除してください。',
 };
 
 /** Every text, per language. The `ja` table is typed against the `en` keys, so none is missing. */
