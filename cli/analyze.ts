@@ -9,12 +9,16 @@ import { classifyRecord } from '../shared/core/classify/classify.js';
 import { LANGUAGES, VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
 import { renderFixText, suggestFix } from '../shared/core/fix/index.js';
 import { readScpFiles } from '../shared/adapters/scp-files.js';
+import { createIamToolboxSource } from '../shared/adapters/iam-toolbox.js';
+import type { AuthorizationDetailsSource } from '../shared/core/authoritative/details.js';
+import { authoritativeReasonText, withAuthoritativeNote } from '../shared/core/authoritative/messages.js';
+import { resolveAuthoritativeScps, type AuthoritativeInput, type AuthoritativeScps } from '../shared/core/authoritative/resolve.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import { toTerminalSafeJson } from '../shared/core/text-safety.js';
 import type { Finding, Fix, Language, ScpDocument, Verdict } from '../shared/core/types.js';
 import { fit, palette, safe, useColour } from './terminal.js';
 
-export const ANALYZE_USAGE = `usage: cris-audit analyze [--json] [--fix] [--scp FILE]... [--lang en|ja] [--unique] PATH...
+export const ANALYZE_USAGE = `usage: cris-audit analyze [--json] [--fix] [--scp FILE]... [--authoritative] [--lang en|ja] [--unique] PATH...
 
 Reads CloudTrail data — EventBridge events, bare records, S3 log files ({"Records":[...]}, .json or
 .json.gz), LookupEvents responses, NDJSON of any of these, or directories of them ("-" for stdin) —
@@ -26,6 +30,11 @@ and explains every denied Amazon Bedrock call.
                (text only: not with --json, whose findings carry the whole fix)
   --scp FILE   an SCP document in force (JSON; repeat in root → account order). The fix then names
                the denying policy and statement and carries a patched policy, verified by evaluation
+  --authoritative
+               for SCP denials whose message carries an authorization ID, read the SCPs as they
+               were at request time from IAM Access Troubleshooter (your AWS credentials;
+               iam:GetRequestAuthorizationDetails, iam:GetRequestAuthorizationPolicy) and verify the
+               fix against them; otherwise --scp, else unverified (the reason goes to stderr)
   --lang L     language of fix texts: en (default, or $LOCALE) or ja; policy JSON is never translated
   --unique     report each CloudTrail event ID once, however many inputs hold it
                (memory grows with the number of distinct events)
@@ -103,11 +112,45 @@ function summary(counts: Counts): string {
  * Fixes depend on what was denied and where, not on the event: findings of one block share one
  * fix, computed once (bounded, so hostile input cannot grow it without limit).
  */
-function createFixCache(options: { lang: Language; scps: ScpDocument[][] | undefined }): { fixFor: (finding: Finding) => Fix } {
+function createFixCache(options: {
+  lang: Language;
+  scps: ScpDocument[][] | undefined;
+  toolbox: AuthorizationDetailsSource | null;
+  warn: (line: string) => void;
+}): { fixFor: (finding: Finding) => Promise<Fix> } {
   const catalog = loadBundledCatalog();
   const cache = new Map<string, Fix>();
+  const lookups = new Map<string, Promise<AuthoritativeScps>>();
+  const scpVerdicts: ReadonlySet<string> = new Set([VERDICTS.crossRegionScp, VERDICTS.scp]);
+
+  /** The authoritative path, once per authorization ID; its reason is told once on stderr. */
+  function authoritative(finding: Finding, toolbox: AuthorizationDetailsSource): Promise<AuthoritativeScps> {
+    const input = finding as Finding & AuthoritativeInput;
+    const key = input.authorizationId ?? `none ${finding.eventId ?? ''}`;
+    let lookup = lookups.get(key);
+    if (lookup === undefined) {
+      lookup = resolveAuthoritativeScps(input, toolbox).then((result) => {
+        if (result.lookup.status === 'not-used' && result.lookup.reason !== 'no-authorization-id') {
+          options.warn(`IAM Access Troubleshooter not used for ${result.lookup.authorizationId ?? '-'}: ${authoritativeReasonText(result.lookup.reason, 'en')} (${result.lookup.detail})`);
+        }
+        return result;
+      });
+      if (lookups.size >= 5_000) lookups.clear();
+      lookups.set(key, lookup);
+    }
+    return lookup;
+  }
+
   return {
-    fixFor(finding) {
+    async fixFor(finding) {
+      const toolbox = options.toolbox;
+      if (toolbox !== null && scpVerdicts.has(finding.verdict)) {
+        const result = await authoritative(finding, toolbox);
+        finding.authoritative = result.lookup;
+        const scps = result.scps ?? options.scps;
+        const fix = suggestFix(finding, { catalog, lang: options.lang, scps });
+        return withAuthoritativeNote(fix, result.lookup, result.scps !== null ? 'none' : options.scps === undefined ? 'none' : 'scp-files');
+      }
       const key = JSON.stringify([finding.verdict, finding.accountId, finding.principalArn, finding.sourceRegion, finding.action, finding.eventName, finding.modelId, finding.deniedResource, finding.policyArn, finding.policyType]);
       let fix = cache.get(key);
       if (fix === undefined) {
@@ -132,7 +175,7 @@ function renderFix(fix: Fix): string {
 export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, unique: { type: 'boolean', default: false }, fix: { type: 'boolean', default: false }, lang: { type: 'string' }, scp: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h', default: false } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { authoritative: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, unique: { type: 'boolean', default: false }, fix: { type: 'boolean', default: false }, lang: { type: 'string' }, scp: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h', default: false } } });
   } catch (error) {
     io.stderr.write(`cris-audit analyze: ${(error as Error).message}\n\n${ANALYZE_USAGE}\n`);
     return 64;
@@ -167,7 +210,12 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
       scpFailed = true;
     }
   }
-  const fixes = createFixCache({ lang: lang as Language, scps });
+  const fixes = createFixCache({
+    lang: lang as Language,
+    scps,
+    toolbox: parsed.values.authoritative ? createIamToolboxSource() : null,
+    warn: (line) => io.stderr.write(`cris-audit: ${safe(line)}\n`),
+  });
   const json = parsed.values.json;
   const colour = palette(!json && useColour(io.stdout));
   const catalog = loadBundledCatalog();
@@ -198,7 +246,7 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
     counts.records += 1;
     const finding = classifyRecord(item.record, { catalog });
     if (finding === null) continue;
-    finding.fix = fixes.fixFor(finding);
+    finding.fix = await fixes.fixFor(finding);
     counts.findings += 1;
     counts.byVerdict.set(finding.verdict, (counts.byVerdict.get(finding.verdict) ?? 0) + 1);
     if (json) {

@@ -2,39 +2,21 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createBedrockDestinationResolver } from '../shared/adapters/bedrock-profile-resolver.js';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
-import type { ScpSource } from '../shared/adapters/organizations-scp-source.js';
-import { suggestFix } from '../shared/core/fix/suggest-fix.js';
-import { VERDICTS } from '../shared/core/constants.js';
 import { DeliveryError } from '../shared/core/errors.js';
 import { createLiveClassifier } from '../shared/core/classify/live-classifier.js';
 import { processAlertEvent, type AlertOutcome, type ProcessAlertDependencies } from '../shared/core/alert/process.js';
-import { loadBundledCatalog, type ProfileCatalog } from '../shared/core/classify/profile-catalog.js';
-import type { Finding, Language, ScpDocument } from '../shared/core/types.js';
+import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import { loadAlertConfig } from '../shared/runtime/config.js';
+import { createToolboxFor, fixFromSources } from '../shared/runtime/authoritative-fix.js';
 import { createAlertChannels, createScpSourceFor } from '../shared/runtime/dependencies.js';
 import { METRIC_NAMES, countDenial, countMetric, logger, withRuntime } from '../shared/runtime/middleware.js';
-
-/** SCPs are read only for denials an SCP caused: the fix engine patches and verifies them. */
-const SCP_VERDICTS: ReadonlySet<string> = new Set([VERDICTS.crossRegionScp, VERDICTS.scp]);
-
-/** The fix engine, given the SCPs in force when AWS Organizations can be read (`ORG_READ_ROLE_ARN`). */
-function fixEngine(catalog: ProfileCatalog, lang: Language, scpSource: ScpSource | null) {
-  return async (finding: Finding) => {
-    let scps: ScpDocument[][] | undefined;
-    if (scpSource !== null && finding.accountId !== null && SCP_VERDICTS.has(finding.verdict)) {
-      const read = await scpSource.scpsForAccount(finding.accountId);
-      if (read.ok) scps = read.value;
-      else logger.warn('SCPs not read; the fix is not verified', { reason: read.reason });
-    }
-    return suggestFix(finding, scps === undefined ? { catalog, lang } : { catalog, lang, scps });
-  };
-}
 
 /** Builds the alert function's dependencies from its configuration (once per cold start). */
 export function buildAlertDependencies(env: Record<string, string | undefined> = process.env): ProcessAlertDependencies {
   const config = loadAlertConfig(env);
   const catalog = loadBundledCatalog();
   const scpSource = createScpSourceFor(config.orgReadRoleArn);
+  const toolbox = createToolboxFor(config.authoritative);
   return {
     store: createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
     notifiers: createAlertChannels(config),
@@ -43,7 +25,13 @@ export function buildAlertDependencies(env: Record<string, string | undefined> =
       resolve: createBedrockDestinationResolver(),
       onUnresolved: (profileId, sourceRegion, reason) => logger.warn('Profile destinations approximate', { profileId, sourceRegion, reason }),
     }),
-    suggestFix: fixEngine(catalog, config.locale, scpSource),
+    // SCPs as IAM recorded them (authorization ID in the message), else from Organizations, else none.
+    suggestFix: (finding) =>
+      fixFromSources(finding, config.locale, {
+        catalog,
+        toolbox,
+        ...(scpSource === null ? {} : { scpsForAccount: (accountId: string) => scpSource.scpsForAccount(accountId) }),
+      }),
     windowMinutes: config.suppressionWindowMinutes,
   };
 }

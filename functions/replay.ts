@@ -6,7 +6,6 @@ import type { Context } from 'aws-lambda';
 import { createCloudTrailClientFactory, createCloudTrailLookup } from '../shared/adapters/cloudtrail-lookup.js';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
 import { classifyRecord, isBedrockDenial } from '../shared/core/classify/classify.js';
-import { suggestFix } from '../shared/core/fix/suggest-fix.js';
 import type { AggregateWriter, Notifier } from '../shared/core/ports.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import type { HistoryEngine } from '../shared/core/history/engine-port.js';
@@ -19,6 +18,7 @@ import type { ReplayReport } from '../shared/core/replay/report.js';
 import { runReplay } from '../shared/core/replay/run-replay.js';
 import type { Finding, Fix, Language, Result, ScpDocument } from '../shared/core/types.js';
 import { loadReplayConfig } from '../shared/runtime/config.js';
+import { createToolboxFor, fixFromSources } from '../shared/runtime/authoritative-fix.js';
 import { createAlertChannels, createScpSourceFor } from '../shared/runtime/dependencies.js';
 import { logger, withRuntime } from '../shared/runtime/middleware.js';
 
@@ -26,7 +26,7 @@ import { logger, withRuntime } from '../shared/runtime/middleware.js';
 export interface ReplayDependencies {
   lookup: EventLookup;
   classify(record: unknown): Finding | null;
-  suggestFix?: (finding: Finding, lang: Language, scps?: ScpDocument[][]) => Fix | null;
+  suggestFix?: (finding: Finding, lang: Language, scps?: ScpDocument[][]) => Fix | null | Promise<Fix | null>;
   /** The SCPs in force for an account (`ORG_READ_ROLE_ARN`), so SCP fixes are verified. */
   scpsFor?: (accountId: string) => Promise<Result<ScpDocument[][]>>;
   writer: AggregateWriter | null;
@@ -66,10 +66,13 @@ export function buildReplayDependencies(env: Record<string, string | undefined> 
   const config = loadReplayConfig(env);
   const catalog = loadBundledCatalog();
   const scpSource = createScpSourceFor(config.orgReadRoleArn);
+  const toolbox = createToolboxFor(config.authoritative);
   return {
     lookup: createCloudTrailLookup({ clientFor: createCloudTrailClientFactory({ roleName: config.roleName }) }),
     classify: (record) => (isBedrockDenial(record) ? classifyRecord(record, { catalog }) : null),
-    suggestFix: (finding, fixLang, scps) => suggestFix(finding, scps === undefined ? { catalog, lang: fixLang } : { catalog, lang: fixLang, scps }),
+    // SCPs as IAM recorded them when the ID is still kept (≥ 24 h), else those read from Organizations.
+    suggestFix: (finding, fixLang, scps) =>
+      fixFromSources(finding, fixLang, { catalog, toolbox, scpsForAccount: scps === undefined ? undefined : async () => ({ ok: true, value: scps }) }),
     ...(scpSource === null ? {} : { scpsFor: (accountId: string) => scpSource.scpsForAccount(accountId) }),
     writer: config.tableName === null ? null : createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
     notifier: fanOut(Object.values(createAlertChannels(config))),

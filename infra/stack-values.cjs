@@ -55,6 +55,13 @@ async function slack(resolveVariable, env) {
   optional(env, 'SLACK_WEBHOOK_PARAMETER_NAME', parameterName);
 }
 
+/** `authoritativeFixes`: on (default) or off. */
+async function authoritativeFixes(resolveVariable) {
+  const value = (await text(resolveVariable, 'authoritativeFixes')) || 'on';
+  if (value !== 'on' && value !== 'off') throw new Error(`param authoritativeFixes must be on or off, got "${value}"`);
+  return value;
+}
+
 async function alertTopic(resolveVariable, local) {
   return local ? text(resolveVariable, 'localAlertTopicArn') : { Ref: 'AlertTopic' };
 }
@@ -65,6 +72,8 @@ module.exports.alertEnvironment = async ({ resolveVariable }) => {
   env.SUPPRESSION_WINDOW_MINUTES = (await text(resolveVariable, 'suppressionWindowMinutes')) || '60';
   await slack(resolveVariable, env);
   optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
+  // On by default (absent); only `off` is written.
+  if ((await authoritativeFixes(resolveVariable)) === 'off') env.AUTHORITATIVE_FIXES = 'off';
   return env;
 };
 
@@ -89,6 +98,7 @@ module.exports.replayEnvironment = async ({ resolveVariable }) => {
   optional(env, 'REPLAY_ROLE_NAME', await text(resolveVariable, 'replayRoleName'));
   // Replay verifies SCP fixes against the policies in force, as the alert function does.
   optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
+  if ((await authoritativeFixes(resolveVariable)) === 'off') env.AUTHORITATIVE_FIXES = 'off';
   // Replay sends alerts only when asked (`notify`), through the same channels as the alert function.
   env.ALERT_TOPIC_ARN = await alertTopic(resolveVariable, local);
   await slack(resolveVariable, env);
@@ -148,6 +158,22 @@ module.exports.orgReadStatement = async ({ resolveVariable }) => {
   if (arn === '') return NO_VALUE;
   if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(arn)) throw new Error(`param orgReadRoleArn must be an IAM role ARN, got "${arn}"`);
   return { Sid: 'ReadServiceControlPolicies', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: arn };
+};
+
+/**
+ * Reads IAM Access Troubleshooter's record of a denial (authorization ID in the message) and the
+ * SCP documents as they were at request time. `Resource: '*'`: the Service Authorization
+ * Reference entry for these preview actions (resource types) could not be confirmed; an
+ * authorization ID is not an ARN. Absent when `authoritativeFixes` is off.
+ */
+module.exports.authoritativeStatement = async ({ resolveVariable }) => {
+  if ((await authoritativeFixes(resolveVariable)) === 'off') return NO_VALUE;
+  return {
+    Sid: 'ReadAuthorizationDetails',
+    Effect: 'Allow',
+    Action: ['iam:GetRequestAuthorizationDetails', 'iam:GetRequestAuthorizationPolicy'],
+    Resource: '*',
+  };
 };
 
 /**

@@ -99,6 +99,11 @@ export interface Finding {
   /** Suggested fix, attached by the fix engine (absent until it runs). */
   fix?: Fix | null;
   /**
+   * What IAM Access Troubleshooter (`GetRequestAuthorizationDetails`) said about this denial, when
+   * the authoritative path ran (absent when it did not: not an SCP denial, or switched off).
+   */
+  authoritative?: AuthoritativeLookup;
+  /**
    * The role behind the session, path included (`userIdentity.sessionContext.sessionIssuer.arn`):
    * what `aws:PrincipalArn` is for a role session. Absent on findings made before it existed.
    */
@@ -106,6 +111,30 @@ export interface Finding {
   /** `userIdentity.type` (`AssumedRole`, `IAMUser`, …): what `aws:PrincipalType` is. */
   principalType?: string | null;
 }
+
+/** Why the authoritative path was not used; stable codes (see docs/fixes.md). */
+export type AuthoritativeReason =
+  | 'no-authorization-id'
+  | 'expired-or-unknown'
+  | 'access-denied'
+  | 'preview-unavailable'
+  | 'invalid-response'
+  | 'no-matching-scp';
+
+/** An SCP as IAM recorded it for the denied request. */
+export interface AuthoritativePolicy {
+  /** Policy URI from the details (the SCP's ARN for managed policies). */
+  uri: string;
+  /** Sids of its statements that denied the request (empty for policies that only took part). */
+  deniedBy: string[];
+  /** Where it is attached: the Organizations ARN of the root, OU or account, with its kind. */
+  attachedTo: { arn: string; kind: 'root' | 'ou' | 'account' | 'other' }[];
+}
+
+/** Outcome of the authoritative path: the SCPs at request time were used, or why not. */
+export type AuthoritativeLookup =
+  | { status: 'used'; authorizationId: string; region: string; policies: AuthoritativePolicy[] }
+  | { status: 'not-used'; authorizationId: string | null; reason: AuthoritativeReason; detail: string };
 
 /** Identifier of one of the ways out of a denial. */
 export type FixOptionId =

@@ -15,6 +15,8 @@ export interface AlertConfig {
   locale: Language;
   /** Role in the management (or delegated administrator) account to read SCPs; optional. */
   orgReadRoleArn: string | null;
+  /** `AUTHORITATIVE_FIXES`: ask IAM Access Troubleshooter when a denial carries an authorization ID (default on). */
+  authoritative: boolean;
 }
 
 const optionalText = z.optional(z.pipe(z.string().check(z.trim()), z.transform((value: string) => (value === '' ? undefined : value))));
@@ -38,6 +40,7 @@ const channelEnvironment = {
   SLACK_WEBHOOK_PARAMETER_NAME: optionalSetting(matching(/^(\/[\w.\-/]+|[\w.-]+|arn:aws[a-z-]*:ssm:.+)$/, 'must be an SSM parameter name or ARN')),
   ALERT_TOPIC_ARN: optionalSetting(matching(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'must be an SNS topic ARN')),
   LOCALE: optionalSetting(z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` })),
+  AUTHORITATIVE_FIXES: optionalSetting(z.enum(['on', 'off'], { error: 'must be on or off' })),
 };
 
 /** The environment of the alert function; names are fixed across the project. */
@@ -116,6 +119,7 @@ export function loadAlertConfig(env: Record<string, string | undefined> = proces
     suppressionWindowMinutes: parsed.SUPPRESSION_WINDOW_MINUTES ?? 60,
     locale: parsed.LOCALE ?? 'en',
     orgReadRoleArn: parsed.ORG_READ_ROLE_ARN ?? null,
+    authoritative: parsed.AUTHORITATIVE_FIXES !== 'off',
   };
 }
 
@@ -132,6 +136,8 @@ export interface ReplayConfig {
   /** Role that reads the SCPs in force (as for the alert function); null: fixes are unverified. */
   orgReadRoleArn: string | null;
   locale: Language;
+  /** `AUTHORITATIVE_FIXES`, as for the alert function. */
+  authoritative: boolean;
   /**
    * The Athena reader of `source: "athena"` (stack parameter `historyBucket`): workgroup, Glue
    * database and table, and the accounts read when a payload names none. Null when
@@ -151,6 +157,7 @@ export function loadReplayConfig(env: Record<string, string | undefined> = proce
     roleName: parsed.REPLAY_ROLE_NAME ?? null,
     orgReadRoleArn: parsed.ORG_READ_ROLE_ARN ?? null,
     locale: parsed.LOCALE ?? 'en',
+    authoritative: parsed.AUTHORITATIVE_FIXES !== 'off',
     history:
       parsed.HISTORY_WORKGROUP === undefined
         ? null

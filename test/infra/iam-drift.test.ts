@@ -29,12 +29,13 @@ const DOCUMENT_CLIENT_ACTIONS: Record<string, string> = {
 };
 
 // Statements that infra/stack-values.cjs adds when their parameter is set.
-const OPTIONAL_STATEMENTS: Record<string, string> = {
+const OPTIONAL_STATEMENTS: Record<string, string | string[]> = {
   slackSecretStatement: 'secretsmanager:GetSecretValue',
   slackParameterStatement: 'ssm:GetParameter',
   orgReadStatement: 'sts:AssumeRole',
   replayReaderStatement: 'sts:AssumeRole',
   sesStatement: 'ses:SendEmail',
+  authoritativeStatement: ['iam:GetRequestAuthorizationDetails', 'iam:GetRequestAuthorizationPolicy'],
 };
 
 /** Source files reachable from `entry` through relative imports. */
@@ -67,6 +68,8 @@ function actionsNeeded(files: string[]): Set<string> {
         actions.add(`${service}:${action}`);
       }
     }
+    // REST calls signed by hand (no SDK client yet) declare their IAM action next to the operation.
+    for (const [, action] of readFileSync(file, 'utf8').matchAll(/iamAction:\s*'([a-z0-9-]+:[A-Za-z]+)'/g)) actions.add(action ?? '');
   }
   return actions;
 }
@@ -84,9 +87,9 @@ function actionsGranted(roleId: string, file = 'iam.yml'): Set<string> {
   for (const statement of statements) {
     if (typeof statement === 'string') {
       const exported = /stack-values\.cjs\):(\w+)\}/.exec(statement)?.[1] ?? '';
-      const action = OPTIONAL_STATEMENTS[exported];
-      if (!action) throw new Error(`unknown optional statement ${statement} in ${roleId}`);
-      granted.add(action);
+      const actions = OPTIONAL_STATEMENTS[exported];
+      if (!actions) throw new Error(`unknown optional statement ${statement} in ${roleId}`);
+      for (const action of [actions].flat()) granted.add(action);
     } else {
       for (const branch of expand(statement)) for (const action of actionsOf(branch)) granted.add(String(action));
     }

@@ -128,11 +128,13 @@ describe('IAM', () => {
     expect(wildcards).toEqual([]);
   });
 
-  it('uses Resource "*" only for cloudtrail:LookupEvents, which has no resource-level permissions', () => {
+  it('uses Resource "*" only for cloudtrail:LookupEvents and the IAM Toolbox reads, which name no resource', () => {
     const starred = statements()
       .filter(({ statement }) => resourcesOf(statement).includes('*'))
       .map(({ statement }) => actionsOf(statement));
-    expect(starred).toEqual([['cloudtrail:LookupEvents']]);
+    // An authorization ID is not an ARN: IAM Toolbox's two preview reads are granted on "*".
+    const toolbox = ['iam:GetRequestAuthorizationDetails', 'iam:GetRequestAuthorizationPolicy'];
+    expect(starred).toEqual([toolbox, ['cloudtrail:LookupEvents'], toolbox]);
   });
 
   it('grants only Allow statements', () => {
@@ -319,7 +321,7 @@ describe('functions', () => {
     'TABLE_NAME', 'SLACK_WEBHOOK_URL', 'SLACK_WEBHOOK_SECRET_ARN', 'SLACK_WEBHOOK_PARAMETER_NAME', 'ALERT_TOPIC_ARN',
     'SUPPRESSION_WINDOW_MINUTES', 'LOCALE', 'DIGEST_RECIPIENTS', 'DIGEST_SENDER', 'DIGEST_TIME_ZONE', 'DIGEST_EMPTY_DAY',
     'DIGEST_TOPIC_ARN', 'REPLAY_REGIONS', 'REPLAY_ROLE_NAME', 'ORG_READ_ROLE_ARN', 'POWERTOOLS_SERVICE_NAME',
-    'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS',
+    'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'AUTHORITATIVE_FIXES',
   ]);
   const functions = () => ofType('AWS::Lambda::Function').filter(([id]) => id !== 'CustomDashresourceDasheventDashbridgeLambdaFunction');
   const env = (name: string) => resource(`${name}LambdaFunction`).Properties?.Environment.Variables as Record<string, unknown>;

@@ -44,8 +44,12 @@ export interface ReplayDeps {
   isDenial(record: unknown): boolean;
   /** Explains a denial (`classifyRecord` with the catalog); null when it is not one. */
   classify(record: unknown): Finding | null;
-  /** Attaches advice (`suggestFix`), given the SCPs in force when they could be read; absent until the fix engine is wired. */
-  suggestFix?: ((finding: Finding, scps?: ScpDocument[][]) => Fix | null) | undefined;
+  /**
+   * Attaches advice (`suggestFix`), given the SCPs in force when they could be read; absent until
+   * the fix engine is wired. May be async (the deployed replay first asks IAM Access Troubleshooter)
+   * and may set `finding.authoritative`, which is copied to every stored hour.
+   */
+  suggestFix?: ((finding: Finding, scps?: ScpDocument[][]) => Fix | null | Promise<Fix | null>) | undefined;
   /**
    * The SCPs in force for an account (AWS Organizations), so SCP fixes are verified; absent or
    * failing, fixes are produced unverified. Asked once per account with an SCP denial.
@@ -98,15 +102,16 @@ export async function finishReplay(
     let fix: Fix | null = null;
     try {
       const scps = group.finding.accountId === null ? undefined : scpsByAccount.get(group.finding.accountId);
-      fix = deps.suggestFix === undefined ? null : deps.suggestFix(group.finding, scps);
+      fix = deps.suggestFix === undefined ? null : await deps.suggestFix(group.finding, scps);
     } catch {
       // One finding the fix engine cannot handle must not cost the whole report.
       fixFailures += 1;
     }
     fixes.set(group.fingerprint, fix);
     if (fix !== null) {
+      const authoritative = group.finding.authoritative;
       group.finding = { ...group.finding, fix };
-      for (const slot of group.hours.values()) slot.finding = { ...slot.finding, fix };
+      for (const slot of group.hours.values()) slot.finding = { ...slot.finding, fix, ...(authoritative === undefined ? {} : { authoritative }) };
     }
   }
 

@@ -15,7 +15,7 @@ function failure(env: Record<string, string | undefined>): string {
 }
 
 describe('loadAlertConfig', () => {
-  it('applies the defaults: 60-minute window, English', () => {
+  it('applies the defaults: 60-minute window, English, authoritative path on', () => {
     expect(loadAlertConfig(BASE)).toEqual({
       tableName: 'cris-auditor',
       slack: null,
@@ -23,7 +23,14 @@ describe('loadAlertConfig', () => {
       suppressionWindowMinutes: 60,
       locale: 'en',
       orgReadRoleArn: null,
+      authoritative: true,
     });
+  });
+
+  it('switches the authoritative path off with AUTHORITATIVE_FIXES=off, and refuses other values', () => {
+    expect(loadAlertConfig({ ...BASE, AUTHORITATIVE_FIXES: 'off' }).authoritative).toBe(false);
+    expect(loadReplayConfig({ AUTHORITATIVE_FIXES: 'off' }).authoritative).toBe(false);
+    expect(() => loadAlertConfig({ ...BASE, AUTHORITATIVE_FIXES: 'yes' })).toThrow(/AUTHORITATIVE_FIXES must be on or off \(got "yes"\)/);
   });
 
   it('prefers Secrets Manager over SSM over a literal webhook URL', () => {
@@ -66,6 +73,7 @@ describe('loadReplayConfig', () => {
       roleName: null,
       orgReadRoleArn: null,
       locale: 'en',
+      authoritative: true,
       history: null,
     });
   });
