@@ -3,7 +3,7 @@
  * figures and ratios (never asserted: timing belongs to benchmarks, not tests).
  *
  *   npm run bench                 all sections
- *   npm run bench -- classify     only the named sections (classify, large-file, alert, replay, digest)
+ *   npm run bench -- classify     only the named sections (classify, large-file, alert, replay, digest, preflight)
  */
 import { benchClassify } from './classify.js';
 
@@ -44,6 +44,12 @@ const SECTIONS: Section[] = [
     goal: 'build and render the daily digest of 10,000 distinct fingerprints (figures only)',
     run: async () => ({ ...(await (await import('./digest.js')).benchDigest()) }),
     verdict: () => true,
+  },
+  {
+    name: 'preflight',
+    goal: 'preflight of a generated org (5,000 accounts / 200 OUs / 30 SCPs) × 40 profiles × 6 source Regions, every row serialised as --json: ≤ 10 s and ≤ 300 MB',
+    run: async () => ({ ...(await import('./preflight.js')).benchPreflight() }),
+    verdict: (result) => Number(result.seconds) <= 10 && Number(result.peakRssMb) <= 300,
   },
 ];
 
