@@ -29,6 +29,7 @@ and explains every denied Amazon Bedrock call.
   --json       one finding per line (NDJSON) on stdout, nothing else on stdout;
                each finding carries its suggested fix
   --fix        print every suggested fix in full: ranked options, snippets, patched SCP and diff
+               (text only: not with --json, whose findings carry the whole fix)
   --scp FILE   an SCP document in force (JSON; repeat in root → account order). The fix then names
                the denying policy and statement and carries a patched policy, verified by evaluation
   --authoritative
@@ -271,14 +272,21 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
     io.stderr.write(`cris-audit analyze: --lang must be one of ${LANGUAGES.join(', ')}, not "${safe(lang)}"\n`);
     return 64;
   }
+  if (parsed.values.fix && parsed.values.json) {
+    io.stderr.write(`cris-audit analyze: --fix prints fixes as text and cannot be combined with --json (with --json every finding already carries its whole fix)\n\n${ANALYZE_USAGE}\n`);
+    return 64;
+  }
   let scps: ScpDocument[][] | undefined;
+  let scpFailed = false;
   if (parsed.values.scp !== undefined) {
     const loaded = await readScpFiles(parsed.values.scp);
-    if (!loaded.ok) {
-      io.stderr.write(`cris-audit analyze: --scp: ${safe(loaded.reason)}\n`);
-      return 2;
+    if (loaded.ok) {
+      scps = loaded.value;
+    } else {
+      // A bad --scp is an input that failed (exit 2): the logs are still read, the fixes unverified.
+      io.stderr.write(`cris-audit analyze: --scp: ${safe(loaded.reason)}; fixes are not verified\n`);
+      scpFailed = true;
     }
-    scps = loaded.value;
   }
   const fixes = createFixCache({
     lang: lang as Language,
@@ -380,7 +388,7 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
     }
   }
   io.stderr.write(`${summary(counts)}\n`);
-  return counts.files.failed > 0 || counts.problems > 0 ? 2 : 0;
+  return scpFailed || counts.files.failed > 0 || counts.problems > 0 ? 2 : 0;
 }
 
 /** The short verification tag of a fix line: `verified`, `verified assuming …`, `not verified`, or the legacy status. */

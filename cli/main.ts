@@ -1,7 +1,15 @@
 /**
  * The `cris-audit` command line: the same core the Lambdas run, on a laptop, without deploying.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ANALYZE_USAGE } from './analyze.js';
+
+/** The installed package's version (`cris-audit --version`). */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { name?: string; version?: string };
+  return `${manifest.name ?? 'cris-auditor'} ${manifest.version ?? 'unknown'}`;
+}
 
 const USAGE = `usage: cris-audit <command> [options]
 
@@ -14,7 +22,11 @@ Commands:
   org snapshot      read the organization tree and its SCPs once (your credentials) into a file
   demo              run the product on the bundled samples (what \`npm start\` does)
 
-Run \`cris-audit <command> --help\` for a command's options.
+Run \`cris-audit <command> --help\` for a command's options; \`cris-audit --version\` prints the version.
+
+Exit codes: 0 everything was read; 1 digest only: the --out file could not be written; 2 an input
+(file, line, --scp file, Region) failed and every other input was still processed; 3 replay
+stopped early (the resume command is printed); 64 usage error.
 
 ${ANALYZE_USAGE}`;
 
@@ -36,12 +48,20 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./org.js')).runOrg(rest);
     case 'demo':
       return (await import('./demo.js')).runDemo(rest);
+    case '-V':
+    case '--version':
+    case 'version':
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
     case undefined:
+      // No command is a usage error: the usage goes to stderr, so nothing reaches a pipe.
+      process.stderr.write(`${USAGE}\n`);
+      return 64;
     case '-h':
     case '--help':
     case 'help':
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 64 : 0;
+      return 0;
     default:
       process.stderr.write(`cris-audit: unknown command "${command}"\n\n${USAGE}\n`);
       return 64;

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createBedrockDestinationResolver } from '../shared/adapters/bedrock-profile-resolver.js';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
+import { DeliveryError } from '../shared/core/errors.js';
 import { createLiveClassifier } from '../shared/core/classify/live-classifier.js';
 import { processAlertEvent, type AlertOutcome, type ProcessAlertDependencies } from '../shared/core/alert/process.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
@@ -44,7 +45,7 @@ function report(outcome: AlertOutcome): void {
   }
   if (outcome.outcome === 'duplicate') {
     countMetric(METRIC_NAMES.duplicatesSkipped);
-    logger.info('Duplicate delivery skipped', { state: outcome.state });
+    logger.info('Duplicate delivery skipped', { state: outcome.state, rejected: outcome.rejected });
     return;
   }
   if (outcome.malformed !== null) logger.warn('Malformed event recorded as unknown', { reason: outcome.malformed });
@@ -54,10 +55,26 @@ function report(outcome: AlertOutcome): void {
   if (outcome.outcome === 'sent') {
     countMetric(METRIC_NAMES.alertsSent);
     logger.info('Alert sent', { ...facts, repeats: outcome.repeats, channels: outcome.channels, alreadyDelivered: outcome.alreadyDelivered });
+    for (const rejection of outcome.rejected) {
+      countMetric(METRIC_NAMES.channelRejections);
+      logger.error('Alert channel refused the message for good; recorded, not retried', { ...facts, channel: rejection.channel, reason: rejection.reason });
+    }
   } else {
     countMetric(METRIC_NAMES.alertsSuppressed);
     logger.info('Alert suppressed', { ...facts, nextAlertAt: outcome.nextAlertAt });
   }
+}
+
+/**
+ * Fails the invocation when a channel refused the alert for good, so the event reaches the DLQ (the
+ * `onFailure` destination) with the reason. Lambda's retries of it are duplicates: they send
+ * nothing and fail the same way, so no channel gets the alert twice.
+ */
+function failOnRejection(outcome: AlertOutcome): void {
+  const rejected = outcome.outcome === 'sent' || (outcome.outcome === 'duplicate' && outcome.state === 'done') ? outcome.rejected : [];
+  if (rejected.length === 0) return;
+  const reasons = rejected.map((rejection) => `${rejection.channel} (${rejection.reason})`).join(', ');
+  throw new DeliveryError(`alert refused for good by ${reasons}; recorded on the event, not sent again`, { permanent: true });
 }
 
 /**
@@ -75,15 +92,17 @@ export function createAlertHandler(
       resolved ??= (dependencies as () => ProcessAlertDependencies)();
       const now = clock();
       const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60_000;
+      let outcome: AlertOutcome;
       try {
-        const outcome = await processAlertEvent(event, resolved, { now, leaseUntil: new Date(now.getTime() + remaining) });
-        report(outcome);
-        return outcome;
+        outcome = await processAlertEvent(event, resolved, { now, leaseUntil: new Date(now.getTime() + remaining) });
       } catch (error) {
         countMetric(METRIC_NAMES.processingFailures);
         logger.error('Event not processed; failing the invocation so Lambda retries it, then dead-letters it', error as Error);
         throw error;
       }
+      report(outcome);
+      failOnRejection(outcome);
+      return outcome;
     },
     { name: 'alert' },
   );

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { decideAlert, suppressionWindowStart, type AlertDecision, type AlertStore, type EventClaim } from '../core/alert/decision.js';
+import { decideAlert, suppressionWindowStart, type AlertDecision, type AlertStore, type ChannelRejection, type EventClaim } from '../core/alert/decision.js';
+import { budgetFinding } from '../core/alert/budget.js';
 import { CrisAuditorError } from '../core/errors.js';
 import { ITEM_ATTRIBUTES as A, RETENTION_SECONDS, eventKey, hourBucket, hourKey, stateKey } from '../core/alert/store-keys.js';
 import type { Finding } from '../core/types.js';
@@ -24,6 +25,34 @@ function ttlAfter(now: Date, seconds: number): number {
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+/** Room for the finding in an hourly item: DynamoDB refuses items over 400 KB; the rest of the item is small. */
+const MAX_STORED_FINDING_BYTES = 350_000;
+
+/**
+ * The finding as stored in an hourly aggregate: caller fields within their budgets, and, should it
+ * still not fit in a DynamoDB item, without the patched policies, then without the fix.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-items
+ */
+function storedFindingJson(finding: Finding): string {
+  const budgeted = budgetFinding(finding);
+  const whole = JSON.stringify(budgeted);
+  if (Buffer.byteLength(whole, 'utf8') <= MAX_STORED_FINDING_BYTES || budgeted.fix == null) return whole;
+  const scp = budgeted.fix.scp === null ? null : { ...budgeted.fix.scp, patchedPolicy: '', diff: '' };
+  const lighter = JSON.stringify({ ...budgeted, fix: { ...budgeted.fix, scp, scpPatches: undefined } });
+  return Buffer.byteLength(lighter, 'utf8') <= MAX_STORED_FINDING_BYTES ? lighter : JSON.stringify({ ...budgeted, fix: null });
+}
+
+/** Event-item map of channel → reason for channels that refused the alert for good. */
+const REJECTED_ATTRIBUTE = 'rejectedChannels';
+
+function rejectionsOf(item: Record<string, unknown> | undefined): ChannelRejection[] {
+  const map = item?.[REJECTED_ATTRIBUTE];
+  if (typeof map !== 'object' || map === null || map instanceof Set) return [];
+  return Object.entries(map as Record<string, unknown>)
+    .map(([channel, reason]) => ({ channel, reason: String(reason) }))
+    .sort((a, b) => a.channel.localeCompare(b.channel));
 }
 
 function iso(time: string | null | undefined, fallback: Date): string {
@@ -58,11 +87,13 @@ export function createDynamoDbAlertStore(options: DynamoDbAlertStoreOptions): Al
         new UpdateCommand({
           TableName,
           Key: eventKey(input.eventId),
-          UpdateExpression: 'SET #status = :processing, #token = :token, leaseUntil = :lease, claimedAt = :now, attempts = if_not_exists(attempts, :zero) + :one, #ttl = :ttl',
+          UpdateExpression:
+            'SET #status = :processing, #token = :token, leaseUntil = :lease, claimedAt = :now, attempts = if_not_exists(attempts, :zero) + :one, #ttl = :ttl, #rejected = if_not_exists(#rejected, :noRejections)',
           ConditionExpression:
             'attribute_not_exists(pk) OR #status = :failed OR (#status = :processing AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status', '#token': 'token', '#ttl': 'ttl' },
+          ExpressionAttributeNames: { '#status': 'status', '#token': 'token', '#ttl': 'ttl', '#rejected': REJECTED_ATTRIBUTE },
           ExpressionAttributeValues: {
+            ':noRejections': {},
             ':processing': EVENT_STATUS.processing,
             ':failed': EVENT_STATUS.failed,
             ':token': token,
@@ -76,11 +107,20 @@ export function createDynamoDbAlertStore(options: DynamoDbAlertStoreOptions): Al
         }),
       );
       const delivered = result.Attributes?.['deliveredChannels'];
-      return { status: 'claimed', token, deliveredChannels: delivered instanceof Set ? [...delivered].map(String).sort() : [] };
+      return {
+        status: 'claimed',
+        token,
+        deliveredChannels: delivered instanceof Set ? [...delivered].map(String).sort() : [],
+        rejectedChannels: rejectionsOf(result.Attributes),
+      };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await doc.send(new GetCommand({ TableName, Key: eventKey(input.eventId), ConsistentRead: true }));
-      return { status: 'duplicate', state: current.Item?.['status'] === EVENT_STATUS.done ? 'done' : 'in-flight' };
+      return {
+        status: 'duplicate',
+        state: current.Item?.['status'] === EVENT_STATUS.done ? 'done' : 'in-flight',
+        rejectedChannels: rejectionsOf(current.Item),
+      };
     }
   }
 
@@ -207,6 +247,18 @@ export function createDynamoDbAlertStore(options: DynamoDbAlertStoreOptions): Al
         );
       }
     },
+    async markRejected(input) {
+      await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: eventKey(input.eventId),
+          UpdateExpression: 'SET #rejected.#channel = :reason',
+          ConditionExpression: '#token = :token',
+          ExpressionAttributeNames: { '#token': 'token', '#rejected': REJECTED_ATTRIBUTE, '#channel': input.channel },
+          ExpressionAttributeValues: { ':reason': input.reason.slice(0, 500), ':token': input.token },
+        }),
+      );
+    },
     async markDelivered(input) {
       await doc.send(
         new UpdateCommand({
@@ -263,7 +315,7 @@ export function createDynamoDbAlertStore(options: DynamoDbAlertStoreOptions): Al
     const now = new Date();
     const firstSeen = iso(input.firstSeen, now);
     const lastSeen = iso(input.lastSeen, now);
-    const findingJson = JSON.stringify(input.finding);
+    const findingJson = storedFindingJson(input.finding);
     const key = hourKey(lastSeen, input.fingerprint);
     const names = {
       '#count': A.count,

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { parsePolicy } from '../core/scp/policy.js';
 import type { Result, ScpDocument } from '../core/types.js';
 
 /**
@@ -7,6 +8,11 @@ import type { Result, ScpDocument } from '../core/types.js';
  *
  * - Every file holds one SCP (a policy document with `Statement`): the files form one level, in the
  *   order given (the common case: the SCPs that apply to the account, as exported).
+ * - A file may also be the output of `aws organizations describe-policy` (`Policy.Content`): its
+ *   ARN, name and description are kept (the description tells Control Tower policies apart).
+ * - Every document is validated as the evaluator reads it (Statement a list or an object, Effect
+ *   Allow or Deny, known condition operators, …): an invalid one is refused with the reason, rather
+ *   than silently evaluating to "does not deny".
  * - Or a single file holds the levels itself: a JSON array, root first, whose items are a policy
  *   document (one SCP at that level) or an array of policy documents.
  * The text of single-policy files is kept exactly, so the fix diff touches only what changes.
@@ -18,6 +24,37 @@ const MAX_FILE_BYTES = 1024 * 1024;
 
 function isPolicy(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'Statement' in value;
+}
+
+/**
+ * The output of `aws organizations describe-policy`: `{ "Policy": { "PolicySummary": { Id, Arn,
+ * Name, Description, Type, AwsManaged }, "Content": "<the policy JSON as a string>" } }`.
+ * @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribePolicy.html
+ */
+function describedPolicy(path: string, value: unknown): Result<ScpDocument> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('Policy' in value)) return null;
+  const policy = (value as { Policy: unknown }).Policy;
+  if (typeof policy !== 'object' || policy === null) return { ok: false, reason: `${path}: "Policy" is not an object (expected the output of aws organizations describe-policy)` };
+  const { Content: content, PolicySummary: summary } = policy as { Content?: unknown; PolicySummary?: Record<string, unknown> };
+  if (typeof content !== 'string') return { ok: false, reason: `${path}: Policy.Content is not a string (expected the output of aws organizations describe-policy)` };
+  const type = summary?.['Type'];
+  if (type !== undefined && type !== 'SERVICE_CONTROL_POLICY') return { ok: false, reason: `${path}: Policy.PolicySummary.Type is ${String(type)}, not SERVICE_CONTROL_POLICY` };
+  const arn = typeof summary?.['Arn'] === 'string' ? (summary['Arn'] as string) : path;
+  return {
+    ok: true,
+    value: {
+      id: arn,
+      name: typeof summary?.['Name'] === 'string' ? (summary['Name'] as string) : basename(path),
+      content,
+      description: typeof summary?.['Description'] === 'string' ? (summary['Description'] as string) : null,
+    },
+  };
+}
+
+/** The evaluator's verdict on a document: its reason when the document is not a valid SCP. */
+function invalid(path: string, document: ScpDocument): string | null {
+  const parsed = parsePolicy(document.name ?? path, document.content);
+  return parsed.ok ? null : `${path}: ${parsed.reason}`;
 }
 
 async function readText(path: string): Promise<Result<string>> {
@@ -42,11 +79,14 @@ function levelsFrom(path: string, items: unknown[]): Result<ScpDocument[][]> {
       if (!isPolicy(policy)) {
         return { ok: false, reason: `${path}: level ${levelIndex}, item ${policyIndex} is not an SCP (no "Statement")` };
       }
-      level.push({
+      const document = {
         id: `${path}#${levelIndex}.${policyIndex}`,
         name: `${name} level ${levelIndex} #${policyIndex}`,
         content: `${JSON.stringify(policy, null, 2)}\n`,
-      });
+      };
+      const reason = invalid(path, document);
+      if (reason !== null) return { ok: false, reason };
+      level.push(document);
     }
     levels.push(level);
   }
@@ -79,8 +119,13 @@ export async function readScpFiles(paths: readonly string[]): Promise<Result<Scp
   }
   const level: ScpDocument[] = [];
   for (const file of files) {
-    if (!isPolicy(file.parsed)) return { ok: false, reason: `${file.path}: not an SCP (no "Statement")` };
-    level.push({ id: file.path, name: basename(file.path), content: file.text });
+    const described = describedPolicy(file.path, file.parsed);
+    if (described !== null && !described.ok) return described;
+    if (described === null && !isPolicy(file.parsed)) return { ok: false, reason: `${file.path}: not an SCP (no "Statement", and not the output of aws organizations describe-policy)` };
+    const document = described?.ok === true ? described.value : { id: file.path, name: basename(file.path), content: file.text };
+    const reason = invalid(file.path, document);
+    if (reason !== null) return { ok: false, reason };
+    level.push(document);
   }
   return { ok: true, value: [level] };
 }

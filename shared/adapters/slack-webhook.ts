@@ -59,7 +59,8 @@ function retryAfterMs(header: string | null, now: number): number | null {
 /**
  * A sender for a Slack incoming webhook over plain `fetch`. Retries network errors, timeouts, 5xx
  * and 429 with exponential backoff and full jitter; a 429 waits at least its `Retry-After`. Other
- * 4xx answers (`invalid_payload`, `no_service`, …) fail at once. Gives up after `maxAttempts` or
+ * 4xx answers (`invalid_payload`, `invalid_blocks`, `no_service`, …) fail at once with a
+ * permanent `DeliveryError`: sending the same message again cannot succeed. Gives up after `maxAttempts` or
  * `totalTimeoutMs` by throwing `DeliveryError`. The URL is a secret: it never appears in errors.
  * @see https://api.slack.com/messaging/webhooks#handling_errors
  * @see https://api.slack.com/apis/rate-limits
@@ -87,7 +88,7 @@ export function createSlackWebhookSender(options: SlackWebhookSenderOptions): Sl
         if (response.ok) return;
         lastProblem = `HTTP ${response.status} ${text.replace(/[^\x20-\x7e]/g, '?')}`.trim();
         if (response.status !== 429 && response.status < 500) {
-          throw new DeliveryError(`Slack webhook rejected the message: ${lastProblem}`);
+          throw new DeliveryError(`Slack webhook rejected the message: ${lastProblem}`, { permanent: true });
         }
         const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * random();
         const retryAfter = response.status === 429 ? retryAfterMs(response.headers.get('retry-after'), Date.now()) : null;

@@ -33,6 +33,19 @@ export async function publishSnsMessage(client: SNSClient, topicArn: string, mes
 }
 
 /**
+ * Whether SNS refused a publish for good: a 4xx answer (invalid parameter, missing authorization,
+ * unknown topic, a disabled KMS key, …) that the SDK's retries did not turn into a success and that
+ * retrying the event cannot fix. Throttling (`Throttled…`, also a 4xx) and 5xx are transient.
+ * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html#API_Publish_Errors
+ */
+export function isPermanentSnsError(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  const name = error instanceof Error ? error.name : '';
+  if (typeof status !== 'number' || status < 400 || status >= 500 || status === 429) return false;
+  return !/thrott/i.test(name);
+}
+
+/**
  * The SNS channel of an alert: one `Publish` per alert with `MessageStructure: json` (a readable
  * text for email, a JSON body for SQS/Lambda/HTTP subscribers), an ASCII subject and the message
  * attributes `verdict`, `accountId`, `sourceRegion`, `deniedRegion`, `severity` for filter
@@ -50,7 +63,11 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
         const name = error instanceof Error ? error.name : 'Error';
         const code = (error as { code?: unknown } | null)?.code;
         const label = typeof code === 'string' && code !== name ? `${name} (${code})` : name;
-        throw new DeliveryError(`SNS did not accept the alert for topic ${options.topicArn}: ${label}`, { cause: error });
+        const detail = error instanceof Error && error.message !== '' && error.message !== name ? `: ${error.message.slice(0, 200)}` : '';
+        throw new DeliveryError(`SNS did not accept the alert for topic ${options.topicArn}: ${label}${detail}`, {
+          cause: error,
+          permanent: isPermanentSnsError(error),
+        });
       }
     },
   };

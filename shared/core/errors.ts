@@ -22,10 +22,18 @@ export class InputError extends CrisAuditorError {
   }
 }
 
-/** A notification channel (Slack, SNS, email) did not accept a message after retries. */
+/**
+ * A notification channel (Slack, SNS, email) did not accept a message after retries. `permanent`
+ * is set when the channel refused it for a reason retrying cannot fix (a 4xx other than throttling:
+ * an invalid payload, a deleted topic or webhook, missing permissions): the alert path records the
+ * refusal instead of retrying the event, so the other channels are not sent the alert again.
+ */
 export class DeliveryError extends CrisAuditorError {
-  public constructor(message: string, options?: { cause?: unknown }) {
+  public readonly permanent: boolean;
+
+  public constructor(message: string, options?: { cause?: unknown; permanent?: boolean }) {
     super(message, options);
     this.name = 'DeliveryError';
+    this.permanent = options?.permanent === true;
   }
 }

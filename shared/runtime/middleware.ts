@@ -20,6 +20,8 @@ export const METRIC_NAMES = {
   duplicatesSkipped: 'DuplicatesSkipped',
   eventsIgnored: 'EventsIgnored',
   processingFailures: 'ProcessingFailures',
+  /** Alerts a channel refused for good (a 4xx retrying cannot fix); one per channel and event. */
+  channelRejections: 'ChannelRejections',
 } as const;
 
 /** A metric name; see {@link METRIC_NAMES}. */

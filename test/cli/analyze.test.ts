@@ -175,12 +175,13 @@ describe('cris-audit analyze', () => {
     expect(finding.fix?.recommended?.id).toBe('control-tower-parameters');
   });
 
-  it('names an unreadable --scp file and exits 2 without analysing', async () => {
+  it('names an unreadable --scp file, still analyses every input (fixes unverified) and exits 2', async () => {
     const { code, stderr, stdout } = await analyze(['--scp', join(ROOT, 'events', 'scp', 'no-such-policy.json'), sample('session-policy')]);
 
     expect(code).toBe(2);
-    expect(stderr).toContain('no-such-policy.json');
-    expect(stdout).toBe('');
+    expect(stderr).toContain('no-such-policy.json: no such file; fixes are not verified');
+    expect(stdout).toMatch(/^TIME\s+ACCOUNT\s+VERDICT/);
+    expect(stderr).toContain('Bedrock denials: 1');
   });
 
   it('rejects a language it has no texts for', async () => {

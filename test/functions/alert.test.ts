@@ -190,7 +190,7 @@ describe('alert handler', () => {
     const second = await handler(structuredClone(event), context);
 
     // Assess
-    expect(second).toEqual({ outcome: 'duplicate', eventId: 'evt-duplicate', state: 'done' });
+    expect(second).toEqual({ outcome: 'duplicate', eventId: 'evt-duplicate', state: 'done', rejected: [] });
     expect(slack.delivered()).toHaveLength(1);
     expect(sns.published).toHaveLength(1);
     expect(await item(hourKey('2026-11-27T01:01:07Z', fingerprint))).toMatchObject({ count: 1 });
@@ -213,7 +213,7 @@ describe('alert handler', () => {
     expect(sns.published).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === 'sent')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === 'suppressed')).toHaveLength(999);
-    const fingerprint = JSON.parse(JSON.parse(sns.published[0]?.message ?? '{}').sqs).fingerprint as string;
+    const fingerprint = JSON.parse(JSON.parse(sns.published[0]?.message ?? '{}').default).fingerprint as string;
     expect(await item(hourKey('2026-11-27T01:01:07Z', fingerprint))).toMatchObject({ count: 1000 });
     expect(await item(stateKey(fingerprint))).toMatchObject({ totalCount: 1000, repeatsSinceAlert: 999 });
   }, 120_000);
@@ -253,15 +253,23 @@ describe('alert handler', () => {
   it('waits at least the Retry-After of a Slack 429 before delivering', async () => {
     // Prepare
     slack.answer({ status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' });
-    const handler = createAlertHandler(dependencies());
+    const waits: number[] = [];
+    const base = dependencies();
+    const handler = createAlertHandler({
+      ...base,
+      notifiers: {
+        ...base.notifiers,
+        slack: createSlackNotifier({ webhookUrl: () => slack.url, lang: 'en', random: () => 0, sleep: async (ms) => void waits.push(ms) }),
+      },
+    });
 
     // Act
     const outcome = await handler(sampleEvent('evt-slack-429'), context);
 
-    // Assess
+    // Assess: the wait is the injected sleep's, not the wall clock's
     expect(outcome.outcome).toBe('sent');
-    expect(slack.requests).toHaveLength(2);
-    expect((slack.requests[1]?.receivedAt ?? 0) - (slack.requests[0]?.receivedAt ?? 0)).toBeGreaterThanOrEqual(1000);
+    expect(slack.requests.map((request) => request.status)).toEqual([429, 200]);
+    expect(waits).toEqual([1000]);
     expect(slack.delivered()).toHaveLength(1);
   });
 
@@ -502,5 +510,68 @@ describe('alert handler', () => {
     expect(organizations.requests.map((request) => request.operation)).toContain('DescribePolicy');
     const email = JSON.parse(sns.published[0]?.message ?? '{}').email as string;
     expect(email).toContain('Statement: DenyAllOutsideApprovedRegions');
+  });
+});
+
+describe('alert handler at the real services\' limits', () => {
+  it('delivers an alert whose caller fields are 100 KB each to the size-enforcing SNS, Slack and DynamoDB, cut with a visible count', async () => {
+    // Prepare
+    const handler = createAlertHandler(dependencies());
+    const huge = 'U'.repeat(100_000);
+    const event = sampleEvent('evt-huge', (sample) => {
+      sample.detail['userAgent'] = huge;
+      sample.detail['sourceIPAddress'] = huge;
+      sample.detail['errorMessage'] = `${String(sample.detail['errorMessage'])} ${huge}`;
+    });
+
+    // Act
+    const outcome = await handler(event, context);
+
+    // Assess
+    expect(outcome).toMatchObject({ outcome: 'sent', channels: ['slack', 'sns'], rejected: [] });
+    expect(sns.rejected).toEqual([]);
+    expect(sns.published).toHaveLength(1);
+    expect(slack.delivered()).toHaveLength(1);
+    const machine = JSON.parse(JSON.parse(sns.published[0]?.message ?? '{}').default) as { fingerprint: string; finding: Record<string, string> };
+    expect(machine.finding["userAgent"]).toBe(`${"U".repeat(1001)}…(98999 characters cut)`);
+    expect(machine.finding['userAgent']).toHaveLength(1024);
+    expect(JSON.parse(sns.published[0]?.message ?? '{}').email).toContain('characters cut)');
+    const hour = await item(hourKey('2026-11-27T01:01:07Z', machine.fingerprint));
+    expect(hour).toMatchObject({ count: 1 });
+    expect(JSON.parse(String(hour?.['finding'])).userAgent).toBe(machine.finding['userAgent']);
+  });
+
+  it('records a channel that refuses for good, keeps the decision, never re-sends the others, and dead-letters with the reason', async () => {
+    // Prepare
+    const logs = captureLogs();
+    const handler = createAlertHandler(dependencies());
+    sns.failWith({ status: 403, code: 'AuthorizationError', message: 'User is not authorized to perform: SNS:Publish on resource: alerts' });
+    const event = sampleEvent('evt-sns-refuses');
+
+    // Act: the first attempt and Lambda's two retries of it
+    const attempts: unknown[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) attempts.push(await handler(structuredClone(event), context).then(() => null, (error: unknown) => error));
+    const repeat = await handler(sampleEvent('evt-sns-refuses-repeat'), context).then((value) => value, (error: unknown) => error);
+
+    // Assess: every attempt fails with the reason (so the event reaches the DLQ), none re-sends
+    for (const failure of attempts) {
+      expect(failure).toBeInstanceOf(DeliveryError);
+      expect((failure as DeliveryError).permanent).toBe(true);
+      expect((failure as Error).message).toMatch(/^alert refused for good by sns \(DeliveryError: SNS did not accept the alert .*AuthorizationError.*not authorized/);
+    }
+    expect(slack.delivered()).toHaveLength(1);
+    expect(sns.requestCount()).toBeGreaterThanOrEqual(1);
+    const snsRequestsAfterFirst = sns.requestCount();
+    expect(sns.published).toHaveLength(0);
+    expect(await item(eventKey('evt-sns-refuses'))).toMatchObject({ status: 'done', deliveredChannels: new Set(['slack']), rejectedChannels: { sns: expect.stringContaining('AuthorizationError') } });
+    // The decision stands: the next occurrence of the fingerprint is suppressed, not a new Slack message.
+    expect(repeat).toMatchObject({ outcome: 'suppressed' });
+    expect(sns.requestCount()).toBe(snsRequestsAfterFirst);
+    const fingerprint = (repeat as { fingerprint: string }).fingerprint;
+    expect(await item(stateKey(fingerprint))).toMatchObject({ totalCount: 2, repeatsSinceAlert: 1 });
+    expect(await item(hourKey('2026-11-27T01:01:07Z', fingerprint))).toMatchObject({ count: 2 });
+    const refusals = logs.lines().filter((line) => line['message'] === 'Alert channel refused the message for good; recorded, not retried');
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({ channel: 'sns', eventId: 'evt-sns-refuses', reason: expect.stringContaining('AuthorizationError') });
   });
 });

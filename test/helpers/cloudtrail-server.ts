@@ -46,6 +46,12 @@ export interface CloudTrailServerOptions {
   rateLimit?: { ratePerSecond: number; burst: number; toleranceMs?: number } | null;
   /** Added before each answer, in milliseconds. */
   latencyMs?: number;
+  /**
+   * The server's clock for its rate limit and the `at` of logged requests; defaults to
+   * `Date.now`. Tests pass the client's virtual clock, so a rate is checked on virtual time and
+   * no assertion depends on how busy the machine is.
+   */
+  now?: () => number;
 }
 
 /** A running server. */
@@ -78,12 +84,13 @@ export async function startCloudTrailServer(options: CloudTrailServerOptions = {
   const requests: LoggedRequest[] = [];
   const injected = new Map<string, { status: number; type: string; message: string }[]>();
   const buckets = new Map<string, { tokens: number; at: number }>();
+  const clockNow = options.now ?? Date.now;
   let generation = 0;
 
   function allow(key: string): boolean {
     const limit = options.rateLimit;
     if (limit == null) return true;
-    const now = Date.now();
+    const now = clockNow();
     const bucket = buckets.get(key) ?? { tokens: limit.burst, at: now };
     bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.ratePerSecond);
     bucket.at = now;
@@ -96,7 +103,7 @@ export async function startCloudTrailServer(options: CloudTrailServerOptions = {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const at = Date.now();
+    const at = clockNow();
     const raw = await text(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     const scope = /Credential=([^/]+)\/\d{8}\/([a-z0-9-]+)\/cloudtrail\/aws4_request/.exec(String(req.headers.authorization ?? ''));

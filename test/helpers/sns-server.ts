@@ -15,7 +15,61 @@ export interface SnsPublish {
   problem?: string | null;
 }
 
-/** A loopback stand-in for Amazon SNS (`Action=Publish` only). */
+/**
+ * A check a publish must pass, as real SNS validates it: returns the `Invalid parameter: …`
+ * message to answer with (HTTP 400, `InvalidParameter`), or null when the publish is valid. Other
+ * helpers add checks of their own (e.g. a subscriber's schema) with {@link SnsServer.addCheck}.
+ */
+export type SnsPublishCheck = (publish: SnsPublish) => string | null;
+
+/** 256 KiB: the largest message SNS accepts, its attributes included. */
+export const SNS_MAX_MESSAGE_BYTES = 262_144;
+
+const utf8 = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/**
+ * The checks real SNS applies to every `Publish` that the alert path relies on:
+ * size (message plus attribute names, types and values, 256 KiB), the `MessageStructure: json`
+ * document (a JSON object of string values with a `default` key), the subject (ASCII, no line
+ * breaks, shorter than 100 characters) and non-empty attribute values.
+ * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+ */
+export const SNS_PUBLISH_CHECKS: readonly SnsPublishCheck[] = [
+  function messageSize(publish) {
+    const attributes = Object.entries(publish.attributes).reduce((sum, [name, value]) => sum + utf8(name) + utf8(value.dataType) + utf8(value.stringValue), 0);
+    return utf8(publish.message) + attributes > SNS_MAX_MESSAGE_BYTES ? 'Invalid parameter: Message too long' : null;
+  },
+  function messageStructure(publish) {
+    if (publish.messageStructure !== 'json') return null;
+    let document: unknown;
+    try {
+      document = JSON.parse(publish.message);
+    } catch {
+      return 'Invalid parameter: Message Structure - JSON message body failed to parse';
+    }
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) return 'Invalid parameter: Message Structure - JSON message body failed to parse';
+    if (typeof (document as Record<string, unknown>)['default'] !== 'string') return 'Invalid parameter: Message Structure - No default entry in JSON message body';
+    const nonString = Object.entries(document).find(([, value]) => typeof value !== 'string');
+    return nonString === undefined ? null : `Invalid parameter: Message Structure - Value of protocol ${nonString[0]} must be a string`;
+  },
+  function subject(publish) {
+    if (publish.subject === null) return null;
+    return publish.subject.length === 0 || publish.subject.length >= 100 || /[^\x20-\x7e]/.test(publish.subject) ? 'Invalid parameter: Subject' : null;
+  },
+  function attributeValues(publish) {
+    const empty = Object.entries(publish.attributes).find(([, value]) => value.stringValue === '');
+    return empty === undefined ? null : `Invalid parameter: Message attribute '${empty[0]}' must contain non-empty message attribute value`;
+  },
+];
+
+/** One scripted failure: HTTP status, SNS error code and message (e.g. 403 `AuthorizationError`). */
+export interface SnsFault {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** A loopback stand-in for Amazon SNS (`Action=Publish` only) that enforces {@link SNS_PUBLISH_CHECKS}. */
 export interface SnsServer {
   /** Endpoint for `new SNSClient({ endpoint })` or `AWS_ENDPOINT_URL_SNS`. */
   endpoint: string;
@@ -23,6 +77,12 @@ export interface SnsServer {
   published: SnsPublish[];
   /** Every request received, accepted or not. */
   requestCount(): number;
+  /** Publishes refused by a check, with the message SNS answered. */
+  rejected: Array<{ publish: SnsPublish; reason: string }>;
+  /** Adds a check every later publish must pass (kept until the server stops). */
+  addCheck(check: SnsPublishCheck): void;
+  /** Answers the next `count` requests (or all) with this fault (e.g. a 403 `AuthorizationError`). */
+  failWith(fault: SnsFault, count?: number): void;
   /** Answers the next `count` requests (or all, if omitted) with HTTP 500 `InternalError`. */
   failWith500(count?: number): void;
   /** Closes the port: clients get connection refused until {@link SnsServer.comeUp}. */
@@ -53,8 +113,12 @@ function decodePublish(form: URLSearchParams, messageId: string): SnsPublish {
 
 const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
-function errorXml(code: string, message: string): string {
-  return `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Receiver</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+function xmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function errorXml(code: string, message: string, type: 'Sender' | 'Receiver' = 'Receiver'): string {
+  return `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${code}</Code><Message>${xmlText(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
 }
 
 /** Starts the fake SNS on 127.0.0.1 and a free port. */
@@ -62,6 +126,9 @@ export async function startSnsServer(options: { inspect?: (publish: SnsPublish) 
   const published: SnsPublish[] = [];
   let requests = 0;
   let failures = 0;
+  let fault: SnsFault = { status: 500, code: 'InternalError', message: 'injected failure' };
+  const checks: SnsPublishCheck[] = [...SNS_PUBLISH_CHECKS];
+  const rejected: SnsServer['rejected'] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -71,7 +138,7 @@ export async function startSnsServer(options: { inspect?: (publish: SnsPublish) 
       response.setHeader('content-type', 'text/xml');
       if (failures > 0) {
         failures -= 1;
-        response.writeHead(500).end(errorXml('InternalError', 'injected failure'));
+        response.writeHead(fault.status).end(errorXml(fault.code, fault.message, fault.status < 500 ? 'Sender' : 'Receiver'));
         return;
       }
       if (form.get('Action') !== 'Publish') {
@@ -80,6 +147,13 @@ export async function startSnsServer(options: { inspect?: (publish: SnsPublish) 
       }
       const messageId = randomUUID();
       const publish = decodePublish(form, messageId);
+      for (const check of checks) {
+        const reason = check(publish);
+        if (reason === null) continue;
+        rejected.push({ publish, reason });
+        response.writeHead(400).end(errorXml('InvalidParameter', reason, 'Sender'));
+        return;
+      }
       // A subscriber's view of the message (e.g. the Q Developer schema, test/helpers/q-developer-schema.ts).
       if (options.inspect !== undefined) publish.problem = options.inspect(publish);
       published.push(publish);
@@ -100,7 +174,16 @@ export async function startSnsServer(options: { inspect?: (publish: SnsPublish) 
     endpoint: `http://127.0.0.1:${port}`,
     published,
     requestCount: () => requests,
+    rejected,
+    addCheck(check) {
+      checks.push(check);
+    },
+    failWith(next, count = Number.POSITIVE_INFINITY) {
+      fault = next;
+      failures = count;
+    },
     failWith500(count = Number.POSITIVE_INFINITY) {
+      fault = { status: 500, code: 'InternalError', message: 'injected failure' };
       failures = count;
     },
     goDown: close,

@@ -57,12 +57,22 @@ export type EventClaim =
       token: string;
       /** Channels that already delivered this event's alert in an earlier, failed attempt. */
       deliveredChannels: string[];
+      /** Channels that refused this event's alert for good in an earlier attempt (never sent again). */
+      rejectedChannels: ChannelRejection[];
     }
   | {
       status: 'duplicate';
       /** `done`: processed before; `in-flight`: another invocation holds an unexpired claim. */
       state: 'done' | 'in-flight';
+      /** Channels that refused the alert of this (done) event for good, with why. */
+      rejectedChannels: ChannelRejection[];
     };
+
+/** A channel that refused an alert for a reason retrying cannot fix (see `DeliveryError.permanent`). */
+export interface ChannelRejection {
+  channel: string;
+  reason: string;
+}
 
 /**
  * The store the alert function needs (implemented over DynamoDB in `shared/adapters/`).
@@ -80,6 +90,8 @@ export interface AlertStore extends AggregateWriter {
   revertDecision(input: { fingerprint: string; decision: AlertDecision & { action: 'send' }; now: Date }): Promise<void>;
   /** Records that one channel delivered this event's alert (a retry will not deliver it again). */
   markDelivered(input: { eventId: string; token: string; channel: string }): Promise<void>;
+  /** Records that one channel refused this event's alert for good (a retry will not send it there again). */
+  markRejected(input: { eventId: string; token: string; channel: string; reason: string }): Promise<void>;
   /** Marks the event done and adds it to the hourly aggregate of its fingerprint. */
   completeEvent(input: { eventId: string; token: string; fingerprint: string; finding: Finding; now: Date }): Promise<void>;
   /** Releases a claim after a failure so a retry can claim it again. */

@@ -10,6 +10,7 @@ export {
   type AlertDecision,
   type AlertState,
   type AlertStore,
+  type ChannelRejection,
   type EventClaim,
 } from './decision.js';
 export { fingerprintFinding, fingerprintParts, principalIdentity } from './fingerprint.js';
@@ -25,3 +26,4 @@ export {
   hourKey,
   stateKey,
 } from './store-keys.js';
+export { FIELD_BUDGETS, budgetFinding, cutMarker, cutToBudget } from './budget.js';

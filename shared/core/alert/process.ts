@@ -1,7 +1,8 @@
-import { type AlertDecision, type AlertStore } from './decision.js';
+import { type AlertDecision, type AlertStore, type ChannelRejection } from './decision.js';
 import { readAlertEvent } from './input.js';
 import { INFERENCE_EVENT_NAMES } from '../constants.js';
 import { CrisAuditorError, DeliveryError } from '../errors.js';
+import { budgetFinding } from './budget.js';
 import { fingerprintFinding } from './fingerprint.js';
 import type { Notifier } from '../ports.js';
 import type { CloudTrailRecord, Finding, Fix } from '../types.js';
@@ -41,8 +42,15 @@ interface FindingOutcome {
 /** What happened to one event. */
 export type AlertOutcome =
   | { outcome: 'ignored'; eventId: string; reason: string }
-  | { outcome: 'duplicate'; eventId: string; state: 'done' | 'in-flight' }
-  | (FindingOutcome & { outcome: 'sent'; repeats: number; channels: string[]; alreadyDelivered: string[] })
+  | { outcome: 'duplicate'; eventId: string; state: 'done' | 'in-flight'; rejected: ChannelRejection[] }
+  | (FindingOutcome & {
+      outcome: 'sent';
+      repeats: number;
+      channels: string[];
+      alreadyDelivered: string[];
+      /** Channels that refused the alert for good (now or in an earlier attempt); never retried. */
+      rejected: ChannelRejection[];
+    })
   | (FindingOutcome & { outcome: 'suppressed'; nextAlertAt: string });
 
 function describe(error: unknown): string {
@@ -52,9 +60,10 @@ function describe(error: unknown): string {
 /**
  * Processes one EventBridge event exactly once: read → classify → claim the event ID → attach the
  * fix → decide (suppress or send) → deliver to every channel not yet delivered → complete (mark
- * done, add to the hourly aggregate). When a channel fails, the decision is reverted and the claim
- * released before the `DeliveryError` is thrown, so the retry (EventBridge, then the DLQ) sends
- * and counts once. Not-a-denial events are ignored; unreadable events are recorded as `unknown`.
+ * done, add to the hourly aggregate). When a channel fails transiently, the decision is reverted
+ * and the claim released before the `DeliveryError` is thrown, so the retry (Lambda, then the DLQ)
+ * sends and counts once. A channel that refuses for good (`DeliveryError.permanent`) is recorded
+ * on the event and never retried; the event completes and the outcome lists it in `rejected`. Not-a-denial events are ignored; unreadable events are recorded as `unknown`.
  */
 export async function processAlertEvent(
   event: unknown,
@@ -62,7 +71,9 @@ export async function processAlertEvent(
   clock: { now: Date; leaseUntil: Date },
 ): Promise<AlertOutcome> {
   const input = readAlertEvent(event);
-  const finding = input.ok ? await deps.classify(input.record) : input.finding;
+  const classified = input.ok ? await deps.classify(input.record) : input.finding;
+  // Caller-controlled fields are cut to their budgets before anything is stored or sent.
+  const finding = classified === null ? null : budgetFinding(classified);
   if (finding === null) {
     const record = input.ok ? input.record : {};
     const reason = `not a denied Bedrock call (eventSource ${String(record.eventSource ?? '-')}, errorCode ${String(record.errorCode ?? '-')})`;
@@ -73,7 +84,7 @@ export async function processAlertEvent(
     return { outcome: 'ignored', eventId: input.eventId, reason };
   }
   const claim = await deps.store.claimEvent({ eventId: input.eventId, now: clock.now, leaseUntil: clock.leaseUntil });
-  if (claim.status === 'duplicate') return { outcome: 'duplicate', eventId: input.eventId, state: claim.state };
+  if (claim.status === 'duplicate') return { outcome: 'duplicate', eventId: input.eventId, state: claim.state, rejected: claim.rejectedChannels };
 
   let decision: AlertDecision | null = null;
   const fingerprint = fingerprintFinding(finding);
@@ -97,7 +108,8 @@ export async function processAlertEvent(
       return { ...base, outcome: 'suppressed', finding, nextAlertAt: decision.nextAlertAt };
     }
     const repeats = decision.action === 'send' ? decision.repeats : 0;
-    const pending = Object.entries(deps.notifiers).filter(([name]) => !claim.deliveredChannels.includes(name));
+    const settled = new Set([...claim.deliveredChannels, ...claim.rejectedChannels.map((rejection) => rejection.channel)]);
+    const pending = Object.entries(deps.notifiers).filter(([name]) => !settled.has(name));
     const results = await Promise.allSettled(
       pending.map(async ([name, notifier]) => {
         await notifier.notify({ finding, fingerprint, repeats });
@@ -106,20 +118,29 @@ export async function processAlertEvent(
       }),
     );
     const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [{ channel: pending[index]?.[0] ?? '?', error: result.reason as unknown }] : []));
-    if (failures.length > 0) {
+    // A channel that refused for good is recorded, not retried: retrying the event would send the
+    // alert again to every channel that took it, and reopen suppression for every repeat.
+    const rejected = failures.filter((failure) => failure.error instanceof DeliveryError && failure.error.permanent);
+    for (const rejection of rejected) {
+      await deps.store.markRejected({ eventId: input.eventId, token: claim.token, channel: rejection.channel, reason: describe(rejection.error) });
+    }
+    const transient = failures.filter((failure) => !rejected.includes(failure));
+    if (transient.length > 0) {
       throw new DeliveryError(
-        `alert delivery failed on ${failures.map((failure) => `${failure.channel} (${describe(failure.error)})`).join(', ')}`,
-        { cause: failures.length === 1 ? failures[0]?.error : new AggregateError(failures.map((failure) => failure.error)) },
+        `alert delivery failed on ${transient.map((failure) => `${failure.channel} (${describe(failure.error)})`).join(', ')}`,
+        { cause: transient.length === 1 ? transient[0]?.error : new AggregateError(transient.map((failure) => failure.error)) },
       );
     }
     await deps.store.completeEvent({ eventId: input.eventId, token: claim.token, fingerprint, finding, now: clock.now });
+    const failed = new Set(failures.map((failure) => failure.channel));
     return {
       ...base,
       outcome: 'sent',
       finding,
       repeats,
-      channels: pending.map(([name]) => name),
+      channels: pending.map(([name]) => name).filter((name) => !failed.has(name)),
       alreadyDelivered: claim.deliveredChannels,
+      rejected: [...claim.rejectedChannels, ...rejected.map((rejection) => ({ channel: rejection.channel, reason: describe(rejection.error) }))],
     };
   } catch (error) {
     await rollBack(deps.store, { eventId: input.eventId, token: claim.token, fingerprint, decision, now: clock.now, error });

@@ -1,4 +1,5 @@
 import { explainFinding } from '../classify/explain.js';
+import { budgetFinding } from '../alert/budget.js';
 import { severityOf, type Severity } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
 import type { AlertLabels } from './alert-text.js';
@@ -78,7 +79,8 @@ function labelledCodeBlock(label: string, content: string): SlackText {
  * @see https://api.slack.com/reference/surfaces/formatting
  */
 export function renderSlackMessage(content: AlertContent): SlackMessage {
-  const { finding, fingerprint, repeats } = content;
+  const { fingerprint, repeats } = content;
+  const finding = budgetFinding(content.finding);
   const labels = alertLabels(content.lang);
   const severity = severityOf(finding);
   const headline = labels.headline[finding.verdict] ?? labels.headline.unknown;

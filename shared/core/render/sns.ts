@@ -1,7 +1,8 @@
 import { neutralizeText } from '../text-safety.js';
 import { explainFinding } from '../classify/explain.js';
 import { severityOf } from '../alert/severity.js';
-import type { Finding } from '../types.js';
+import { budgetFinding, cutMarker } from '../alert/budget.js';
+import type { Finding, Fix } from '../types.js';
 import { alertLabels, consoleLinks, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
 import type { AlertContent } from './slack.js';
 import { verificationText } from '../fix/render-text.js';
@@ -13,8 +14,13 @@ import { verificationText } from '../fix/render-text.js';
 export const SNS_LIMITS = {
   /** Subjects must be shorter than 100 characters. */
   subject: 99,
-  /** 256 KiB for the whole message; kept with a margin for attributes and JSON escaping. */
-  messageBytes: 240 * 1024,
+  /**
+   * 256 KiB (262,144 bytes) for the message and its attributes together (names, data types and
+   * values count); the renderer keeps a margin for the attributes and the subject.
+   */
+  messageBytes: 256 * 1024 - 4 * 1024,
+  /** What the renderer allows the email text, so the machine body always has room. */
+  textBytes: 96 * 1024,
 } as const;
 
 /** Version tag of the machine-readable body; bumped only on incompatible changes. */
@@ -122,48 +128,93 @@ function attributeValue(value: string | null): string {
   return text === '' ? 'none' : text;
 }
 
-/** Drops the bulky parts of a finding (patched policy, diff) when the message would not fit. */
-function compactFinding(finding: Finding): Finding {
-  if (finding.fix?.scp === undefined || finding.fix.scp === null) return finding;
-  return { ...finding, fix: { ...finding.fix, scp: { ...finding.fix.scp, patchedPolicy: '', diff: '' } } };
+/**
+ * Ever smaller forms of a finding for the machine body, tried in order until the message fits:
+ * whole; without the patched policies and diffs (kept in the fix engine's output, not needed to
+ * act on the alert); with only the recommended option; without the fix.
+ */
+function compactForms(finding: Finding): Finding[] {
+  const fix = finding.fix ?? null;
+  if (fix === null) return [finding];
+  const stripPatch = (patch: NonNullable<Fix['scp']>) => ({ ...patch, patchedPolicy: '', diff: '' });
+  const noPatches: Finding = {
+    ...finding,
+    fix: { ...fix, scp: fix.scp === null ? null : stripPatch(fix.scp), ...(fix.scpPatches === undefined ? {} : { scpPatches: fix.scpPatches.map(stripPatch) }) },
+  };
+  const recommendedOnly: Finding = {
+    ...noPatches,
+    fix: { ...(noPatches.fix as Fix), options: fix.recommended === null ? [] : [fix.recommended] },
+  };
+  return [finding, noPatches, recommendedOnly, { ...finding, fix: null }];
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/** Bytes SNS counts for the attributes: each name, data type (`String`) and value. */
+export function snsAttributeBytes(attributes: Record<string, string>): number {
+  return Object.entries(attributes).reduce((sum, [name, value]) => sum + utf8Length(name) + utf8Length('String') + utf8Length(value), 0);
+}
+
+/** Shortens text to at most `maxBytes` UTF-8 bytes, marking the cut; never splits a character. */
+function cutToBytes(text: string, maxBytes: number): string {
+  if (utf8Length(text) <= maxBytes) return text;
+  const chars = Array.from(text);
+  let bytes = 0;
+  let keep = 0;
+  const room = maxBytes - 64;
+  while (keep < chars.length && bytes + utf8Length(chars[keep] ?? '') <= room) {
+    bytes += utf8Length(chars[keep] ?? '');
+    keep += 1;
+  }
+  return `${chars.slice(0, keep).join('')}\n${cutMarker(chars.length - keep)}`;
 }
 
 /**
- * Renders one alert for SNS with `MessageStructure: json`: a readable text for `default`, `email`
- * and `sms`-like protocols, and a machine-readable JSON body (`{ schema, fingerprint, severity,
- * repeats, finding }`) for `email-json`, `sqs`, `lambda`, `http`, `https` and `firehose`; plus the
- * message attributes subscription filter policies match on.
+ * Renders one alert for SNS with `MessageStructure: json`, each protocol's body once: `email` gets
+ * the readable text; `default` (which SNS delivers to every protocol without a key of its own:
+ * `email-json`, `sqs`, `lambda`, `http`, `https`, `firehose`, mobile push) gets the versioned
+ * machine body `{ schema, fingerprint, severity, repeats, finding }`; `sms` gets the subject line.
+ * Caller-controlled fields are cut to their budgets first, and when the whole would still exceed
+ * SNS's 256 KiB the machine body drops bulky fix parts in steps ({@link compactForms}), so the
+ * publish is never refused for its size. Also returns the message attributes subscription filter
+ * policies match on.
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-send-custom-platform-specific-payloads-mobile-devices.html
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-message-filtering.html
  */
 export function renderSnsMessage(content: AlertContent): SnsAlertMessage {
-  const { finding, fingerprint, repeats } = content;
+  const finding = budgetFinding(content.finding);
+  const { fingerprint, repeats } = content;
   const severity = severityOf(finding);
-  const text = renderAlertText(content);
-  const build = (body: Finding): string => {
-    const machine = JSON.stringify({ schema: ALERT_SCHEMA, fingerprint, severity, repeats, finding: body });
-    return JSON.stringify({
-      default: text,
+  const subject = renderSnsSubject(finding);
+  const attributes = {
+    verdict: attributeValue(finding.verdict),
+    accountId: attributeValue(finding.accountId),
+    sourceRegion: attributeValue(finding.sourceRegion),
+    deniedRegion: attributeValue(finding.deniedRegion),
+    severity,
+  };
+  const budget = SNS_LIMITS.messageBytes - snsAttributeBytes(attributes);
+  let text = cutToBytes(renderAlertText({ ...content, finding }), SNS_LIMITS.textBytes);
+  const build = (body: Finding): string =>
+    JSON.stringify({
+      default: JSON.stringify({ schema: ALERT_SCHEMA, fingerprint, severity, repeats, finding: body }),
       email: text,
-      'email-json': machine,
-      sqs: machine,
-      lambda: machine,
-      http: machine,
-      https: machine,
-      firehose: machine,
+      sms: subject,
     });
-  };
-  let message = build(finding);
-  if (new TextEncoder().encode(message).length > SNS_LIMITS.messageBytes) message = build(compactFinding(finding));
-  return {
-    subject: renderSnsSubject(finding),
-    message,
-    attributes: {
-      verdict: attributeValue(finding.verdict),
-      accountId: attributeValue(finding.accountId),
-      sourceRegion: attributeValue(finding.sourceRegion),
-      deniedRegion: attributeValue(finding.deniedRegion),
-      severity,
-    },
-  };
+  const forms = compactForms(finding);
+  let message = '';
+  for (const form of forms) {
+    message = build(form);
+    if (utf8Length(message) <= budget) return { subject, message, attributes };
+  }
+  // Only escaping-heavy values can get here (every field full of characters JSON spells as
+  // \u escapes): the email text gives up room, in halves, until the smallest form fits.
+  const smallest = forms[forms.length - 1] as Finding;
+  while (utf8Length(message) > budget && text.length > 1024) {
+    text = cutToBytes(text, Math.floor(utf8Length(text) / 2));
+    message = build(smallest);
+  }
+  return { subject, message, attributes };
 }

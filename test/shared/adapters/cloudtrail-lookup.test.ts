@@ -142,53 +142,84 @@ describe('createCloudTrailLookup against a loopback CloudTrail', () => {
     expect(outcome).toMatchObject({ stoppedBy: 'error', error: 'AccessDeniedException: User is not authorized to perform: cloudtrail:LookupEvents', cursor: { done: false } });
   });
 
-  it('reads Regions in parallel, each at no more than 2 requests per second', async () => {
-    const limited = await startCloudTrailServer({ rateLimit: { ratePerSecond: 2, burst: 2 } });
+  it('reads Regions in parallel, each at no more than 2 requests per second (on the virtual clock)', async () => {
+    // Prepare: the client and the rate-limiting server share one virtual clock
+    const clock = virtualClock(0);
+    const limited = await startCloudTrailServer({ rateLimit: { ratePerSecond: 2, burst: 2, toleranceMs: 0 }, now: clock.now });
     const regions = ['ap-northeast-1', 'ap-southeast-2', 'us-east-1'];
     for (const region of regions) limited.setEvents(region, makeBedrockEvents({ region, count: 200, newest: NEWEST }));
-    const lookup = createCloudTrailLookup({ clientFor: (region) => new CloudTrailClient({ region, endpoint: limited.endpoint, maxAttempts: 1 }) });
-    const started = Date.now();
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const lookup = createCloudTrailLookup({
+      clientFor: (region) => {
+        const client = new CloudTrailClient({ region, endpoint: limited.endpoint, maxAttempts: 1 });
+        client.middlewareStack.add(
+          (next) => async (args) => {
+            inFlight += 1;
+            mostInFlight = Math.max(mostInFlight, inFlight);
+            try {
+              return await next(args);
+            } finally {
+              inFlight -= 1;
+            }
+          },
+          { step: 'finalizeRequest' },
+        );
+        return client;
+      },
+      clock,
+    });
 
-    const outcomes = await lookup.lookup({ cursors: cursorsFor(regions), deadline: Date.now() + 10_000, maxEvents: null, onEvents: () => {} });
-    const seconds = (Date.now() - started) / 1000;
+    // Act
+    const outcomes = await lookup.lookup({ cursors: cursorsFor(regions), deadline: 100_000, maxEvents: null, onEvents: () => {} });
     await limited.close();
 
+    // Assess: every Region read whole, never throttled by the server's exact 2/s, and in parallel
+    // (one request of every Region in flight at once; one after the other would never exceed 1).
     expect(outcomes.map((o) => [o.stoppedBy, o.pages, o.recordsRead])).toEqual(regions.map(() => ['done', 4, 200]));
     expect(limited.requests.filter((r) => r.status !== 200)).toEqual([]);
-    // 4 requests per Region at burst 2 then 2/s: about 1 s in parallel; one after the other, 3 s.
-    expect(seconds).toBeGreaterThanOrEqual(0.95);
-    expect(seconds).toBeLessThan(2);
+    expect(mostInFlight).toBe(regions.length);
     for (const region of regions) {
       const times = limited.requests.filter((r) => r.region === region).map((r) => r.at);
-      expect(times[2]! - times[0]!).toBeGreaterThanOrEqual(490);
-      expect(times[3]! - times[2]!).toBeGreaterThanOrEqual(490);
+      expect(times[2]! - times[0]!).toBeGreaterThanOrEqual(500);
+      expect(times[3]! - times[2]!).toBeGreaterThanOrEqual(500);
     }
   });
 
-  it('stops before the deadline with a cursor pointing at the first unread page', async () => {
+  it('stops before the deadline with a cursor pointing at the first unread page (on the virtual clock)', async () => {
+    // Prepare
     server.setEvents('ap-northeast-1', makeBedrockEvents({ region: 'ap-northeast-1', count: 500, newest: NEWEST }));
-    const lookup = createCloudTrailLookup({ clientFor });
-    const started = Date.now();
+    const clock = virtualClock(0);
+    const lookup = createCloudTrailLookup({ clientFor, clock });
 
-    const [outcome] = await lookup.lookup({ cursors: cursorsFor(['ap-northeast-1']), deadline: started + 1_400, maxEvents: null, onEvents: () => {} });
+    // Act: at 2 requests per second, the fifth request would start at 1.5 s, past a 1.4 s deadline
+    const [outcome] = await lookup.lookup({ cursors: cursorsFor(['ap-northeast-1']), deadline: 1_400, maxEvents: null, onEvents: () => {} });
 
-    expect(Date.now() - started).toBeLessThan(1_400);
+    // Assess
+    expect(clock.now()).toBeLessThan(1_400);
     expect(outcome).toMatchObject({ stoppedBy: 'deadline', requests: 4, recordsRead: 200, cursor: { done: false, boundaryIds: ['ap-northeast-1-000199'] } });
     expect(outcome?.cursor.nextToken).toEqual(expect.any(String));
   });
 
   it('abandons a request still in flight at the deadline, keeping the cursor on its page', async () => {
+    // Prepare: a server that does not answer for 3 s, and a deadline signal the test fires itself
     const slow = await startCloudTrailServer({ latencyMs: 3_000 });
     slow.setEvents('ap-northeast-1', makeBedrockEvents({ region: 'ap-northeast-1', count: 10, newest: NEWEST }));
-    const lookup = createCloudTrailLookup({ clientFor: (region) => new CloudTrailClient({ region, endpoint: slow.endpoint, maxAttempts: 1 }) });
+    const deadline = new AbortController();
+    const clock = { ...virtualClock(0), timeout: () => deadline.signal };
+    const lookup = createCloudTrailLookup({ clientFor: (region) => new CloudTrailClient({ region, endpoint: slow.endpoint, maxAttempts: 1 }), clock });
     const start = cursorsFor(['ap-northeast-1'])[0]!;
-    const started = Date.now();
 
-    const [outcome] = await lookup.lookup({ cursors: [start], deadline: started + 300, maxEvents: null, onEvents: () => {} });
-    const elapsed = Date.now() - started;
+    // Act: the deadline passes while the server holds the request
+    const running = lookup.lookup({ cursors: [start], deadline: 300, maxEvents: null, onEvents: () => {} });
+    while (slow.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    deadline.abort();
+    const [outcome] = await running;
+    const answeredBeforeTheLookupReturned = slow.requests.some((request) => request.eventIds.length > 0);
     await slow.close();
 
-    expect(elapsed).toBeLessThan(1_500);
+    // Assess: it returned without the answer, at the page it had not read
+    expect(answeredBeforeTheLookupReturned).toBe(false);
     expect(outcome).toMatchObject({ stoppedBy: 'deadline', requests: 1, recordsRead: 0, cursor: start });
   });
 

@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoDbAlertStore } from '../../../shared/adapters/dynamodb-alert-store.js';
 import type { AlertStore } from '../../../shared/core/alert/decision.js';
@@ -40,19 +40,23 @@ describe('claimEvent', () => {
   it('claims a new event once; a second claim is a duplicate in flight, then done after completion', async () => {
     const first = await store.claimEvent({ eventId: 'e1', now: T0, leaseUntil: minutesAfter(1) });
     expect(first).toMatchObject({ status: 'claimed', deliveredChannels: [] });
-    expect(await store.claimEvent({ eventId: 'e1', now: T0, leaseUntil: minutesAfter(1) })).toEqual({ status: 'duplicate', state: 'in-flight' });
-    if (first.status !== 'claimed') return;
+    expect(await store.claimEvent({ eventId: 'e1', now: T0, leaseUntil: minutesAfter(1) })).toEqual({ status: 'duplicate', state: 'in-flight', rejectedChannels: [] });
+    if (first.status !== 'claimed') throw new Error(`expected a claim, got ${first.status}`);
     await store.completeEvent({ eventId: 'e1', token: first.token, fingerprint: FP, finding: crossRegionFinding(), now: T0 });
-    expect(await store.claimEvent({ eventId: 'e1', now: minutesAfter(5), leaseUntil: minutesAfter(6) })).toEqual({ status: 'duplicate', state: 'done' });
+    expect(await store.claimEvent({ eventId: 'e1', now: minutesAfter(5), leaseUntil: minutesAfter(6) })).toEqual({ status: 'duplicate', state: 'done', rejectedChannels: [] });
     expect(await item(eventKey('e1'))).toMatchObject({ status: 'done', fingerprint: FP, ttl: Math.floor(T0.getTime() / 1000) + RETENTION_SECONDS.event });
   });
 
   it('lets a retry take over a claim whose lease expired (the first invocation crashed), and the stale owner cannot complete', async () => {
     const crashed = await store.claimEvent({ eventId: 'e2', now: T0, leaseUntil: minutesAfter(1) });
     const retry = await store.claimEvent({ eventId: 'e2', now: minutesAfter(2), leaseUntil: minutesAfter(3) });
-    expect(retry.status).toBe('claimed');
-    if (crashed.status !== 'claimed') return;
-    await expect(store.completeEvent({ eventId: 'e2', token: crashed.token, fingerprint: FP, finding: crossRegionFinding(), now: T0 })).rejects.toThrow();
+    if (crashed.status !== 'claimed' || retry.status !== 'claimed') throw new Error(`expected two claims, got ${crashed.status} and ${retry.status}`);
+    expect(retry.token).not.toBe(crashed.token);
+    await expect(store.completeEvent({ eventId: 'e2', token: crashed.token, fingerprint: FP, finding: crossRegionFinding(), now: T0 })).rejects.toThrow(
+      expect.objectContaining({ name: 'ConditionalCheckFailedException' }),
+    );
+    await store.completeEvent({ eventId: 'e2', token: retry.token, fingerprint: FP, finding: crossRegionFinding(), now: T0 });
+    expect(await item(eventKey('e2'))).toMatchObject({ status: 'done', token: retry.token });
   });
 
   it('lets a retry claim a released event and tells it which channels already delivered', async () => {
@@ -62,6 +66,35 @@ describe('claimEvent', () => {
     await store.releaseEvent({ eventId: 'e3', token: first.token, reason: 'DeliveryError: sns down' });
     expect(await item(eventKey('e3'))).toMatchObject({ status: 'failed', lastError: 'DeliveryError: sns down' });
     expect(await store.claimEvent({ eventId: 'e3', now: T0, leaseUntil: minutesAfter(1) })).toMatchObject({ status: 'claimed', deliveredChannels: ['slack'] });
+  });
+});
+
+describe('markRejected', () => {
+  it('records a channel that refused for good with its reason; a retry claim and a duplicate both report it', async () => {
+    // Prepare
+    const first = await store.claimEvent({ eventId: 'e4', now: T0, leaseUntil: minutesAfter(1) });
+    if (first.status !== 'claimed') throw new Error(`expected a claim, got ${first.status}`);
+
+    // Act
+    await store.markRejected({ eventId: 'e4', token: first.token, channel: 'sns', reason: 'DeliveryError: Message too long' });
+    await store.releaseEvent({ eventId: 'e4', token: first.token, reason: 'slack down' });
+    const retry = await store.claimEvent({ eventId: 'e4', now: T0, leaseUntil: minutesAfter(1) });
+    if (retry.status !== 'claimed') throw new Error(`expected a claim, got ${retry.status}`);
+    await store.completeEvent({ eventId: 'e4', token: retry.token, fingerprint: FP, finding: crossRegionFinding(), now: T0 });
+
+    // Assess
+    expect(retry.rejectedChannels).toEqual([{ channel: 'sns', reason: 'DeliveryError: Message too long' }]);
+    expect(await store.claimEvent({ eventId: 'e4', now: T0, leaseUntil: minutesAfter(1) })).toEqual({
+      status: 'duplicate',
+      state: 'done',
+      rejectedChannels: [{ channel: 'sns', reason: 'DeliveryError: Message too long' }],
+    });
+  });
+
+  it('refuses a stale owner', async () => {
+    const first = await store.claimEvent({ eventId: 'e5', now: T0, leaseUntil: minutesAfter(1) });
+    if (first.status !== 'claimed') throw new Error(`expected a claim, got ${first.status}`);
+    await expect(store.markRejected({ eventId: 'e5', token: 'not-mine', channel: 'sns', reason: 'x' })).rejects.toThrow(expect.objectContaining({ name: 'ConditionalCheckFailedException' }));
   });
 });
 
@@ -133,5 +166,30 @@ describe('addOccurrences', () => {
       ttl: Math.floor(Date.parse('2026-11-27T01:00:00Z') / 1000) + RETENTION_SECONDS.hour,
     });
     expect(JSON.parse(String(hour?.['finding'])).eventId).toBe('late');
+  });
+});
+
+describe('the 400 KB item limit', () => {
+  it('is enforced by the local DynamoDB the tests run on', async () => {
+    await expect(
+      doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'X', sk: 'Y', blob: 'b'.repeat(410 * 1024) } })),
+    ).rejects.toThrow(/Item size/);
+  });
+
+  it('stores a finding whose fields are 100 KB each and whose fix carries a 500 KB patched policy', async () => {
+    // Prepare
+    const finding = crossRegionFinding();
+    finding.userAgent = 'u'.repeat(100_000);
+    finding.errorMessage = 'e'.repeat(100_000);
+    if (finding.fix?.scp) finding.fix.scp.patchedPolicy = 'p'.repeat(500_000);
+
+    // Act
+    await store.addOccurrences({ fingerprint: FP, finding, count: 1, firstSeen: '2026-11-27T01:20:00Z', lastSeen: '2026-11-27T01:20:00Z' });
+
+    // Assess
+    const stored = JSON.parse(String((await item(hourKey('2026-11-27T01:00:00Z', FP)))?.['finding']));
+    expect(stored.userAgent).toMatch(/…\(\d+ characters cut\)$/);
+    expect(stored.fix.scp.patchedPolicy).toBe('');
+    expect(stored.fix.recommended.title).toBe('Allow the APAC profile only');
   });
 });

@@ -15,6 +15,31 @@ beforeAll(async () => {
   await writeFile(join(dir, 'broken.json'), '{"Version": ');
   await writeFile(join(dir, 'not-scp.json'), JSON.stringify({ Version: '2012-10-17' }));
   await writeFile(join(dir, 'bad-level.json'), JSON.stringify([DENY, [{ nope: true }]]));
+  await writeFile(join(dir, 'statement-string.json'), JSON.stringify({ Version: '2012-10-17', Statement: 'Deny everything' }));
+  await writeFile(join(dir, 'effect-block.json'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Block', Action: '*', Resource: '*' }] }));
+  await writeFile(
+    join(dir, 'operator-typo.json'),
+    JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'RegionDeny', Effect: 'Deny', NotAction: 'iam:*', Resource: '*', Condition: { StringNotEqualz: { 'aws:RequestedRegion': ['eu-west-1'] } } }] }),
+  );
+  await writeFile(join(dir, 'level-invalid.json'), JSON.stringify([DENY, { Statement: [{ Effect: 'Maybe', Action: '*', Resource: '*' }] }]));
+  // The output of `aws organizations describe-policy --policy-id p-examplescp1` (Content is the policy as a string).
+  await writeFile(
+    join(dir, 'described.json'),
+    JSON.stringify({
+      Policy: {
+        PolicySummary: {
+          Id: 'p-examplescp1',
+          Arn: 'arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1',
+          Name: 'region-deny',
+          Description: 'Deny outside eu-west-1',
+          Type: 'SERVICE_CONTROL_POLICY',
+          AwsManaged: false,
+        },
+        Content: JSON.stringify(DENY, null, 4),
+      },
+    }),
+  );
+  await writeFile(join(dir, 'described-tag-policy.json'), JSON.stringify({ Policy: { PolicySummary: { Type: 'TAG_POLICY' }, Content: '{}' } }));
 });
 
 afterAll(async () => {
@@ -51,6 +76,26 @@ describe('readScpFiles', () => {
     expect(JSON.parse(levels[0]?.[0]?.content ?? '')).toEqual(DENY);
   });
 
+  it('accepts the output of aws organizations describe-policy, keeping the policy ARN, name, description and Content text', async () => {
+    // Act
+    const result = await readScpFiles([join(dir, 'described.json')]);
+
+    // Assess
+    expect(result).toEqual({
+      ok: true,
+      value: [
+        [
+          {
+            id: 'arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1',
+            name: 'region-deny',
+            description: 'Deny outside eu-west-1',
+            content: JSON.stringify(DENY, null, 4),
+          },
+        ],
+      ],
+    });
+  });
+
   it('strips a byte-order mark', async () => {
     const result = await readScpFiles([join(dir, 'bom.json')]);
     expect(result.ok && result.value[0]?.[0]?.content.startsWith('{')).toBe(true);
@@ -61,8 +106,13 @@ describe('readScpFiles', () => {
     ['a missing file', () => [join(dir, 'missing.json')], /missing\.json: no such file$/],
     ['a directory', () => [dir], /: not a file$/],
     ['broken JSON', () => [join(dir, 'broken.json')], /broken\.json: not JSON \(/],
-    ['a document without Statement', () => [join(dir, 'not-scp.json')], /not-scp\.json: not an SCP \(no "Statement"\)$/],
+    ['a document without Statement', () => [join(dir, 'not-scp.json')], /not-scp\.json: not an SCP \(no "Statement", and not the output of aws organizations describe-policy\)$/],
     ['a level item that is not an SCP', () => [join(dir, 'bad-level.json')], /bad-level\.json: level 1, item 0 is not an SCP/],
+    ['a Statement that is neither a list nor an object', () => [join(dir, 'statement-string.json')], /statement-string\.json: policy statement-string\.json: statement 0 must be an object$/],
+    ['an unknown Effect', () => [join(dir, 'effect-block.json')], /effect-block\.json: .*Effect/],
+    ['an unknown condition operator', () => [join(dir, 'operator-typo.json')], /operator-typo\.json: .*StringNotEqualz/],
+    ['an invalid policy inside a levels file', () => [join(dir, 'level-invalid.json')], /level-invalid\.json: .*Effect/],
+    ['describe-policy output of a policy that is not an SCP', () => [join(dir, 'described-tag-policy.json')], /TAG_POLICY, not SERVICE_CONTROL_POLICY$/],
     ['levels mixed with a single policy', () => [join(dir, 'levels.json'), join(dir, 'bom.json')], /levels\.json: a file holding levels must be the only --scp file$/],
   ])('refuses %s with a reason naming it', async (_name, paths, reason) => {
     // Act

@@ -4,7 +4,7 @@ import { DeliveryError } from '../../../shared/core/errors.js';
 import { crossRegionFinding } from '../core/render/findings.js';
 import { startSlackServer, type SlackServer } from '../../helpers/slack-server.js';
 
-const MESSAGE = { text: 'hello', blocks: [] };
+const MESSAGE = { text: 'hello', blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'hello' } }] };
 let slack: SlackServer;
 
 async function failureOf(promise: Promise<unknown>): Promise<Error> {
@@ -24,6 +24,29 @@ afterAll(async () => {
 });
 beforeEach(() => {
   slack.reset();
+});
+
+describe('the loopback Slack webhook', () => {
+  it.each([
+    ['51 blocks', { text: 'x', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) }],
+    ['a section text of 3,001 characters', { text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3001) } }] }],
+    ['a header of 151 characters', { text: 'x', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }] }],
+    ['11 fields', { text: 'x', blocks: [{ type: 'section', fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'f' })) }] }],
+  ])('refuses %s with 400 invalid_blocks, as Slack does, and the sender fails for good at once', async (_name, message) => {
+    const error = await failureOf(createSlackWebhookSender({ webhookUrl: () => slack.url })(message as never));
+    expect(error.message).toBe('Slack webhook rejected the message: HTTP 400 invalid_blocks');
+    expect((error as DeliveryError).permanent).toBe(true);
+    expect(slack.requests).toHaveLength(1);
+  });
+
+  it('accepts the largest message within every limit', async () => {
+    const blocks = [
+      { type: 'header', text: { type: 'plain_text', text: 'h'.repeat(150) } },
+      ...Array.from({ length: 49 }, () => ({ type: 'section', text: { type: 'mrkdwn', text: 's'.repeat(3000) } })),
+    ];
+    await createSlackWebhookSender({ webhookUrl: () => slack.url })({ text: 'x', blocks } as never);
+    expect(slack.delivered()).toHaveLength(1);
+  });
 });
 
 describe('createSlackWebhookSender', () => {

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { ALERT_SCHEMA, SNS_LIMITS, renderAlertText, renderSnsMessage, renderSnsSubject } from '../../../../shared/core/render/sns.js';
+import { FIELD_BUDGETS } from '../../../../shared/core/alert/budget.js';
+import { ALERT_SCHEMA, SNS_LIMITS, renderAlertText, renderSnsMessage, renderSnsSubject, snsAttributeBytes } from '../../../../shared/core/render/sns.js';
 import { crossRegionFinding, hostileFinding } from './findings.js';
 
 const FINGERPRINT = '0123456789abcdef0123456789abcdef';
 
 describe('renderSnsMessage', () => {
-  it('builds a json-structured message: readable text for email and default, a versioned JSON body for machines', () => {
+  it('builds a json-structured message with each body once: text for email, the versioned JSON body as default, the subject for sms', () => {
     // Act
     const rendered = renderSnsMessage({ finding: crossRegionFinding(), fingerprint: FINGERPRINT, repeats: 4, lang: 'en' });
 
     // Assess
     const bodies = JSON.parse(rendered.message) as Record<string, string>;
-    expect(Object.keys(bodies).sort()).toEqual(['default', 'email', 'email-json', 'firehose', 'http', 'https', 'lambda', 'sqs']);
-    expect(bodies['email']).toBe(bodies['default']);
+    expect(Object.keys(bodies).sort()).toEqual(['default', 'email', 'sms']);
+    expect(bodies['sms']).toBe(rendered.subject);
     expect(bodies['email']?.split('\n').slice(0, 12)).toEqual([
       'Cross-Region inference blocked by a region-deny SCP',
       'Verdict: cross-region-scp (High)',
@@ -31,15 +32,13 @@ describe('renderSnsMessage', () => {
     expect(bodies['email']).toContain(
       'CloudTrail event: https://ap-northeast-1.console.aws.amazon.com/cloudtrailv2/home?region=ap-northeast-1#/events/9d1b7a52-0000-4000-9000-000000000001',
     );
-    for (const protocol of ['sqs', 'lambda', 'http', 'https', 'email-json', 'firehose']) {
-      expect(JSON.parse(bodies[protocol] ?? '')).toEqual({
-        schema: ALERT_SCHEMA,
-        fingerprint: FINGERPRINT,
-        severity: 'high',
-        repeats: 4,
-        finding: crossRegionFinding(),
-      });
-    }
+    expect(JSON.parse(bodies['default'] ?? '')).toEqual({
+      schema: ALERT_SCHEMA,
+      fingerprint: FINGERPRINT,
+      severity: 'high',
+      repeats: 4,
+      finding: crossRegionFinding(),
+    });
     expect(rendered.attributes).toEqual({
       verdict: 'cross-region-scp',
       accountId: '111122223333',
@@ -47,6 +46,37 @@ describe('renderSnsMessage', () => {
       deniedRegion: 'ap-southeast-1',
       severity: 'high',
     });
+  });
+
+  it('carries a 25 KB user agent in a normal-sized message, cut with a visible count', () => {
+    // Prepare
+    const finding = { ...crossRegionFinding(), userAgent: `Boto3/${'a'.repeat(25_000)}` };
+
+    // Act
+    const rendered = renderSnsMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
+
+    // Assess
+    const bodies = JSON.parse(rendered.message) as Record<string, string>;
+    const machine = JSON.parse(bodies['default'] ?? '') as { finding: { userAgent: string } };
+    expect(machine.finding.userAgent).toHaveLength(FIELD_BUDGETS.userAgent);
+    expect(machine.finding.userAgent.endsWith('…(24005 characters cut)')).toBe(true);
+    expect(bodies['email']).toContain('…(24005 characters cut)');
+    expect(new TextEncoder().encode(rendered.message).length).toBeLessThan(20_000);
+  });
+
+  it('fits SNS with every caller field at 100 KB of characters JSON must escape', () => {
+    // Prepare
+    const hostile = '\u0001"\\'.repeat(35_000);
+    const finding = { ...crossRegionFinding(), userAgent: hostile, errorMessage: hostile, principalArn: hostile, modelId: hostile, reason: hostile, deniedResource: hostile, policyArn: hostile, sourceIpAddress: hostile };
+
+    // Act
+    const rendered = renderSnsMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
+
+    // Assess
+    const size = new TextEncoder().encode(rendered.message).length + snsAttributeBytes(rendered.attributes);
+    expect(size).toBeLessThanOrEqual(256 * 1024);
+    const machine = JSON.parse(JSON.parse(rendered.message).default) as { finding: { userAgent: string } };
+    expect(machine.finding.userAgent).toMatch(/…\(\d+ characters cut\)$/);
   });
 
   it('fills attributes that have no value with "none" (SNS rejects empty attribute values)', () => {
@@ -63,14 +93,14 @@ describe('renderSnsMessage', () => {
   it('drops the patched policy and diff from the machine body when the message would exceed the SNS size limit', () => {
     // Prepare
     const finding = crossRegionFinding();
-    if (finding.fix?.scp) finding.fix.scp.patchedPolicy = 'x'.repeat(60_000);
+    if (finding.fix?.scp) finding.fix.scp.patchedPolicy = 'x'.repeat(260_000);
 
     // Act
     const rendered = renderSnsMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'en' });
 
     // Assess
     expect(new TextEncoder().encode(rendered.message).length).toBeLessThanOrEqual(SNS_LIMITS.messageBytes);
-    expect(JSON.parse(JSON.parse(rendered.message).sqs).finding.fix.scp.patchedPolicy).toBe('');
+    expect(JSON.parse(JSON.parse(rendered.message).default).finding.fix.scp.patchedPolicy).toBe('');
   });
 
   it('writes the email body in Japanese when the locale is ja', () => {

@@ -42,17 +42,18 @@ describe('matchResource', () => {
 });
 
 describe('matchWildcard', () => {
-  it('matches a pathological pattern against a long value in linear-ish time', () => {
+  // No wall-clock assertion: a backtracking matcher would take longer than the universe's age on
+  // this input, so the test's timeout is the guard; the timing itself is measured by `npm run bench`.
+  it('matches a pathological pattern against a long value without backtracking blow-up', () => {
     // Prepare
     const pattern = `${'*a'.repeat(40)}*b`;
     const value = 'a'.repeat(4000);
     // Act
-    const started = performance.now();
     const matched = matchWildcard(pattern, value, { ignoreCase: false });
-    const elapsed = performance.now() - started;
+    const matchedWithB = matchWildcard(pattern, `${value}b`, { ignoreCase: false });
     // Assess
     expect(matched).toBe(false);
-    expect(elapsed).toBeLessThan(2000);
+    expect(matchedWithB).toBe(true);
   });
 
   it('matches the empty string only with an empty or all-star pattern', () => {
