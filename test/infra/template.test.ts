@@ -16,7 +16,7 @@ let stack: PackagedStack;
 
 beforeAll(async () => {
   // `prod` with defaults only: what a first deploy looks like (optional features off, no cap).
-  // `history`: the Athena history of docs/replay.md, exactly as the README packages it.
+  // `hist`: the Athena history of docs/replay.md, exactly as the README packages it.
   stack = await packageStack('dev', [
     { stage: 'prod', args: ['--param=alertReservedConcurrency=none'] },
     { stage: 'hist', args: ['--param=historyBucket=example-org-trail', '--param=orgId=o-abcdefghij'] },
@@ -522,9 +522,9 @@ describe('Athena history (historyBucket)', () => {
   it('gives the replay role Athena on that workgroup only, Glue read on that table, S3 read on the trail prefix', () => {
     const statements = replayStatements(history()).filter((s) => s.Sid?.startsWith('History'));
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-    expect(bySid.HistoryQueries).toMatchObject({ Action: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/cris-auditor-history-ap-northeast-1-history' } });
+    expect(bySid.HistoryQueries).toMatchObject({ Action: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/cris-auditor-hist-ap-northeast-1-history' } });
     expect(bySid.HistoryTableDefinition?.Action).toEqual(['glue:GetDatabase', 'glue:GetTable']);
-    expect(JSON.stringify(bySid.HistoryTableDefinition?.Resource)).toContain('table/cris_auditor_history_history/cloudtrail');
+    expect(JSON.stringify(bySid.HistoryTableDefinition?.Resource)).toContain('table/cris_auditor_history_hist/cloudtrail');
     expect(bySid.HistoryTrailObjects).toMatchObject({ Action: 's3:GetObject', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::example-org-trail/AWSLogs/o-abcdefghij/*' } });
     expect(bySid.HistoryTrailListing?.Condition).toEqual({ StringLike: { 's3:prefix': ['AWSLogs/o-abcdefghij/*', 'AWSLogs/o-abcdefghij/'] } });
     for (const statement of statements) {
