@@ -524,7 +524,7 @@ describe('Athena history (historyBucket)', () => {
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(bySid.HistoryQueries).toMatchObject({ Action: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/cris-auditor-hist-ap-northeast-1-history' } });
     expect(bySid.HistoryTableDefinition?.Action).toEqual(['glue:GetDatabase', 'glue:GetTable']);
-    expect(JSON.stringify(bySid.HistoryTableDefinition?.Resource)).toContain('table/cris_auditor_history_hist/cloudtrail');
+    expect(JSON.stringify(bySid.HistoryTableDefinition?.Resource)).toContain('table/cris_auditor_hist_history/cloudtrail');
     expect(bySid.HistoryTrailObjects).toMatchObject({ Action: 's3:GetObject', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::example-org-trail/AWSLogs/o-abcdefghij/*' } });
     expect(bySid.HistoryTrailListing?.Condition).toEqual({ StringLike: { 's3:prefix': ['AWSLogs/o-abcdefghij/*', 'AWSLogs/o-abcdefghij/'] } });
     for (const statement of statements) {
