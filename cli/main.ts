@@ -7,6 +7,7 @@ const USAGE = `usage: cris-audit <command> [options]
 
 Commands:
   analyze PATH...   explain every denied Bedrock call in CloudTrail files or directories
+  explain [TEXT|-]  explain one pasted error message (SDK error, log line, JSON body)
   replay --from T   re-audit CloudTrail history in your account (LookupEvents, your AWS credentials)
   digest PATH...    render the daily digest email from local CloudTrail files, for preview
   demo              run the product on the bundled samples (what \`npm start\` does)
@@ -21,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'analyze':
       return (await import('./analyze.js')).runAnalyze(rest);
+    case 'explain':
+      return (await import('./explain.js')).runExplain(rest);
     case 'replay':
       return (await import('./replay.js')).runReplay(rest);
     case 'digest':

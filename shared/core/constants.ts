@@ -18,6 +18,8 @@ export const VERDICTS = {
   resourceControlPolicy: 'resource-control-policy',
   resourceBased: 'resource-based-policy',
   modelAccess: 'model-access',
+  /** Bedrock's own wording for a denial met by the service role of an agent, knowledge base or job. */
+  serviceRole: 'bedrock-service-role',
   unknown: 'unknown',
 } as const;
 

@@ -27,6 +27,7 @@ const SEVERITY_BY_VERDICT: Record<Verdict, Severity> = {
   [VERDICTS.vpcEndpointPolicy]: SEVERITIES.medium,
   [VERDICTS.resourceBased]: SEVERITIES.medium,
   [VERDICTS.modelAccess]: SEVERITIES.low,
+  [VERDICTS.serviceRole]: SEVERITIES.medium,
   [VERDICTS.unknown]: SEVERITIES.low,
 };
 

@@ -13,6 +13,12 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied-authorization-id.html
  */
 import { isCompletePolicyArn } from './arn.js';
+import { completePolicyType, findAuthorizationSentence, findBedrockDenialPhrase } from './denial-text.js';
+
+/** Why Bedrock refused a call in its own words (model access, account, Marketplace, payment). */
+export type ModelAccessDetail = 'model-not-enabled' | 'account-not-authorized' | 'marketplace' | 'payment-instrument';
+/** Bedrock's wordings for a denial met by the service role of an agent, knowledge base or job. */
+export type ServiceRoleDetail = 'request-permissions' | 'agent-inference-profile';
 
 /** What an access-denied message says. */
 export type ParsedDenialMessage =
@@ -21,8 +27,8 @@ export type ParsedDenialMessage =
       principal: string;
       action: string;
       resource: string | null;
-      /** Policy type as worded (`service control policy`, `VPC endpoint policy`, …). */
-      policyType: string;
+      /** Policy type as worded (`service control policy`, `VPC endpoint policy`, …); null when the message names none. */
+      policyType: string | null;
       explicit: boolean;
       /** The second policy type of "transitively through a …", when present. */
       transitivePolicyType: string | null;
@@ -35,15 +41,30 @@ export type ParsedDenialMessage =
       /** The console link to the authorization details, when present, complete and on an AWS console host. */
       authorizationDetailsUrl: string | null;
     }
-  | { kind: 'model-access'; detail: 'model-not-enabled' | 'account-not-authorized' | 'marketplace' }
+  | { kind: 'model-access'; detail: ModelAccessDetail }
+  | { kind: 'service-role'; detail: ServiceRoleDetail }
   | { kind: 'unreadable' };
 
 const SDK_PREFIX = /^An error occurred \([^)]*\) when calling the [A-Za-z]+ operation: /;
 
-// The clause ends the text, or a period and white space start the trailing sentences. The policy
-// ARN is matched lazily so that the period ending its sentence is not taken into it.
+// The common case: the clause ends the text (one expression, no backtracking into a policy ARN).
 const AUTHORIZATION =
-  /^User: (\S+) is not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9*]+)(?: on resource: (\S+))?(?: with an explicit deny in an? ([A-Za-z -]+?)(?: transitively through an? ([A-Za-z -]+?))?(?:: (\S*?))?| because no ([A-Za-z -]+?) allows the \S+ action)(?:[.\s]*$|\.\s+(\S[\s\S]*)$)/;
+  /^User: (\S+) is not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9*]+)(?: on resource: (\S+))?(?: with an explicit deny in an? ([A-Za-z -]+?)(?: transitively through an? ([A-Za-z -]+?))?(?:: (\S*))?| because no ([A-Za-z -]+?) allows the \S+ action)[.\s]*$/;
+
+// The clause followed by a period and trailing sentences (Access Troubleshooter, later additions).
+// The policy ARN is matched lazily so that the period ending its sentence is not taken into it.
+const AUTHORIZATION_TRAILING =
+  /^User: (\S+) is not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9*]+)(?: on resource: (\S+))?(?: with an explicit deny in an? ([A-Za-z -]+?)(?: transitively through an? ([A-Za-z -]+?))?(?:: (\S*?))?| because no ([A-Za-z -]+?) allows the \S+ action)\.\s+(\S[\s\S]*)$/;
+
+/** Bedrock's wordings as CloudTrail records them (message alone): read without the full search. */
+const MODEL_ACCESS: ReadonlyArray<[RegExp, ModelAccessDetail]> = [
+  [/^You don[’']t have access to the model with the specified model ID/i, 'model-not-enabled'],
+  [/^Your account is not authorized to invoke this API operation/i, 'account-not-authorized'],
+  [/^Model access is denied due to .*AWS Marketplace/i, 'marketplace'],
+];
+
+/** Cheap test for Bedrock's own wordings before the full search (most unreadable texts have none). */
+const BEDROCK_WORDING_HINT = /access|authorized/i;
 
 /** `… authorization id: <ID>`; the API documents the ID as `[0-9a-z]+` (its own example is mixed case). */
 const AUTHORIZATION_ID = /\bauthorization id: ([A-Za-z0-9]+)(?![A-Za-z0-9])/i;
@@ -63,37 +84,75 @@ function authorizationReferences(trailing: string | undefined): { authorizationI
   return { authorizationId: id, authorizationDetailsUrl: url !== null && linked === id ? (url[1] ?? null) : null };
 }
 
-const MODEL_ACCESS: ReadonlyArray<[RegExp, 'model-not-enabled' | 'account-not-authorized' | 'marketplace']> = [
-  [/^You don[’']t have access to the model with the specified model ID/i, 'model-not-enabled'],
-  [/^Your account is not authorized to invoke this API operation/i, 'account-not-authorized'],
-  [/^Model access is denied due to .*AWS Marketplace/i, 'marketplace'],
-];
 
-/** Reads an access-denied message; never throws, whatever the input. */
+const NO_REFERENCES = { authorizationId: null, authorizationDetailsUrl: null } as const;
+
+function authorizationOf(fields: {
+  principal: string;
+  action: string;
+  resource: string | null;
+  policyType: string | null;
+  explicit: boolean;
+  transitivePolicyType: string | null;
+  arnText: string | null;
+  trailing: string | undefined;
+}): ParsedDenialMessage {
+  const rawArn = fields.arnText === null || fields.arnText === '' ? null : fields.arnText.replace(/[.,;]+$/, '');
+  const complete = rawArn !== null && isCompletePolicyArn(rawArn);
+  return {
+    kind: 'authorization',
+    principal: fields.principal,
+    action: fields.action,
+    resource: fields.resource,
+    policyType: fields.policyType === null ? null : completePolicyType(fields.policyType),
+    explicit: fields.explicit,
+    transitivePolicyType: fields.transitivePolicyType,
+    policyArn: complete ? rawArn : null,
+    policyArnTruncated: rawArn !== null && !complete,
+    ...(fields.trailing === undefined ? NO_REFERENCES : authorizationReferences(fields.trailing)),
+  };
+}
+
+/**
+ * Reads an access-denied message; never throws, whatever the input. A CloudTrail `errorMessage` is
+ * read by one expression (the hot path); any other text (a pasted SDK error, a JSON log line, a
+ * re-wrapped or cut-off copy) is searched for the IAM sentence, then for Bedrock's own wordings.
+ */
 export function parseDenialMessage(message: unknown): ParsedDenialMessage {
   if (typeof message !== 'string' || message.length === 0) return { kind: 'unreadable' };
   const trimmed = message.trim();
   const text = trimmed.startsWith('An error occurred (') ? trimmed.replace(SDK_PREFIX, '') : trimmed;
-  const match = AUTHORIZATION.exec(text);
+  const match = AUTHORIZATION.exec(text) ?? (text.includes('. ') ? AUTHORIZATION_TRAILING.exec(text) : null);
   if (match !== null) {
     const [, principal = '', action = '', resource, explicitType, transitive, arnText, implicitType, trailing] = match;
-    const rawArn = arnText === undefined || arnText === '' ? null : arnText.replace(/[.,;]+$/, '');
-    const complete = rawArn !== null && isCompletePolicyArn(rawArn);
-    return {
-      kind: 'authorization',
+    return authorizationOf({
       principal,
       action,
       resource: resource ?? null,
       policyType: explicitType ?? implicitType ?? '',
       explicit: explicitType !== undefined,
       transitivePolicyType: transitive ?? null,
-      policyArn: complete ? rawArn : null,
-      policyArnTruncated: rawArn !== null && !complete,
-      ...authorizationReferences(trailing),
-    };
+      arnText: arnText ?? null,
+      trailing,
+    });
   }
   for (const [pattern, detail] of MODEL_ACCESS) {
     if (pattern.test(text)) return { kind: 'model-access', detail };
   }
-  return { kind: 'unreadable' };
+  const sentence = message.includes('authorized') ? findAuthorizationSentence(message) : null;
+  if (sentence !== null) {
+    return authorizationOf({
+      principal: sentence.principal,
+      action: sentence.action,
+      resource: sentence.resource,
+      policyType: sentence.policyType,
+      explicit: sentence.explicit,
+      transitivePolicyType: sentence.transitivePolicyType,
+      arnText: sentence.policyArnText,
+      trailing: sentence.trailing ?? undefined,
+    });
+  }
+  const phrase = BEDROCK_WORDING_HINT.test(message) ? findBedrockDenialPhrase(message) : null;
+  if (phrase === null) return { kind: 'unreadable' };
+  return phrase.kind === 'model-access' ? { kind: 'model-access', detail: phrase.detail } : { kind: 'service-role', detail: phrase.detail };
 }

@@ -88,9 +88,47 @@ function article(noun: string): string {
   return /^[aeiou]/i.test(noun) ? 'an' : 'a';
 }
 
-function describeProfile(finding: Finding): string {
-  if (finding.profile === null) return finding.modelId === null ? 'an unnamed model' : `model ${finding.modelId}`;
-  return `profile ${finding.profile.id}`;
+/** IAM actions of model inference: their reasons speak of models, profiles and Regions. */
+const INFERENCE_ACTION = /^bedrock:(?:InvokeModel|InvokeModelWithResponseStream|InvokeModelWithBidirectionalStream|Converse|ConverseStream|CreateModelInvocationJob|StartAsyncInvoke|GetAsyncInvoke)$/;
+
+/** Role names Bedrock's console gives the service roles it assumes (agents, knowledge bases, jobs). */
+const BEDROCK_SERVICE_ROLE = /:assumed-role\/(?:AmazonBedrockExecutionRole|AmazonSageMakerBedrock|service-role\/AmazonBedrock)|\/BedrockAgents?-|\/BedrockAgentRetrieveSession-/;
+
+function isInferenceAction(action: string | null): boolean {
+  return action === null || INFERENCE_ACTION.test(action);
+}
+
+function describeProfile(finding: Finding): string | null {
+  if (finding.profile !== null) return `profile ${finding.profile.id}`;
+  if (finding.modelId !== null) return `model ${finding.modelId}`;
+  return finding.foundationModel === null ? null : `model ${finding.foundationModel}`;
+}
+
+/** The denied resource in words: `knowledge base KB1`, `role my-role`, or the ARN itself. */
+function describeResource(resource: string | null): string | null {
+  if (resource === null) return null;
+  const arn = parseArn(resource);
+  if (arn === null) return resource;
+  const [type = '', ...rest] = arn.resource.split('/');
+  const name = rest.join('/');
+  if (name === '') return resource;
+  const words: Readonly<Record<string, string>> = {
+    'knowledge-base': 'knowledge base',
+    agent: 'agent',
+    'agent-alias': 'agent alias',
+    role: 'role',
+    'foundation-model': 'model',
+    'inference-profile': 'profile',
+    'application-inference-profile': 'application inference profile',
+    'model-invocation-job': 'batch inference job',
+    'custom-model': 'custom model',
+    'provisioned-model': 'provisioned model',
+    guardrail: 'guardrail',
+    flow: 'flow',
+    prompt: 'prompt',
+  };
+  const word = words[type];
+  return word === undefined ? resource : `${word} ${name}`;
 }
 
 function describeDestinations(finding: Finding): string {
@@ -100,6 +138,40 @@ function describeDestinations(finding: Finding): string {
   }
   const approximate = finding.destinationsSource === 'geography' ? ' (approximate: geography-wide)' : '';
   return `; it routes to ${finding.destinations.length} Regions${approximate}, and every one must be allowed`;
+}
+
+const MODEL_ACCESS_REASON: Readonly<Record<string, string>> = {
+  'model-not-enabled': 'Bedrock refused the call because model access for this model is not granted in the account (or not in this Region).',
+  'account-not-authorized': 'Bedrock refused the call because the account is not authorized to use this Bedrock operation in this Region (model access, or an account-level restriction that needs AWS Support).',
+  marketplace: 'Bedrock refused the call because the caller lacks the AWS Marketplace permissions that model access needs.',
+  'payment-instrument': 'Bedrock refused the call because the account has no valid payment method for the AWS Marketplace subscription the model needs.',
+};
+
+const SERVICE_ROLE_REASON: Readonly<Record<string, string>> = {
+  'request-permissions':
+    'Bedrock refused the call in its own words ("Access denied when calling Bedrock"): the service role Bedrock uses for the agent, knowledge base or job lacks a permission it needs (usually bedrock:InvokeModel or bedrock:InvokeModelWithResponseStream on its model or inference profile), or model access is not granted. Check that role before the caller\'s own policies.',
+  'agent-inference-profile':
+    'Bedrock could not use the inference profile for the agent: the agent\'s service role must be allowed to use the profile (bedrock:InvokeModel, bedrock:InvokeModelWithResponseStream and bedrock:GetInferenceProfile on the profile ARN) and the foundation model in every destination Region.',
+};
+
+/** The sentence for a denial of an action that is not model inference, fitted to the action. */
+function nonInferenceSentence(parsed: Extract<ParsedDenialMessage, { kind: 'authorization' }>, finding: Finding): string {
+  const action = parsed.action;
+  const target = describeResource(parsed.resource);
+  const on = target === null ? '' : ` on ${target}`;
+  const type = parsed.policyType ?? '';
+  let sentence = parsed.explicit ? `An explicit deny in ${article(type)} ${type} blocked ${action}${on}.` : `No ${type} allows ${action}${on}.`;
+  if (action === 'iam:PassRole') {
+    sentence += ' Creating a Bedrock agent, knowledge base, batch job or model customization passes a service role to Bedrock, and the caller must be allowed iam:PassRole on that role (with iam:PassedToService bedrock.amazonaws.com).';
+  } else if (/^bedrock:(?:List|Get)/.test(action)) {
+    sentence += ' This is a read-only Bedrock call (tools and consoles make it before any inference), not model invocation; allow it on its own.';
+  } else if (/^bedrock:(?:Retrieve|RetrieveAndGenerate)$/.test(action)) {
+    sentence += ' The knowledge base must be allowed for whoever queries it; when an agent queries it, that is the agent\'s service role.';
+  }
+  if (finding.principalArn !== null && BEDROCK_SERVICE_ROLE.test(finding.principalArn)) {
+    sentence += ' The caller is a service role Bedrock assumes for an agent or knowledge base: change that role\'s policies.';
+  }
+  return sentence;
 }
 
 function decide(parsed: ParsedDenialMessage, finding: Finding, inferenceRegion: string | null): Decision {
@@ -113,43 +185,53 @@ function decide(parsed: ParsedDenialMessage, finding: Finding, inferenceRegion: 
     };
   }
   if (parsed.kind === 'model-access') {
-    const why = {
-      'model-not-enabled': 'model access for this model is not granted in the account',
-      'account-not-authorized': 'the account is not authorized to invoke this Bedrock operation',
-      marketplace: 'the caller lacks the AWS Marketplace permissions that model access needs',
-    }[parsed.detail];
-    return { verdict: VERDICTS.modelAccess, reason: `Bedrock refused the call because ${why}.` };
+    return { verdict: VERDICTS.modelAccess, reason: MODEL_ACCESS_REASON[parsed.detail] ?? MODEL_ACCESS_REASON['model-not-enabled'] ?? '' };
+  }
+  if (parsed.kind === 'service-role') {
+    return { verdict: VERDICTS.serviceRole, reason: SERVICE_ROLE_REASON[parsed.detail] ?? SERVICE_ROLE_REASON['request-permissions'] ?? '' };
+  }
+  if (parsed.policyType === null) {
+    const target = describeResource(parsed.resource);
+    return {
+      verdict: VERDICTS.unknown,
+      reason: `IAM denied ${parsed.action}${target === null ? '' : ` on ${target}`}, but the message names no policy type (a short form, or a copy cut before it), so the denying policy cannot be told.`,
+    };
   }
   const base = verdictOfPolicyType(parsed.policyType.toLowerCase());
+  if (base === VERDICTS.unknown) {
+    return { verdict: base, reason: 'The message names a policy type the auditor does not know, so no fix can be suggested.' };
+  }
+  if (!isInferenceAction(finding.action)) return { verdict: base, reason: nonInferenceSentence(parsed, finding) };
   const region = finding.deniedRegion ?? inferenceRegion;
   const crossRegion =
     region !== null && finding.sourceRegion !== null && (region === UNSPECIFIED_REGION || region !== finding.sourceRegion);
   const where = region === UNSPECIFIED_REGION ? 'Region-less (global profile, aws:RequestedRegion "unspecified")' : `in ${region}`;
   const what = describeProfile(finding);
+  const action = finding.action ?? 'the call';
   if (base === VERDICTS.scp && crossRegion) {
-    return {
-      verdict: VERDICTS.crossRegionScp,
-      reason: `A service control policy denied ${finding.action ?? 'the call'} ${where}, a destination of ${what} called from ${finding.sourceRegion}${describeDestinations(finding)}.`,
-    };
+    const origin =
+      finding.profile === null
+        ? `, a Region other than the source Region ${finding.sourceRegion}${what === null ? '' : ` where ${what} was called`}; the request names no inference profile, so its other destinations are unknown`
+        : `, a destination of ${what} called from ${finding.sourceRegion}${describeDestinations(finding)}`;
+    return { verdict: VERDICTS.crossRegionScp, reason: `A service control policy denied ${action} ${where}${origin}.` };
   }
   if (base === VERDICTS.identity && crossRegion) {
+    const origin = finding.profile === null ? `, a Region other than the source Region ${finding.sourceRegion}` : `, a destination of ${what} called from ${finding.sourceRegion}`;
     return {
       verdict: VERDICTS.crossRegionIdentity,
-      reason: `No identity-based policy lets the caller reach the foundation model ${where}, a destination of ${what} called from ${finding.sourceRegion}.`,
+      reason: `No identity-based policy lets the caller reach the foundation model ${where}${origin}.`,
     };
   }
-  if (base === VERDICTS.unknown) {
-    return { verdict: base, reason: 'The message names a policy type the auditor does not know, so no fix can be suggested.' };
-  }
-  const likely =
-    base === VERDICTS.scp && finding.deniedResource === null && finding.profile !== null
-      ? ` The message names no resource, so the denied Region is unknown; ${what} is cross-Region, which makes a region deny likely.`
+  // Without a resource the message cannot tell the denied Region: say so, without guessing a cause.
+  const regionUnknown =
+    base === VERDICTS.scp && finding.deniedResource === null && region === null && finding.profile !== null && finding.profile.scope !== 'application'
+      ? ` The message names no resource, so the Region where it was denied cannot be read from it; ${what} routes across Regions, so a Region deny that does not allow every destination is one possible cause, a model allow-list another.`
       : '';
-  const scope = `${finding.action ?? 'the call'}${region === null ? '' : ` ${where}`} for ${what}`;
+  const scope = `${action}${region === null ? '' : ` ${where}`}${what === null ? '' : ` for ${what}`}`;
   const sentence = parsed.explicit
     ? `An explicit deny in ${article(parsed.policyType)} ${parsed.policyType} blocked ${scope}.`
     : `No ${parsed.policyType} allows ${scope}.`;
-  return { verdict: base, reason: `${sentence}${likely}` };
+  return { verdict: base, reason: `${sentence}${regionUnknown}` };
 }
 
 /**

@@ -10,6 +10,7 @@ const MODEL_ACCESS_JA = {
   'model-not-enabled': 'このモデルへのアクセスがアカウントで有効化されていない',
   'account-not-authorized': 'アカウントにこの Bedrock 操作を呼び出す権限がない',
   marketplace: 'モデルアクセスに必要な AWS Marketplace の権限が呼び出し元にない',
+  'payment-instrument': 'モデルに必要な AWS Marketplace のサブスクリプションについて、アカウントに有効な支払い方法がない',
 } as const;
 
 function subjectJa(finding: Finding): string {

@@ -99,6 +99,7 @@ const en: DigestMessages = {
     'resource-control-policy': 'Resource control policy',
     'resource-based-policy': 'Resource-based policy',
     'model-access': 'Model access',
+    'bedrock-service-role': 'Bedrock service role',
     unknown: 'Unknown',
   },
 };
@@ -154,6 +155,7 @@ const ja: DigestMessages = {
     'resource-control-policy': 'リソースコントロールポリシー',
     'resource-based-policy': 'リソースベースのポリシー',
     'model-access': 'モデルアクセス',
+    'bedrock-service-role': 'Bedrock のサービスロール',
     unknown: '不明',
   },
 };

@@ -66,9 +66,18 @@ const en = {
   'nextStep.title.scp': 'Find the SCP statement that denies {action}',
   'nextStep.summary.scp':
     'An SCP{policy} denies the call itself, not a cross-Region route. Review the SCPs attached from the root down to account {account}; Bedrock model allow-lists are a common cause.',
+  'nextStep.summary.scp.regionUnknown':
+    'An SCP{policy} denies {action}, and the message names no resource, so the Region where it was denied is unknown. Review the SCPs attached from the root down to account {account}: a Region deny that does not let every destination Region of the profile through, or a Bedrock model allow-list.',
+  'nextStep.title.cross-region-scp': 'Find the Region deny that blocks {action}',
+  'nextStep.summary.cross-region-scp':
+    'An SCP{policy} denies {action} on {resource}, in a Region other than the source Region, but the request names no inference profile, so no patch can be written. Find the Region deny in the SCPs attached from the root down to account {account} and let the destination Regions of the profile in use through (`aws bedrock get-inference-profile` lists them).',
   'nextStep.title.identity': 'Fix the identity-based policy',
   'nextStep.summary.identity':
     'An identity-based policy{policy} of {principal} denies {action} or does not allow it. Allow the action on {resource} (for a profile: the profile ARN and the model ARN of every destination Region).',
+  'nextStep.summary.identity.passRole':
+    'Allow iam:PassRole on {resource} for {principal}, with the condition iam:PassedToService = bedrock.amazonaws.com, so that it can hand this service role to Bedrock.',
+  'nextStep.summary.identity.action':
+    'An identity-based policy{policy} of {principal} denies {action} or does not allow it. Allow {action} on {resource}.',
   'nextStep.title.permissions-boundary': 'Widen the permissions boundary',
   'nextStep.summary.permissions-boundary':
     'The permissions boundary of {principal} does not allow {action} on {resource}. Add the action and resource to the boundary; the identity policy alone is not enough.',
@@ -89,6 +98,11 @@ const en = {
     'The account has no access to {model} yet. Enable it in the Bedrock console (Model access) or, for Marketplace models, invoke it once with a principal allowed to subscribe.',
   'nextStep.summary.model-access.marketplace':
     'The caller lacks the AWS Marketplace permissions the first use of {model} needs (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe). Grant them to the principal that enables the model, or have an administrator enable it once.',
+  'nextStep.title.bedrock-service-role': 'Fix the permissions of the Bedrock service role',
+  'nextStep.summary.bedrock-service-role':
+    'Bedrock was denied while acting with the service role of the agent, knowledge base or job, not with the caller\'s identity. Open that resource in the Bedrock console, find its service role, and allow bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on its model or inference profile (and the foundation model in every destination Region), plus bedrock:Retrieve on its knowledge bases; then check model access for {model}.',
+  'nextStep.summary.bedrock-service-role.profile':
+    'The agent\'s service role must be allowed to use the inference profile: bedrock:InvokeModel, bedrock:InvokeModelWithResponseStream and bedrock:GetInferenceProfile on the profile ARN, and bedrock:InvokeModel on the foundation model in every destination Region of the profile.',
   'nextStep.title.unknown': 'Read the error message and CloudTrail record',
   'nextStep.summary.unknown':
     'The denial could not be classified. Look up event {event} in CloudTrail; the error message names the policy type that denied the call.',
@@ -200,9 +214,18 @@ const ja: Record<MessageKey, string> = {
   'nextStep.title.scp': '{action} を拒否している SCP のステートメントを特定する',
   'nextStep.summary.scp':
     'SCP{policy}が呼び出しそのものを拒否しており、クロスリージョンのルーティングが原因ではありません。ルートからアカウント {account} までにアタッチされた SCP を確認してください。Bedrock のモデル許可リストが原因であることがよくあります。',
+  'nextStep.summary.scp.regionUnknown':
+    'SCP{policy}が {action} を拒否しています。メッセージにリソースが含まれていないため、どのリージョンで拒否されたかはわかりません。ルートからアカウント {account} までにアタッチされた SCP を確認してください。推論プロファイルの送信先リージョンをすべて許可していないリージョン制限か、Bedrock のモデル許可リストが考えられます。',
+  'nextStep.title.cross-region-scp': '{action} を拒否しているリージョン制限を特定する',
+  'nextStep.summary.cross-region-scp':
+    'SCP{policy}が、送信元リージョン以外のリージョンで {resource} に対する {action} を拒否しています。リクエストに推論プロファイルが指定されていないため、修正案を作成できません。ルートからアカウント {account} までにアタッチされた SCP からリージョン制限を特定し、使用している推論プロファイルの送信先リージョンを許可してください（送信先リージョンは `aws bedrock get-inference-profile` で確認できます）。',
   'nextStep.title.identity': 'ID ベースのポリシーを修正する',
   'nextStep.summary.identity':
     '{principal} の ID ベースのポリシー{policy}が {action} を拒否している、または許可していません。{resource} に対するアクションを許可してください(推論プロファイルの場合は、プロファイル ARN と全送信先リージョンのモデル ARN)。',
+  'nextStep.summary.identity.passRole':
+    '{principal} に対し、{resource} への iam:PassRole を、条件 iam:PassedToService = bedrock.amazonaws.com 付きで許可してください。これで、このサービスロールを Bedrock に渡せるようになります。',
+  'nextStep.summary.identity.action':
+    '{principal} のアイデンティティベースのポリシー{policy}が {action} を拒否しているか、許可していません。{resource} に対する {action} を許可してください。',
   'nextStep.title.permissions-boundary': 'アクセス許可の境界を広げる',
   'nextStep.summary.permissions-boundary':
     '{principal} のアクセス許可の境界が {resource} に対する {action} を許可していません。ID ベースのポリシーだけでは足りないため、境界にもアクションとリソースを追加してください。',
@@ -223,6 +246,11 @@ const ja: Record<MessageKey, string> = {
     'このアカウントではまだ {model} にアクセスできません。Bedrock コンソールの「モデルアクセス」で有効化するか、Marketplace 経由のモデルであれば、サブスクライブ権限を持つプリンシパルで一度呼び出してください。',
   'nextStep.summary.model-access.marketplace':
     '{model} の初回利用に必要な AWS Marketplace の権限(aws-marketplace:ViewSubscriptions、aws-marketplace:Subscribe)が呼び出し元にありません。モデルを有効化するプリンシパルに付与するか、管理者に一度有効化してもらってください。',
+  'nextStep.title.bedrock-service-role': 'Bedrock のサービスロールのアクセス許可を修正する',
+  'nextStep.summary.bedrock-service-role':
+    'Bedrock は、呼び出し元の ID ではなく、エージェント、ナレッジベース、またはジョブのサービスロールで動作している際に拒否されました。Bedrock コンソールで該当するリソースを開いてサービスロールを確認し、そのモデルまたは推論プロファイル（およびすべての送信先リージョンの基盤モデル）に対する bedrock:InvokeModel と bedrock:InvokeModelWithResponseStream、ナレッジベースに対する bedrock:Retrieve を許可してください。そのうえで、{model} のモデルアクセスを確認してください。',
+  'nextStep.summary.bedrock-service-role.profile':
+    'エージェントのサービスロールに、推論プロファイルを使用する権限が必要です。プロファイル ARN に対する bedrock:InvokeModel、bedrock:InvokeModelWithResponseStream、bedrock:GetInferenceProfile と、プロファイルのすべての送信先リージョンの基盤モデルに対する bedrock:InvokeModel を許可してください。',
   'nextStep.title.unknown': 'エラーメッセージと CloudTrail のレコードを確認する',
   'nextStep.summary.unknown':
     'この拒否は分類できませんでした。CloudTrail でイベント {event} を確認してください。エラーメッセージに、拒否したポリシーの種類が記載されています。',

@@ -67,6 +67,20 @@ describe('parseDenialMessage', () => {
     expect(parsed).toMatchObject(expected);
   });
 
+  it.each([
+    ['cut inside the action name', `User: ${ROLE} is not authorized to perform: bedrock:InvokeModel on resource: ${FM} because no session policy allows the bedrock:I`, 'session policy'],
+    ['cut inside the policy type', `User: ${ROLE} is not authorized to perform: bedrock:InvokeModel on resource: ${FM} because no permissions bou`, 'permissions boundary'],
+    ['cut inside an explicit clause', `User: ${ROLE} is not authorized to perform: bedrock:InvokeModel on resource: ${FM} with an explicit deny in a service contr`, 'service control policy'],
+  ])('still yields the policy type of a copy %s', (_name, message, policyType) => {
+    expect(parseDenialMessage(message)).toMatchObject({ kind: 'authorization', resource: FM, policyType });
+  });
+
+  it('reads the IAM sentence after a Go SDK prefix and before a Java SDK suffix', () => {
+    const message = `operation error Bedrock Runtime: Converse, https response error StatusCode: 403, RequestID: 4c3f2a1e, AccessDeniedException: User: ${ROLE} is not authorized to perform: bedrock:InvokeModel on resource: ${FM} because no identity-based policy allows the bedrock:InvokeModel action (Service: BedrockRuntime; Status Code: 403; Error Code: AccessDeniedException)`;
+
+    expect(parseDenialMessage(message)).toMatchObject({ principal: ROLE, resource: FM, policyType: 'identity-based policy', explicit: false });
+  });
+
   describe('Access Troubleshooter suffix (authorization ID)', () => {
     // The IAM User Guide's own example ("Troubleshoot access denied error messages with authorization ID").
     const DOC_EXAMPLE =
