@@ -266,11 +266,19 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
       for (const group of blocks.values()) {
         io.stdout.write(`  ${colour.red('✗')} ${blockLine(group)}\n`);
         const fix = group.finding.fix;
-        if (fix?.recommended != null) io.stdout.write(`    ${colour.green('fix:')} ${safe(fix.recommended.title)} ${colour.dim(`[${fix.verification.status}]`)}\n`);
+        if (fix?.recommended != null) io.stdout.write(`    ${colour.green('fix:')} ${safe(fix.recommended.title)} ${colour.dim(`[${safe(outcomeTag(fix))}]`)}\n`);
         if (parsed.values.fix && fix != null) io.stdout.write(renderFix(fix));
       }
     }
   }
   io.stderr.write(`${summary(counts)}\n`);
   return counts.files.failed > 0 || counts.problems > 0 ? 2 : 0;
+}
+
+/** The short verification tag of a fix line: `verified`, `verified assuming …`, `not verified`, or the legacy status. */
+function outcomeTag(fix: Fix): string {
+  const outcome = fix.recommended?.outcome ?? fix.verification.outcome;
+  if (outcome === 'verified-assuming') return `verified assuming ${(fix.recommended?.assumptions ?? fix.verification.assumptions ?? []).join('; ')}`;
+  if (outcome === 'not-verified' && fix.verification.status !== 'unverified') return 'not verified';
+  return fix.verification.status;
 }

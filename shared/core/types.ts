@@ -103,9 +103,16 @@ export interface Finding {
    * the authoritative path ran (absent when it did not: not an SCP denial, or switched off).
    */
   authoritative?: AuthoritativeLookup;
+  /**
+   * The role behind the session, path included (`userIdentity.sessionContext.sessionIssuer.arn`):
+   * what `aws:PrincipalArn` is for a role session. Absent on findings made before it existed.
+   */
+  principalRoleArn?: string | null;
+  /** `userIdentity.type` (`AssumedRole`, `IAMUser`, …): what `aws:PrincipalType` is. */
+  principalType?: string | null;
 }
 
-/** Why the authoritative path was not used; stable codes (see docs/fixes.md). */
+/** Why the authoritative path was not used; stable codes (see docs/authoritative.md). */
 export type AuthoritativeReason =
   | 'no-authorization-id'
   | 'expired-or-unknown'
@@ -139,7 +146,25 @@ export type FixOptionId =
   | 'control-tower-parameters'
   | 'control-tower-custom-scp'
   | 'identity-policy'
+  | 'use-allowed-profile'
   | 'next-step';
+
+/**
+ * What a verification established (issue 9): `verified` holds whatever the keys the auditor cannot
+ * know (principal tags, `aws:CalledVia`, …) are; `verified-assuming` holds under the listed
+ * assumptions about them; `not-verified` did not hold, or could not be evaluated.
+ */
+export type VerificationOutcome = 'verified' | 'verified-assuming' | 'not-verified';
+
+/**
+ * What an option's verification guarantees, the same scale for every option:
+ * `this-profile-only` (only this profile, only its Regions; direct calls, other services and other
+ * profiles stay denied), `any-profile` (every inference profile in every Region it routes to; direct
+ * calls and other services stay denied), `regions-opened` (the Regions open to every service),
+ * `compliant-alternative` (no policy change: another way that the SCPs in force already allow),
+ * `none` (nothing was evaluated).
+ */
+export type GuaranteeCode = 'this-profile-only' | 'any-profile' | 'regions-opened' | 'compliant-alternative' | 'none';
 
 /** One way out of a denial, ready to paste. */
 export interface FixOption {
@@ -153,6 +178,16 @@ export interface FixOption {
   snippet: { language: 'json' | 'yaml' | 'text'; content: string } | null;
   /** Outcome of evaluating this option's patched SCP, when the SCP in force was known. */
   verification?: 'verified' | 'failed' | 'unverified';
+  /** What the verification established; see {@link VerificationOutcome}. */
+  outcome?: VerificationOutcome;
+  /** For `verified-assuming`: what must hold of the keys the auditor cannot know. */
+  assumptions?: string[];
+  /** What this option's verification guarantees, in words and as a stable code. */
+  guarantee?: { code: GuaranteeCode; text: string };
+  /** Every document this option's verification patched (several levels, or a split SCP). */
+  patches?: ScpPatch[];
+  /** The profile to call instead (`use-allowed-profile`) and the Regions it routes to. */
+  alternative?: { profileId: string; regions: string[] };
 }
 
 /** One check run against a patched SCP before it is offered. */
@@ -174,6 +209,10 @@ export interface Fix {
   verification: {
     status: 'verified' | 'failed' | 'unverified';
     checks: VerificationCheck[];
+    /** The recommended option's outcome (absent on fixes made before outcomes existed). */
+    outcome?: VerificationOutcome;
+    /** For `verified-assuming`: the assumptions the outcome rests on. */
+    assumptions?: string[];
   };
   /** Every patched policy when the patch touches more than one (the first is `scp`). */
   scpPatches?: ScpPatch[];
@@ -194,8 +233,14 @@ export interface ScpPatch {
   fitsLimit: boolean;
   /** Size once white space outside strings is removed (what a saved, minified copy counts). */
   minifiedSize?: number;
-  /** `edit`: patched copy of the denying policy; `new-policy`: a separate SCP to attach next to it. */
-  mode?: 'edit' | 'new-policy';
+  /**
+   * `edit`: patched copy of the denying policy; `new-policy`: a separate SCP to attach next to it
+   * (same target); `control-tower-generated`: the SCP Control Tower itself generates from the new
+   * control parameters (shown for review, never to paste).
+   */
+  mode?: 'edit' | 'new-policy' | 'control-tower-generated';
+  /** Identifier of the policy edited, or (new policy) of the policy it is attached next to. */
+  policyId?: string;
 }
 
 /** An SCP document as the fix engine receives it. */
@@ -207,4 +252,9 @@ export interface ScpDocument {
   content: string;
   /** The policy description, when known (tells Control Tower-managed SCPs apart). */
   description?: string | null;
+  /**
+   * Parameters in force of the Control Tower control behind this SCP, when they were read
+   * (`controltower:GetEnabledControl`); otherwise they are taken from the SCP text.
+   */
+  controlTowerParameters?: Record<string, string[]>;
 }

@@ -235,6 +235,18 @@ function decide(parsed: ParsedDenialMessage, finding: Finding, inferenceRegion: 
 }
 
 /**
+ * The role behind a role session, path included (`sessionContext.sessionIssuer.arn`): what IAM
+ * evaluates as `aws:PrincipalArn`. Identity Center roles live under `/aws-reserved/sso.amazonaws.com/`.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ */
+function roleArnOf(identity: Record<string, unknown>): string | null {
+  const context = isRecord(identity.sessionContext) ? identity.sessionContext : {};
+  const issuer = isRecord(context.sessionIssuer) ? context.sessionIssuer : {};
+  const arn = text(issuer.arn);
+  return arn !== null && /^arn:[a-z-]+:iam::\d{12}:role\//.test(arn) ? arn : null;
+}
+
+/**
  * Classifies one CloudTrail record. Returns null when the record is not a denied Bedrock call;
  * otherwise always a finding (verdict `unknown` when the record cannot be read). Never throws.
  */
@@ -286,6 +298,8 @@ export function classifyRecord(record: unknown, dependencies: ClassifyDependenci
     sourceIpAddress: text(entry.sourceIPAddress),
     errorCode: text(entry.errorCode),
     errorMessage,
+    principalRoleArn: roleArnOf(identity),
+    principalType: text(identity.type),
   };
   const decision = decide(parsed, finding, text(additional.inferenceRegion));
   finding.deniedRegion ??= decision.verdict === VERDICTS.crossRegionScp || decision.verdict === VERDICTS.crossRegionIdentity ? text(additional.inferenceRegion) : null;

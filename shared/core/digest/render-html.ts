@@ -1,4 +1,5 @@
 import { explainFinding } from '../classify/explain.js';
+import { verificationText } from '../fix/render-text.js';
 import { principalIdentity } from '../alert/fingerprint.js';
 import type { Language } from '../types.js';
 import type { Digest, DigestGroup, DigestRankEntry } from './aggregate.js';
@@ -148,6 +149,7 @@ function renderGroup(group: DigestGroup, index: number, snippets: Map<string, nu
     fixHtml =
       `<p style="margin:8px 0 0 0;font-weight:bold;">${escapeHtml(m.recommendedFix)}: ${text(fix.title)}</p>` +
       `<p style="margin:4px 0 0 0;">${text(fix.summary, 1000)}</p>` +
+      (verificationText(fix, lang) === null ? '' : `<p style="margin:4px 0 0 0;font-style:italic;">${text(verificationText(fix, lang) ?? '', 600)}</p>`) +
       `<p style="margin:4px 0 0 0;${STYLE.muted}">${escapeHtml(m.tradeoffs)}: ${text(fix.tradeoffs, 1000)}</p>` +
       snippetHtml;
   }

@@ -5,6 +5,7 @@ import type { Digest, DigestRankEntry } from './aggregate.js';
 import { DIGEST_MESSAGES, formatChange, type DigestMessages } from './messages.js';
 import { dateInTimeZone, formatInTimeZone, type DigestWindow } from './schedule.js';
 import { neutralizeText, truncateText } from '../text-safety.js';
+import { verificationText } from '../fix/render-text.js';
 
 /** One-line, bidi-neutral text of an untrusted value. */
 function value(raw: string | number | null | undefined, max = 300): string {
@@ -98,6 +99,8 @@ export function renderDigestText(digest: Digest, options: { lang: Language; maxG
     } else {
       lines.push(`   ${m.recommendedFix}: ${value(fix.title)}`);
       lines.push(`   ${value(fix.summary, 1000)}`);
+      const outcome = verificationText(fix, options.lang);
+      if (outcome !== null) lines.push(`   (${value(outcome, 600)})`);
       lines.push(`   ${m.tradeoffs}: ${value(fix.tradeoffs, 1000)}`);
       if (fix.snippet !== null) {
         const seenIn = snippets.get(fix.snippet.content);

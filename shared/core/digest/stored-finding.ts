@@ -34,6 +34,9 @@ function fixOption(value: unknown): FixOption | null {
     summary: str(value.summary) ?? '',
     tradeoffs: str(value.tradeoffs) ?? '',
     snippet,
+    ...(value.outcome === 'verified' || value.outcome === 'verified-assuming' || value.outcome === 'not-verified' ? { outcome: value.outcome } : {}),
+    ...(strings(value.assumptions) !== null ? { assumptions: strings(value.assumptions) ?? [] } : {}),
+    ...(value.verification === 'verified' || value.verification === 'failed' || value.verification === 'unverified' ? { verification: value.verification } : {}),
   };
 }
 

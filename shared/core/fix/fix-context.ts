@@ -155,6 +155,19 @@ export interface NamedRequest {
   request: RequestContext;
 }
 
+/**
+ * What a probe stands for: `direct` (the model called without a profile), `service` (another
+ * regional service), `other-profile` (another geography's or model's profile), `exemption` (a
+ * principal the SCPs exempt). A patch must leave each probe's decision as the SCPs in force make it,
+ * for the probe families its guarantee covers.
+ */
+export type ProbeFamily = 'direct' | 'service' | 'other-profile' | 'exemption';
+
+/** A request whose decision a patch must not change. */
+export interface Probe extends NamedRequest {
+  family: ProbeFamily;
+}
+
 /** The requests whose outcome proves a patch right. */
 export interface VerificationRequests {
   /** The request that was denied (through the profile, to the denied Region). */
@@ -165,18 +178,71 @@ export interface VerificationRequests {
   direct: NamedRequest;
   /** A non-Bedrock action in the denied Region: must stay denied. */
   nonBedrock: NamedRequest;
+  /** Requests whose decision must not change (every leg Region, other profiles, exempted principals). */
+  probes: Probe[];
 }
 
+/** The caller as IAM sees it: `aws:PrincipalArn` (the role, path included), account and type. */
+export interface CallerContext {
+  principalArn: string | null;
+  principalAccount: string | null;
+  principalType: string | null;
+}
+
+/** The caller's context keys from the finding (the role ARN from the session issuer when recorded). */
+export function callerContext(finding: Finding): CallerContext {
+  const roleArn = typeof finding.principalRoleArn === 'string' ? finding.principalRoleArn : null;
+  const principalArn = roleArn ?? principalForCondition(finding.principalArn);
+  const fromArn = /^arn:[a-z-]+:(?:iam|sts)::(\d{12}):/.exec(finding.principalArn ?? '')?.[1] ?? null;
+  const type =
+    typeof finding.principalType === 'string'
+      ? finding.principalType
+      : /:assumed-role\//.test(finding.principalArn ?? '')
+        ? 'AssumedRole'
+        : null;
+  return { principalArn, principalAccount: finding.accountId ?? fromArn, principalType: type };
+}
+
+/**
+ * A concrete principal ARN matching an exemption pattern of a policy (`*` and `?` filled in,
+ * `${aws:PrincipalAccount}` resolved), or null when the pattern is not an IAM principal ARN.
+ */
+export function principalFromPattern(pattern: string, account: string): string | null {
+  const resolved = pattern.replace(/\$\{aws:PrincipalAccount\}/gi, account);
+  if (resolved.includes('${')) return null;
+  const match = /^arn:([^:]*):(iam|sts)::([^:]*):(.+)$/.exec(resolved);
+  if (match === null) return null;
+  const partition = match[1] === '*' || match[1] === '' ? 'aws' : (match[1] ?? 'aws').replace(/\*/g, '');
+  const accountPart = match[3] === '*' || match[3] === '' ? account : (match[3] ?? '').replace(/[*?]/g, '0');
+  const rest = (match[4] ?? '').replace(/\*/g, 'x').replace(/\?/g, 'x');
+  return `arn:${partition}:${match[2]}::${accountPart}:${rest}`;
+}
+
+/** Options of {@link buildVerificationRequests}. */
+export interface VerificationRequestOptions {
+  /** Principal ARN patterns the SCPs exempt (each becomes an exemption probe). */
+  exemptedPrincipals?: readonly string[];
+}
+
+const OTHER_MODEL = 'example.other-model-v1:0';
+
 /** Builds the verification requests; null when the finding lacks the Region or action to build them. */
-export function buildVerificationRequests(finding: Finding, context: FixContext): VerificationRequests | null {
+export function buildVerificationRequests(
+  finding: Finding,
+  context: FixContext,
+  options: VerificationRequestOptions = {},
+): VerificationRequests | null {
   const region = finding.deniedRegion ?? context.scpRegions[0] ?? null;
   if (region === null) return null;
   const action = finding.action ?? 'bedrock:InvokeModel';
-  const principal = principalForCondition(finding.principalArn);
-  const base = (requestRegion: string, withProfile: boolean): Record<string, string> => {
+  const caller = callerContext(finding);
+  const account = context.accountId ?? caller.principalAccount ?? '111122223333';
+  const base = (requestRegion: string, profileArn: string | null, principal: string | null = caller.principalArn): Record<string, string> => {
     const context_: Record<string, string> = { 'aws:RequestedRegion': requestRegion };
-    if (withProfile && context.profileArn !== null) context_['bedrock:InferenceProfileArn'] = context.profileArn;
+    if (profileArn !== null) context_['bedrock:InferenceProfileArn'] = profileArn;
     if (principal !== null) context_['aws:PrincipalArn'] = principal;
+    if (caller.principalAccount !== null) context_['aws:PrincipalAccount'] = caller.principalAccount;
+    if (caller.principalType !== null) context_['aws:PrincipalType'] = caller.principalType;
     return context_;
   };
   const deniedResource = finding.deniedResource ?? foundationModelArn(context, region);
@@ -184,28 +250,66 @@ export function buildVerificationRequests(finding: Finding, context: FixContext)
   if (context.sourceRegion !== null && context.profileArn !== null) {
     routes.push({
       name: 'patched-allows-profile-in-source-region',
-      request: { action, resource: context.profileArn, context: base(context.sourceRegion, true) },
+      request: { action, resource: context.profileArn, context: base(context.sourceRegion, context.profileArn) },
     });
   }
   for (const destination of context.scpRegions) {
     if (destination === region) continue;
     routes.push({
       name: `patched-allows-destination:${destination}`,
-      request: { action, resource: foundationModelArn(context, destination), context: base(destination, true) },
+      request: { action, resource: foundationModelArn(context, destination), context: base(destination, context.profileArn) },
     });
   }
-  const account = context.accountId ?? '111122223333';
+  const legs = [...new Set([region, ...context.scpRegions])];
+  const regional = legs.filter((r) => r !== UNSPECIFIED_REGION);
+  const probes: Probe[] = [];
+  for (const leg of regional) {
+    probes.push({ family: 'direct', name: `direct:${leg}`, request: { action, resource: foundationModelArn(context, leg), context: base(leg, null) } });
+    probes.push({
+      family: 'service',
+      name: `service:${leg}`,
+      request: { action: 'ec2:RunInstances', resource: `arn:${context.partition}:ec2:${leg}:${account}:instance/*`, context: base(leg, null) },
+    });
+  }
+  if (context.sourceRegion !== null && context.foundationModel !== null) {
+    const others = PROFILE_SCOPES.filter((scope) => scope !== context.scope).map((scope) => `${scope}.${context.foundationModel}`);
+    if (context.scope !== null && context.scope !== 'application') others.push(`${context.scope}.${OTHER_MODEL}`);
+    for (const other of others) {
+      const otherArn = `arn:${context.partition}:bedrock:${context.sourceRegion}:${account}:inference-profile/${other}`;
+      const model = other.slice(other.indexOf('.') + 1);
+      const otherLegs = other.startsWith('global.') ? [UNSPECIFIED_REGION] : regional;
+      for (const leg of otherLegs) {
+        probes.push({
+          family: 'other-profile',
+          name: `other-profile:${other}@${leg}`,
+          request: { action, resource: foundationModelArn(context, leg, model), context: base(leg, otherArn) },
+        });
+      }
+    }
+  }
+  for (const pattern of options.exemptedPrincipals ?? []) {
+    const principal = principalFromPattern(pattern, account);
+    if (principal === null) continue;
+    const leg = regional.find((r) => r !== context.sourceRegion) ?? regional[0] ?? region;
+    probes.push({
+      family: 'exemption',
+      name: `exemption:${principal}@${leg}`,
+      request: { action: 'ec2:RunInstances', resource: `arn:${context.partition}:ec2:${leg}:${account}:instance/*`, context: base(leg, null, principal) },
+    });
+    probes.push({ family: 'exemption', name: `exemption:${principal}:direct@${region}`, request: { action, resource: deniedResource, context: base(region, null, principal) } });
+  }
   return {
-    denied: { name: 'patched-allows-denied-request', request: { action, resource: deniedResource, context: base(region, true) } },
+    denied: { name: 'patched-allows-denied-request', request: { action, resource: deniedResource, context: base(region, context.profileArn) } },
     routes,
-    direct: { name: 'patched-denies-direct-invocation', request: { action, resource: deniedResource, context: base(region, false) } },
+    direct: { name: 'patched-denies-direct-invocation', request: { action, resource: deniedResource, context: base(region, null) } },
     nonBedrock: {
       name: 'patched-denies-non-bedrock-action',
       request: {
         action: 'ec2:RunInstances',
         resource: `arn:${context.partition}:ec2:${region}:${account}:instance/*`,
-        context: base(region, false),
+        context: base(region, null),
       },
     },
+    probes,
   };
 }

@@ -6,4 +6,4 @@ export { measurePolicy, minifyPolicy, policySize, renderLike, detectIndent, type
 export { patchStatement, ADDED_SIDS, type PatchStrategy, type StatementPatch } from './patch-scp.js';
 export { buildFixContext, buildVerificationRequests, type FixContext, type VerificationRequests } from './fix-context.js';
 export { identityPolicyDocument } from './options/identity-policy.js';
-export { renderFixText, type RenderFixTextOptions } from './render-text.js';
+export { renderFixText, verificationText, type RenderFixTextOptions } from './render-text.js';

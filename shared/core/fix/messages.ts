@@ -148,6 +148,42 @@ const en = {
   'render.options': 'All options',
   'render.tradeoffs': 'Trade-offs',
   'render.notes': 'Notes',
+  'guarantee.this-profile-only':
+    'Guarantees: {profile} only, in every Region it routes to from {source} ({regions}); direct model calls, other services and other profiles stay denied where they were, and every existing exemption keeps working.',
+  'guarantee.any-profile':
+    'Guarantees: every inference profile (global ones included) in every Region it routes to; direct model calls and other services stay denied where they were, and every existing exemption keeps working. Other profiles are NOT kept out.',
+  'guarantee.regions-opened':
+    'Guarantees only that {profile} gets through and existing exemptions keep working: {regions} are opened to every service and every principal.',
+  'guarantee.compliant-alternative':
+    'Guarantees: no policy change; the SCPs in force already allow {profile} from {source} in every Region it routes to ({regions}).',
+  'guarantee.none': 'Guarantees nothing: not evaluated.',
+  'render.generated': 'Verified against the SCP Control Tower will generate for {name} from these parameters (not to paste: Control Tower writes it).',
+  'outcome.verified': 'verified against the SCPs in force, whatever the keys the auditor cannot know (tags, …) are',
+  'outcome.verified-assuming': 'verified against the SCPs in force, assuming {assumptions}',
+  'outcome.not-verified': 'not verified',
+  'assumption.notValue': 'the request does not carry {key} = "{value}"',
+  'useAllowedProfile.title': 'Call {profile} instead: the profile your guardrail allows',
+  'useAllowedProfile.summary':
+    'Your SCPs keep inference to certain profiles on purpose. {profile} serves the same model from {source} and the SCPs in force already allow it in every Region it routes to ({regions}): call it instead, no policy change.',
+  'useAllowedProfile.tradeoffs': 'No policy change and the guardrail stays intact; the other profile may have different quotas or pricing.',
+  'note.deliberate':
+    'Statement {statement} of {policy} is a deliberate restriction ({why}): the denial is the guardrail working. It is not undone here; use a profile it allows or an in-Region model.',
+  'note.deliberateWhy.profile-keyed': 'a Bedrock control keyed on bedrock:InferenceProfileArn',
+  'note.deliberateWhy.unspecified': 'it denies aws:RequestedRegion "unspecified", i.e. global profiles',
+  'note.deliberateWhy.bedrock-geography': 'a Bedrock-only Region allow-list',
+  'note.deliberateNoAlternative':
+    'No profile of the same model that the SCPs in force allow from {source} is known to the catalog; an in-Region model is the compliant way out.',
+  'note.split':
+    'The patched {name} would be {minified} characters minified, over the {limit}-character limit: the new statements go into a separate SCP attached to the same target, and {name} gets only the minimal edit. Both were verified together.',
+  'note.quota':
+    'Splitting {name} needs one more SCP on its target, which already holds {count} (AWS Organizations allows 5 per target, FullAWSAccess included): free a slot or merge policies first.',
+  'note.ctParametersInForce':
+    'The parameters shown are the full set: Control Tower replaces the control\'s parameters with what you supply, so the ones in force ({source}) are kept and {actions} added.',
+  'note.ctParametersFromText':
+    'The parameters in force were read from the SCP text; confirm them with `aws controltower get-enabled-control --enabled-control-identifier <ARN>` before updating.',
+  'nextStep.title.identityExplicitDeny': 'Change the Deny statement in the identity-based policy',
+  'nextStep.summary.identityExplicitDeny':
+    'An explicit Deny in the identity-based policy{policy} of {principal} blocks {action} on {resource}. An Allow can never override an explicit Deny, so adding Allow statements will not help: edit that Deny statement (exempt this call, e.g. add ArnNotLike bedrock:InferenceProfileArn for the profile to its Condition, or take the Region out of its list) or remove it.',
 } as const;
 
 /** A message key. */
@@ -296,6 +332,42 @@ const ja: Record<MessageKey, string> = {
   'render.options': 'すべての選択肢',
   'render.tradeoffs': 'トレードオフ',
   'render.notes': '補足',
+  'guarantee.this-profile-only':
+    '保証: {profile} のみを、{source} からのすべてのルーティング先リージョン({regions})で許可します。モデルの直接呼び出し・他のサービス・他のプロファイルは従来どおり拒否され、既存の例外はすべて有効なままです。',
+  'guarantee.any-profile':
+    '保証: すべての推論プロファイル(グローバルを含む)を、そのルーティング先のすべてのリージョンで許可します。モデルの直接呼び出しと他のサービスは従来どおり拒否され、既存の例外は有効なままです。他のプロファイルは締め出されません。',
+  'guarantee.regions-opened':
+    '保証されるのは {profile} が通ることと既存の例外が有効なことだけです。{regions} はすべてのサービス・すべてのプリンシパルに開放されます。',
+  'guarantee.compliant-alternative':
+    '保証: ポリシーの変更は不要です。現在の SCP は {source} からの {profile} を、そのすべてのルーティング先({regions})ですでに許可しています。',
+  'guarantee.none': '保証なし: 評価していません。',
+  'render.generated': 'これらのパラメータから Control Tower が {name} として生成する SCP に対して検証済みです(貼り付け用ではありません。Control Tower が書き込みます)。',
+  'outcome.verified': '適用中の SCP に対して検証済み(監査ツールが知りえないキー(タグなど)の値にかかわらず成立)',
+  'outcome.verified-assuming': '適用中の SCP に対して、次を前提として検証済み: {assumptions}',
+  'outcome.not-verified': '未検証',
+  'assumption.notValue': 'リクエストに {key} = "{value}" が含まれないこと',
+  'useAllowedProfile.title': '代わりに {profile} を呼び出す(ガードレールが許可するプロファイル)',
+  'useAllowedProfile.summary':
+    'SCP は意図的に推論を特定のプロファイルに限っています。{profile} は {source} から同じモデルを提供し、現在の SCP はそのすべてのルーティング先({regions})ですでに許可しています。ポリシーを変えずにこちらを呼び出してください。',
+  'useAllowedProfile.tradeoffs': 'ポリシー変更なしでガードレールも維持されます。別のプロファイルはクォータや料金が異なる場合があります。',
+  'note.deliberate':
+    '{policy} のステートメント {statement} は意図的な制限です({why})。この拒否はガードレールが正しく機能した結果です。ここでは解除しません。許可されたプロファイルかリージョン内モデルを使ってください。',
+  'note.deliberateWhy.profile-keyed': 'bedrock:InferenceProfileArn をキーとする Bedrock 専用の制御',
+  'note.deliberateWhy.unspecified': 'aws:RequestedRegion "unspecified"(グローバルプロファイル)を拒否',
+  'note.deliberateWhy.bedrock-geography': 'Bedrock 専用のリージョン許可リスト',
+  'note.deliberateNoAlternative':
+    '現在の SCP が {source} から許可する同じモデルのプロファイルはカタログにありません。準拠した解決策はリージョン内モデルです。',
+  'note.split':
+    'パッチ後の {name} は空白除去後でも {minified} 文字となり上限 {limit} 文字を超えるため、新しいステートメントは同じターゲットにアタッチする別の SCP に分け、{name} には最小限の編集だけを加えます。両方を組み合わせて検証済みです。',
+  'note.quota':
+    '{name} を分割するにはターゲットに SCP をもう 1 つアタッチする必要がありますが、すでに {count} 個あります(AWS Organizations の上限はターゲットごとに 5 個、FullAWSAccess を含む)。先に枠を空けるかポリシーを統合してください。',
+  'note.ctParametersInForce':
+    '表示したパラメータは完全なセットです。Control Tower は指定したパラメータでコントロールのパラメータを置き換えるため、現在有効なもの({source})を維持したうえで {actions} を追加しています。',
+  'note.ctParametersFromText':
+    '現在有効なパラメータは SCP の本文から読み取りました。更新前に `aws controltower get-enabled-control --enabled-control-identifier <ARN>` で確認してください。',
+  'nextStep.title.identityExplicitDeny': 'ID ベースのポリシーの Deny ステートメントを変更する',
+  'nextStep.summary.identityExplicitDeny':
+    '{principal} の ID ベースのポリシー{policy}の明示的な Deny が {resource} に対する {action} を拒否しています。Allow は明示的な Deny を上書きできないため、Allow ステートメントを追加しても解決しません。その Deny ステートメントを編集する(この呼び出しを除外する。例: Condition にプロファイルの ArnNotLike bedrock:InferenceProfileArn を追加する、リージョンをリストから外す)か、削除してください。',
 };
 
 /** Every text, per language. The `ja` table is typed against the `en` keys, so none is missing. */

@@ -27,6 +27,8 @@ import {
   uniqueSid,
   withStatements,
   insertKeepingOrder,
+  regionDenyList,
+  type ConditionRef,
   type JsonObject,
 } from './policy-edit.js';
 
@@ -128,6 +130,8 @@ export function patchStatement(
   if (statement === undefined || statement.Effect !== 'Deny') return { ok: false, reason: 'not-a-deny' };
   const region = regionCondition(statement);
   const profile = profileCondition(statement);
+  const denyList = region === null && profile === null ? regionDenyList(statement) : null;
+  if (denyList !== null) return patchDenyList(document, statements, index, denyList, context, strategy);
 
   if (strategy === 'widen-regions') {
     if (region === null) return { ok: false, reason: 'not-a-region-deny' };
@@ -159,6 +163,34 @@ export function patchStatement(
   const patched = statements.map((s, i) => (i === index ? exempted.statement : s));
   const added = guardStatements(patched, statement, context, strategy, exempted.guardedInPlace);
   return { ok: true, document: withStatements(document, [...patched, ...added]), kind: 'region-deny' };
+}
+
+/**
+ * A deny-list (`StringEquals aws:RequestedRegion [forbidden Regions]`) is patched in place, the way
+ * AWS's blog does it: an `ArnNotLike bedrock:InferenceProfileArn` for this profile (or a `Null` guard
+ * for any profile) joins the statement's condition, so only calls through the profile escape it;
+ * widening takes the profile's Regions off the list.
+ */
+function patchDenyList(
+  document: JsonObject,
+  statements: JsonObject[],
+  index: number,
+  denyList: ConditionRef,
+  context: FixContext,
+  strategy: PatchStrategy,
+): StatementPatch {
+  const statement = statements[index] ?? {};
+  if (strategy === 'widen-regions') {
+    const remaining = denyList.values.filter((r) => !context.scpRegions.includes(r));
+    if (remaining.length === 0) return { ok: false, reason: 'unsupported-operator' };
+    return { ok: true, document: replaceAt(document, statements, index, setConditionValues(statement, denyList, remaining)), kind: 'region-deny' };
+  }
+  if (strategy === 'allow-profile-only' && context.profilePattern === null) return { ok: false, reason: 'no-profile' };
+  const next =
+    strategy === 'allow-profile-only' && context.profilePattern !== null
+      ? addConditionValues(statement, 'ArnNotLike', PROFILE_ARN_KEY, [context.profilePattern])
+      : addConditionValues(statement, 'Null', PROFILE_ARN_KEY, ['true']);
+  return { ok: true, document: replaceAt(document, statements, index, next), kind: 'region-deny' };
 }
 
 function replaceAt(document: JsonObject, statements: JsonObject[], index: number, next: JsonObject): JsonObject {

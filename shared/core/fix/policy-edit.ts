@@ -174,3 +174,22 @@ export function uniqueSid(statements: readonly JsonObject[], base: string): stri
   if (!used.has(base)) return base;
   for (let n = 2; ; n += 1) if (!used.has(`${base}${n}`)) return `${base}${n}`;
 }
+
+const POSITIVE_STRING_OPERATORS = new Set(['stringequals', 'stringequalsignorecase', 'stringlike']);
+
+/** The `aws:RequestedRegion` list a deny-list statement forbids (`StringEquals` and kin), if any. */
+export function regionDenyList(statement: JsonObject): ConditionRef | null {
+  return findCondition(statement, 'aws:RequestedRegion', POSITIVE_STRING_OPERATORS);
+}
+
+/** Principal ARN patterns a statement exempts (`ArnNotLike`/`StringNotLike`… on `aws:PrincipalArn`). */
+export function principalExemptionPatterns(statement: JsonObject): string[] {
+  const condition = statement.Condition;
+  if (!isObject(condition)) return [];
+  const out: string[] = [];
+  for (const [operator, block] of Object.entries(condition)) {
+    if (!NEGATED_ARN_OPERATORS.has(baseOperator(operator).toLowerCase()) || !isObject(block)) continue;
+    for (const [key, values] of Object.entries(block)) if (key.toLowerCase() === 'aws:principalarn') out.push(...asList(values));
+  }
+  return out;
+}

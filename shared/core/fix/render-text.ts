@@ -3,8 +3,26 @@
  * how it was verified, the patched policy and its diff, every option, and the notes. Markdown code
  * fences mark the parts to paste.
  */
-import type { Fix, FixOption, ScpPatch } from '../types.js';
+import type { Fix, FixOption, Language, ScpPatch } from '../types.js';
 import { message } from './messages.js';
+
+/**
+ * One line saying what the verification of an option established: `verified (…)`, `verified
+ * assuming …` with the assumptions, or `not verified` (and why, when the SCPs were unknown). Used by
+ * every channel (CLI, Slack, SNS, digest). Options stored before outcomes existed fall back to the
+ * legacy status.
+ */
+export function verificationText(option: Pick<FixOption, 'outcome' | 'assumptions' | 'verification'> | null, lang: Language): string | null {
+  if (option === null || (option.outcome === undefined && option.verification === undefined)) return null;
+  const outcome = option.outcome;
+  if (outcome === 'verified') return message(lang, 'outcome.verified');
+  if (outcome === 'verified-assuming') {
+    return message(lang, 'outcome.verified-assuming', { assumptions: (option?.assumptions ?? []).join('; ') || '-' });
+  }
+  if (option?.verification === 'unverified') return message(lang, 'render.status.unverified');
+  if (outcome === 'not-verified' || option?.verification === 'failed') return message(lang, 'outcome.not-verified');
+  return message(lang, 'render.status.verified');
+}
 
 /** Options of {@link renderFixText}. */
 export interface RenderFixTextOptions {
@@ -17,8 +35,14 @@ function fence(language: string, content: string): string[] {
 }
 
 function optionLines(fix: Fix, option: FixOption, withSnippet: boolean): string[] {
-  const status = option.verification === undefined ? '' : ` [${option.verification}]`;
+  const text = verificationText(option, fix.lang);
+  const status = text === null ? '' : ` [${text}]`;
   const lines = [`${option.rank}. ${option.title}${status}`, `   ${option.summary}`, `   ${message(fix.lang, 'render.tradeoffs')}: ${option.tradeoffs}`];
+  if (option.guarantee !== undefined) lines.push(`   ${option.guarantee.text}`);
+  for (const patch of option.patches ?? []) {
+    if (option.id !== fix.recommended?.id && patch.mode !== 'control-tower-generated') continue;
+    if (patch.mode === 'control-tower-generated') lines.push(`   ${message(fix.lang, 'render.generated', { name: patch.policyName ?? patch.policyId ?? '-' })}`);
+  }
   if (withSnippet && option.snippet !== null) lines.push(...fence(option.snippet.language, option.snippet.content));
   return lines;
 }
@@ -49,11 +73,14 @@ export function renderFixText(fix: Fix, options: RenderFixTextOptions = {}): str
     lines.push(`${message(lang, 'render.recommended')}: ${recommended.title}`, recommended.summary);
     lines.push(`${message(lang, 'render.tradeoffs')}: ${recommended.tradeoffs}`);
   }
-  lines.push('', `${message(lang, 'render.verification')}: ${message(lang, `render.status.${fix.verification.status}`)}`);
+  const legacy = { outcome: fix.verification.outcome, assumptions: fix.verification.assumptions, verification: fix.verification.status };
+  const status = verificationText(recommended?.outcome !== undefined ? recommended : legacy, lang) ?? message(lang, `render.status.${fix.verification.status}`);
+  lines.push('', `${message(lang, 'render.verification')}: ${status}`);
   for (const check of fix.verification.checks) {
     lines.push(`  [${check.passed ? 'pass' : 'FAIL'}] ${check.name}: expected ${check.expected}, got ${check.actual}`);
   }
-  for (const patch of fix.scpPatches ?? (fix.scp === null ? [] : [fix.scp])) lines.push('', ...patchLines(fix, patch));
+  const shown = (recommended?.patches ?? fix.scpPatches ?? (fix.scp === null ? [] : [fix.scp])).filter((p) => p.mode !== 'control-tower-generated');
+  for (const patch of shown) lines.push('', ...patchLines(fix, patch));
   lines.push('', `${message(lang, 'render.options')}:`);
   for (const option of fix.options) {
     lines.push(...optionLines(fix, option, options.snippets !== 'recommended' || option.id === recommended?.id));

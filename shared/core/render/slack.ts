@@ -3,6 +3,7 @@ import { severityOf, type Severity } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
 import { alertLabels, consoleLinks, findingIdentifiers, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
 import { codeBlock, escapeMrkdwn, inlineCode, mrkdwnProse, truncateEscaped, truncatePlain } from './mrkdwn.js';
+import { verificationText } from '../fix/render-text.js';
 
 /**
  * Block Kit limits this renderer respects.
@@ -117,7 +118,9 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
   } else {
     blocks.push({
       type: 'section',
-      text: mrkdwn(`*${labels.recommendedFix}:* ${mrkdwnProse(recommended.title, identifiers)}\n${mrkdwnProse(recommended.summary, identifiers)}`),
+      text: mrkdwn(
+        `*${labels.recommendedFix}:* ${mrkdwnProse(recommended.title, identifiers)}\n${mrkdwnProse(recommended.summary, identifiers)}${outcomeLine(verificationText(recommended, content.lang))}`,
+      ),
     });
     if (recommended.snippet !== null) {
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(recommended.snippet.content, SLACK_LIMITS.sectionText) } });
@@ -137,4 +140,9 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
 
   const fallback = `${headline}: ${escapeMrkdwn(finding.accountId ?? '-')} ${escapeMrkdwn(finding.sourceRegion ?? '-')} → ${escapeMrkdwn(finding.deniedRegion ?? '-')}`;
   return { text: truncateEscaped(fallback, SLACK_LIMITS.sectionText), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
+}
+
+/** The verification outcome as an italic line under the fix, or nothing for an option never evaluated. */
+function outcomeLine(text: string | null): string {
+  return text === null ? '' : `\n_${escapeMrkdwn(text)}_`;
 }

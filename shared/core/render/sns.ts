@@ -4,6 +4,7 @@ import { severityOf } from '../alert/severity.js';
 import type { Finding } from '../types.js';
 import { alertLabels, consoleLinks, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
 import type { AlertContent } from './slack.js';
+import { verificationText } from '../fix/render-text.js';
 
 /**
  * Limits of an SNS publish this renderer respects.
@@ -90,6 +91,8 @@ export function renderAlertText(content: AlertContent): string {
     lines.push(`${labels.recommendedFix}: ${labels.noFix}`);
   } else {
     lines.push(`${labels.recommendedFix}: ${printable(recommended.title)}`, printable(recommended.summary));
+    const outcome = verificationText(recommended, content.lang);
+    if (outcome !== null) lines.push(`(${printable(outcome)})`);
     if (recommended.snippet !== null) lines.push('', printableBlock(recommended.snippet.content));
   }
   lines.push('');

@@ -20,7 +20,10 @@ describe('renderFixText', () => {
 
     // Assess
     expect(text.startsWith('Recommended: Allow this inference profile only\n')).toBe(true);
-    expect(text).toContain('Verification: verified against the SCPs in force\n  [pass] original-denies-request: expected deny, got deny\n');
+    expect(text).toContain(
+      'Verification: verified against the SCPs in force, whatever the keys the auditor cannot know (tags, …) are\n  [pass] original-denies-request: expected deny, got deny\n',
+    );
+    expect(text).toContain('Guarantees: us.anthropic.claude-sonnet-4-20250514-v1:0 only, in every Region it routes to from us-east-1');
     expect(text).toContain('Patched policy organizations-region-deny.json (denying statement #0)\n```diff\n--- a/organizations-region-deny.json\n');
     expect(text).toMatch(/Size: \d+ characters as formatted, \d+ minified \(SCP limit 5120\)/);
     expect(text).toContain('\n5. Take the account out of the Region governance\n');

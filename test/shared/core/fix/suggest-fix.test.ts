@@ -27,9 +27,24 @@ function failed(fix: Fix): string[] {
 }
 
 describe('suggestFix for cross-region-scp with the published Region-deny SCPs', () => {
-  const cases = Object.entries(PUBLISHED_SCPS).flatMap(([scpName, scp]) =>
-    Object.entries(PROFILE_FINDINGS).map(([profileName, make]) => ({ scpName, scp, profileName, make })),
-  );
+  // The CRIS variant keeps global profiles out on purpose: that case has its own test below.
+  const cases = Object.entries(PUBLISHED_SCPS)
+    .flatMap(([scpName, scp]) => Object.entries(PROFILE_FINDINGS).map(([profileName, make]) => ({ scpName, scp, profileName, make })))
+    .filter((c) => !(c.scpName === 'aws-samples CRIS variant' && c.profileName.startsWith('global')));
+
+  it('treats the CRIS variant denying a global profile as the guardrail working, and never undoes it', () => {
+    // Act
+    const fix = suggestFix(PROFILE_FINDINGS['global profile from ap-northeast-1'](), {
+      catalog,
+      lang: 'en',
+      scps: [[scpFixture('region-deny-with-bedrock-cris.json')]],
+    });
+
+    // Assess
+    expect(['use-allowed-profile', 'in-region-model']).toContain(fix.recommended?.id);
+    expect(fix.options.filter((o) => o.verification === 'verified' && o.id !== 'use-allowed-profile')).toEqual([]);
+    expect(fix.notes?.join(' ')).toContain('is a deliberate restriction');
+  });
 
   it.each(cases)('recommends a verified patch that fits for $profileName under $scpName', ({ scp, make }) => {
     // Prepare
@@ -185,7 +200,8 @@ describe('suggestFix for Control Tower-managed SCPs', () => {
     const command = fix.options[0]?.snippet?.content ?? '';
     expect(command).toContain('"key":"AllowedRegions","value":["ap-northeast-1","ap-northeast-3","us-east-1"]');
     expect(command).toContain('"key":"ExemptedActions","value":["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream"]');
-    expect(command).toContain('"key":"ExemptedPrincipalArns","value":["arn:aws:iam::*:role/AWSControlTowerExecution"]');
+    // Control Tower exempts its own roles itself: only the organization's own exemptions are parameters.
+    expect(command).not.toContain('ExemptedPrincipalArns');
   });
 
   it.each([
@@ -232,6 +248,7 @@ describe('suggestFix verification outcomes', () => {
     expect(fix.verification).toEqual({
       status: 'failed',
       checks: [{ name: 'original-denies-request', expected: 'deny', actual: 'allow', passed: false }],
+      outcome: 'not-verified',
     });
     expect(fix.notes?.join(' ')).toContain('do not deny this request');
   });
@@ -241,26 +258,42 @@ describe('suggestFix verification outcomes', () => {
     const fix = suggestFix(PROFILE_FINDINGS['apac profile from ap-northeast-1'](), { catalog, lang: 'en' });
 
     // Assess
-    expect(fix.verification).toEqual({ status: 'unverified', checks: [] });
+    expect(fix.verification).toEqual({ status: 'unverified', checks: [], outcome: 'not-verified' });
     expect(fix.scp).toBeNull();
     expect(fix.recommended?.id).toBe('allow-profile-only');
     expect(fix.options.map((o) => o.id)).toEqual(['allow-profile-only', 'exempt-bedrock', 'widen-regions', 'in-region-model', 'leave-governance']);
     expect(fix.recommended?.snippet?.content).toContain('arn:aws:bedrock:*:*:inference-profile/apac.anthropic.claude-3-5-sonnet-20241022-v2:0');
   });
 
-  it('falls back to the next option that passes and says why when the recommended patch would not fit', () => {
-    // Prepare: a Region deny padded so that two added statements exceed the limit but one does not.
+  it('splits a patch that would not fit: a new SCP for the added statements, the minimal edit for the old one', () => {
+    // Prepare: a Region deny padded so that the two added statements no longer fit in it.
     const padded = paddedRegionDeny(PROFILE_FINDINGS['apac profile from ap-northeast-1']());
 
     // Act
     const fix = suggestFix(PROFILE_FINDINGS['apac profile from ap-northeast-1'](), { catalog, lang: 'en', scps: [[padded]] });
 
     // Assess
-    expect(fix.recommended?.id).toBe('exempt-bedrock');
-    expect(fix.options[0]?.id).toBe('exempt-bedrock');
-    expect(fix.options.find((o) => o.id === 'allow-profile-only')?.verification).toBe('failed');
-    expect(fix.notes?.some((n) => n.startsWith('The "Allow this inference profile only" option failed verification (size)'))).toBe(true);
+    expect(fix.recommended?.id).toBe('allow-profile-only');
+    expect(fix.recommended?.patches?.map((p) => p.mode)).toEqual(['edit', 'new-policy']);
+    expect(fix.recommended?.patches?.every((p) => (p.minifiedSize ?? p.size) <= 5120)).toBe(true);
+    const [edit, added] = fix.recommended?.patches ?? [];
+    expect((JSON.parse(edit?.patchedPolicy ?? '{}') as { Statement: unknown[] }).Statement).toHaveLength(1);
+    expect(added?.patchedPolicy).toContain('DenyBedrockInferenceOutsideApprovedRegions');
+    expect(fix.notes?.some((n) => n.includes('go into a separate SCP attached to the same target'))).toBe(true);
     expect(fix.verification.status).toBe('verified');
+  });
+
+  it('cannot split when the target already holds 5 SCPs, and says so', () => {
+    // Prepare
+    const padded = paddedRegionDeny(PROFILE_FINDINGS['apac profile from ap-northeast-1']());
+    const others = Array.from({ length: 4 }, (_, i) => ({ id: `other-${i}.json`, name: `other-${i}.json`, content: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}' }));
+
+    // Act
+    const fix = suggestFix(PROFILE_FINDINGS['apac profile from ap-northeast-1'](), { catalog, lang: 'en', scps: [[padded, ...others]] });
+
+    // Assess
+    expect(fix.options.find((o) => o.id === 'allow-profile-only')?.outcome).toBe('not-verified');
+    expect(fix.notes?.some((n) => n.includes('AWS Organizations allows 5 per target'))).toBe(true);
   });
 
   it('asks to save the policy minified when only the minified form fits', () => {
@@ -278,23 +311,13 @@ describe('suggestFix verification outcomes', () => {
   });
 });
 
-function paddedRegionDeny(denial: Finding): ScpDocument {
+/** The Organizations example padded to 4,700 characters: the minimal edit fits, the added statements do not. */
+function paddedRegionDeny(_denial: Finding): ScpDocument {
   const base = JSON.parse(scpFixture('organizations-region-deny.json').content) as { Statement: { NotAction: string[] }[] };
-  const padded = (n: number): ScpDocument => {
-    const candidate = structuredClone(base);
-    candidate.Statement[0]?.NotAction.push(...Array.from({ length: n }, (_, i) => `svc${String(i).padStart(3, '0')}:*`));
-    return { id: 'padded.json', name: 'padded.json', content: JSON.stringify(candidate) };
-  };
-  const recommended = (n: number) => suggestFix(denial, { catalog, lang: 'en', scps: [[padded(n)]] }).recommended?.id;
-  // Smallest padding at which allow-profile-only stops fitting (monotonic in n).
-  let low = 0;
-  let high = 600;
-  while (low < high) {
-    const middle = Math.floor((low + high) / 2);
-    if (recommended(middle) === 'allow-profile-only') low = middle + 1;
-    else high = middle;
-  }
-  return padded(low);
+  const candidate = structuredClone(base);
+  let n = 0;
+  while (JSON.stringify(candidate).length < 4700) candidate.Statement[0]?.NotAction.push(`svc${String(n++).padStart(3, '0')}:*`);
+  return { id: 'padded.json', name: 'padded.json', content: JSON.stringify(candidate) };
 }
 
 describe('suggestFix per verdict', () => {
