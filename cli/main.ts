@@ -10,6 +10,8 @@ Commands:
   explain [TEXT|-]  explain one pasted error message (SDK error, log line, JSON body)
   replay --from T   re-audit CloudTrail history in your account (LookupEvents, your AWS credentials)
   digest PATH...    render the daily digest email from local CloudTrail files, for preview
+  preflight         before anyone is denied: which accounts/OUs a CRIS profile would break, and the fix
+  org snapshot      read the organization tree and its SCPs once (your credentials) into a file
   demo              run the product on the bundled samples (what \`npm start\` does)
 
 Run \`cris-audit <command> --help\` for a command's options.
@@ -28,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./replay.js')).runReplay(rest);
     case 'digest':
       return (await import('./digest.js')).runDigest(rest);
+    case 'preflight':
+      return (await import('./preflight.js')).runPreflightCommand(rest);
+    case 'org':
+      return (await import('./org.js')).runOrg(rest);
     case 'demo':
       return (await import('./demo.js')).runDemo(rest);
     case undefined:

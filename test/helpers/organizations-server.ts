@@ -5,9 +5,12 @@ import { text } from 'node:stream/consumers';
 
 /**
  * A loopback AWS Organizations endpoint speaking the real JSON 1.1 protocol (`X-Amz-Target:
- * AWSOrganizationsV20161128.<Operation>`) for `ListParents`, `ListPoliciesForTarget` and
- * `DescribePolicy`, with `NextToken` pagination, so the real `OrganizationsClient` is tested
- * without mocks. It also answers STS `AssumeRole` (Query protocol) so a client built with an
+ * AWSOrganizationsV20161128.<Operation>`) for `ListParents`, `ListPoliciesForTarget`,
+ * `DescribePolicy` and the tree calls `ListRoots`, `ListOrganizationalUnitsForParent` and
+ * `ListAccountsForParent`, with `NextToken` pagination (`MaxResults` 1–20 as the API allows;
+ * optionally an empty page carrying a token, which the API documents it may return) and throttling
+ * (`TooManyRequestsException`, HTTP 400, from a token bucket or on demand), so the real
+ * `OrganizationsClient` is tested without mocks. It also answers STS `AssumeRole` (Query protocol) so a client built with an
  * assumed role can be pointed at the same server; the access key it hands out is `ASIA<account>`.
  * @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListParents.html
  */
@@ -31,6 +34,20 @@ export interface OrganizationModel {
   /** target ID (root, OU or account) → attached SCP IDs. */
   attachments: Record<string, string[]>;
   policies: ServerPolicy[];
+  /** Display names of roots, OUs and accounts (default: the ID). */
+  names?: Record<string, string>;
+  /** Account state (`ACTIVE` by default). */
+  accountStates?: Record<string, string>;
+}
+
+/** Options of {@link startOrganizationsServer}. */
+export interface OrganizationsServerOptions {
+  /** Items per page when the caller gives no `MaxResults` (default 2). */
+  pageSize?: number;
+  /** Answer the first page of every list with no items and a `NextToken` (the API may do this). */
+  emptyFirstPage?: boolean;
+  /** Token bucket: requests per second sustained and burst; requests beyond it are throttled. */
+  throttle?: { ratePerSecond: number; burst: number; now?: () => number };
 }
 
 /** One request as the server saw it. */
@@ -47,6 +64,10 @@ export interface OrganizationsServer {
   requests: OrganizationsRequest[];
   /** Answer every request with this error until cleared (null). */
   failWith(error: { status: number; type: string; message: string } | null): void;
+  /** Throttle the next `count` Organizations requests (`TooManyRequestsException`). */
+  throttleNext(count: number): void;
+  /** Requests answered with `TooManyRequestsException` so far. */
+  throttled(): number;
   close(): Promise<void>;
 }
 
@@ -60,18 +81,49 @@ function send(res: ServerResponse, status: number, body: unknown, contentType = 
 }
 
 
-function page<T>(items: T[], token: unknown, size: number): { items: T[]; next: string | undefined } {
-  const offset = typeof token === 'string' ? Number(Buffer.from(token, 'base64').toString('utf8')) : 0;
+function encodeToken(offset: number): string {
+  return Buffer.from(`page:${offset}`).toString('base64');
+}
+
+function page<T>(items: T[], token: unknown, size: number, emptyFirst: boolean): { items: T[]; next: string | undefined } | null {
+  let offset = 0;
+  if (typeof token === 'string') {
+    const match = /^page:(-?\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8'));
+    if (match === null) return null;
+    offset = Number(match[1]);
+  }
+  if (emptyFirst && token === undefined) return { items: [], next: encodeToken(-1) };
+  if (offset < 0) offset = 0;
   const slice = items.slice(offset, offset + size);
-  const next = offset + size < items.length ? Buffer.from(String(offset + size)).toString('base64') : undefined;
+  const next = offset + size < items.length ? encodeToken(offset + size) : undefined;
   return { items: slice, next };
 }
 
 /** Starts the server on 127.0.0.1 and an ephemeral port. */
-export async function startOrganizationsServer(model: OrganizationModel, options: { pageSize?: number } = {}): Promise<OrganizationsServer> {
+export async function startOrganizationsServer(model: OrganizationModel, options: OrganizationsServerOptions = {}): Promise<OrganizationsServer> {
   const requests: OrganizationsRequest[] = [];
   const pageSize = options.pageSize ?? 2;
   let forced: { status: number; type: string; message: string } | null = null;
+  let throttleCount = 0;
+  let throttledTotal = 0;
+  const bucket = options.throttle === undefined ? null : { tokens: options.throttle.burst, at: (options.throttle.now ?? Date.now)() };
+  const takeToken = (): boolean => {
+    if (bucket === null || options.throttle === undefined) return true;
+    const now = (options.throttle.now ?? Date.now)();
+    bucket.tokens = Math.min(options.throttle.burst, bucket.tokens + ((now - bucket.at) / 1000) * options.throttle.ratePerSecond);
+    bucket.at = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  };
+  const name = (id: string): string => model.names?.[id] ?? id;
+  const rootIds = (): string[] => [...new Set([...Object.values(model.parents), ...Object.keys(model.attachments)].filter((id) => id.startsWith('r-')))].sort();
+  const childrenOf = (parent: string, kind: 'ou' | 'account'): string[] =>
+    Object.entries(model.parents)
+      .filter(([child, p]) => p === parent && (kind === 'ou' ? child.startsWith('ou-') : /^\d{12}$/.test(child)))
+      .map(([child]) => child)
+      .sort();
+  const rootArn = (id: string): string => `arn:aws:organizations::${model.managementAccountId}:root/${model.organizationId}/${id}`;
   const arnOf = (policy: ServerPolicy): string =>
     policy.AwsManaged === true
       ? `arn:aws:organizations::aws:policy/service_control_policy/${policy.Id}`
@@ -88,7 +140,45 @@ export async function startOrganizationsServer(model: OrganizationModel, options
 
   function organizations(operation: string, params: Record<string, unknown>): { status: number; body: unknown } {
     const error = (status: number, type: string, message: string) => ({ status, body: { __type: type, Message: message } });
+    if (params.MaxResults !== undefined && (typeof params.MaxResults !== 'number' || params.MaxResults < 1 || params.MaxResults > 20)) {
+      return error(400, 'InvalidInputException', 'MaxResults must be between 1 and 20');
+    }
+    const size = typeof params.MaxResults === 'number' ? params.MaxResults : pageSize;
+    const paged = <T>(items: T[], field: string, map: (item: T) => unknown) => {
+      const result = page(items, params.NextToken, size, options.emptyFirstPage === true);
+      if (result === null) return error(400, 'InvalidInputException', 'NextToken is invalid');
+      return { status: 200, body: { [field]: result.items.map(map), ...(result.next === undefined ? {} : { NextToken: result.next }) } };
+    };
+    const parentOk = (parent: string): boolean => rootIds().includes(parent) || (parent.startsWith('ou-') && parent in model.parents);
     switch (operation) {
+      case 'ListRoots':
+        return paged(rootIds(), 'Roots', (id) => ({ Id: id, Arn: rootArn(id), Name: name(id), PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] }));
+      case 'ListOrganizationalUnitsForParent': {
+        const parent = String(params.ParentId ?? '');
+        if (!parentOk(parent)) return error(400, 'ParentNotFoundException', `Parent ${parent} not found`);
+        return paged(childrenOf(parent, 'ou'), 'OrganizationalUnits', (id) => ({
+          Id: id,
+          Arn: `arn:aws:organizations::${model.managementAccountId}:ou/${model.organizationId}/${id}`,
+          Name: name(id),
+        }));
+      }
+      case 'ListAccountsForParent': {
+        const parent = String(params.ParentId ?? '');
+        if (!parentOk(parent)) return error(400, 'ParentNotFoundException', `Parent ${parent} not found`);
+        return paged(childrenOf(parent, 'account'), 'Accounts', (id) => {
+          const state = model.accountStates?.[id] ?? 'ACTIVE';
+          return {
+            Id: id,
+            Arn: `arn:aws:organizations::${model.managementAccountId}:account/${model.organizationId}/${id}`,
+            Email: `${id}@example.com`,
+            Name: name(id),
+            Status: state === 'ACTIVE' ? 'ACTIVE' : 'SUSPENDED',
+            State: state,
+            JoinedMethod: 'CREATED',
+            JoinedTimestamp: 1700000000,
+          };
+        });
+      }
       case 'ListParents': {
         const child = String(params.ChildId ?? '');
         const parent = model.parents[child];
@@ -100,8 +190,7 @@ export async function startOrganizationsServer(model: OrganizationModel, options
         if (params.Filter !== 'SERVICE_CONTROL_POLICY') return error(400, 'InvalidInputException', 'Filter must be SERVICE_CONTROL_POLICY');
         if (!known(target)) return error(400, 'TargetNotFoundException', `Target ${target} not found`);
         const attached = (model.attachments[target] ?? []).flatMap((id) => model.policies.filter((p) => p.Id === id));
-        const { items, next } = page(attached, params.NextToken, pageSize);
-        return { status: 200, body: { Policies: items.map(summaryOf), ...(next === undefined ? {} : { NextToken: next }) } };
+        return paged(attached, 'Policies', summaryOf);
       }
       case 'DescribePolicy': {
         const policy = model.policies.find((p) => p.Id === params.PolicyId);
@@ -143,6 +232,12 @@ export async function startOrganizationsServer(model: OrganizationModel, options
       entry.status = forced.status;
       return send(res, forced.status, { __type: forced.type, Message: forced.message });
     }
+    if (throttleCount > 0 || !takeToken()) {
+      if (throttleCount > 0) throttleCount -= 1;
+      throttledTotal += 1;
+      entry.status = 400;
+      return send(res, 400, { __type: 'TooManyRequestsException', Message: 'You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later.' });
+    }
     const answer = organizations(operation, params);
     entry.status = answer.status;
     send(res, answer.status, answer.body);
@@ -159,6 +254,10 @@ export async function startOrganizationsServer(model: OrganizationModel, options
     failWith: (error) => {
       forced = error;
     },
+    throttleNext: (count) => {
+      throttleCount = count;
+    },
+    throttled: () => throttledTotal,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
