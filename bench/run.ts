@@ -3,7 +3,8 @@
  * figures and ratios (never asserted: timing belongs to benchmarks, not tests).
  *
  *   npm run bench                 all sections
- *   npm run bench -- classify     only the named sections (classify, large-file, alert, replay, digest)
+ *   npm run bench -- classify     only the named sections (classify, large-file, org-trail, alert, replay, digest, preflight)
+ *   npm run bench -- org-trail --quick   a small sanity run of the org-trail section
  */
 import { benchClassify } from './classify.js';
 
@@ -13,6 +14,8 @@ interface Section {
   run: () => Promise<Record<string, unknown>>;
   verdict: (result: Record<string, unknown>) => boolean;
 }
+
+const QUICK = process.argv.includes('--quick');
 
 const SECTIONS: Section[] = [
   {
@@ -26,6 +29,15 @@ const SECTIONS: Section[] = [
     goal: 'peak RSS ≤ 200 MB while analyzing a ≥100 MB gzipped log file',
     run: async () => ({ ...(await (await import('./read-large-file.js')).benchReadLargeFile()) }),
     verdict: (result) => Number(result.peakRssMb) <= 200,
+  },
+  {
+    name: 'org-trail',
+    goal: 'analyze on an organization trail ≤ 0.8× single-core zcat of the same files; ~20,000 small files ≤ 1.3× 100 files; peak RSS ≤ 256 MB in every mode',
+    run: async () => ({ ...(await (await import('./org-trail.js')).benchOrgTrail({ quick: QUICK })) }),
+    verdict: (result) =>
+      Number(result.ratioToZcat) <= 0.8 &&
+      Number(result.smallToHundredRatio) <= 1.3 &&
+      ['peakRssMbJson', 'peakRssMbTable', 'peakRssMbFix', 'peakRssMbUnique'].every((key) => Number(result[key]) <= 256),
   },
   {
     name: 'alert',
@@ -45,6 +57,12 @@ const SECTIONS: Section[] = [
     run: async () => ({ ...(await (await import('./digest.js')).benchDigest()) }),
     verdict: () => true,
   },
+  {
+    name: 'preflight',
+    goal: 'preflight of a generated org (5,000 accounts / 200 OUs / 30 SCPs) × 40 profiles × 6 source Regions, every row serialised as --json: ≤ 10 s and ≤ 300 MB',
+    run: async () => ({ ...(await import('./preflight.js')).benchPreflight() }),
+    verdict: (result) => Number(result.seconds) <= 10 && Number(result.peakRssMb) <= 300,
+  },
 ];
 
 function format(value: unknown): string {
@@ -53,7 +71,8 @@ function format(value: unknown): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const wanted = argv.length === 0 ? SECTIONS : SECTIONS.filter((section) => argv.includes(section.name));
+  const names = argv.filter((arg) => !arg.startsWith('--'));
+  const wanted = names.length === 0 ? SECTIONS : SECTIONS.filter((section) => names.includes(section.name));
   const summary: string[] = [];
   for (const section of wanted) {
     process.stdout.write(`\n== ${section.name} — goal: ${section.goal}\n`);

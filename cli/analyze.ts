@@ -3,7 +3,9 @@
  * cross-Region SCP block, which profile, which Region and which SCP.
  */
 import { parseArgs } from 'node:util';
-import { readCloudTrailInputs } from '../shared/adapters/cloudtrail-files.js';
+import { availableParallelism } from 'node:os';
+import { listCloudTrailInputs, readInput, STDIN_PATH, type CloudTrailBatchItem, type CloudTrailInput } from '../shared/adapters/cloudtrail-files.js';
+import { parallelBatches } from './analyze-parallel.js';
 import { createProblemLines } from './problem-lines.js';
 import { classifyRecord } from '../shared/core/classify/classify.js';
 import { LANGUAGES, VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
@@ -170,6 +172,82 @@ function renderFix(fix: Fix): string {
     .join('\n')}\n`;
 }
 
+/** Compressed bytes from which reading on worker threads pays for their start-up. */
+const PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
+
+/**
+ * Worker threads for this run: none for small inputs, stdin (read here) or `--unique` (which
+ * needs every record in order); else one per core, up to 2. `CRIS_AUDIT_THREADS` overrides
+ * (`1`: read in this thread).
+ */
+function threadCount(inputs: readonly CloudTrailInput[], unique: boolean): number {
+  const files = inputs.filter((input): input is Extract<CloudTrailInput, { kind: 'read' }> => input.kind === 'read');
+  if (unique || files.length < 2 || files.some((input) => input.path === STDIN_PATH)) return 1;
+  const forced = Number(process.env.CRIS_AUDIT_THREADS);
+  if (Number.isInteger(forced) && forced >= 1) return Math.min(forced, files.length);
+  const bytes = files.reduce((sum, input) => sum + (input.size ?? PARALLEL_MIN_BYTES), 0);
+  // Two workers: each holds its own heap, and more would break the 256 MB peak-memory goal.
+  return bytes < PARALLEL_MIN_BYTES ? 1 : Math.min(availableParallelism(), 2, files.length);
+}
+
+async function* inThreadBatches(inputs: readonly CloudTrailInput[], options: { prefilter: boolean }): AsyncGenerator<CloudTrailBatchItem[], void, undefined> {
+  for (const input of inputs) {
+    if (input.kind === 'read') yield* readInput(input, options);
+    else if (input.kind === 'skip') yield [{ kind: 'file', file: input.path, records: 0, status: 'skipped', ...(input.reason === undefined ? {} : { reason: input.reason }) }];
+    else yield [{ kind: 'problem', file: input.path, reason: input.reason }, { kind: 'file', file: input.path, records: 0, status: 'failed' }];
+  }
+}
+
+/** Show the progress line only for runs longer than this, and redraw it at most this often. */
+const PROGRESS_AFTER_MS = 1_000;
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * A progress line on stderr (files done/total, compressed MB/s) for long runs on a terminal;
+ * nothing at all when stderr is not a TTY. Cleared before any other line is written.
+ */
+function createProgress(stderr: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean }, inputs: readonly CloudTrailInput[]) {
+  const total = inputs.length;
+  const sizes = inputs.map((input) => (input.kind === 'read' ? (input.size ?? 0) : 0));
+  const tty = (stderr as { isTTY?: boolean }).isTTY === true;
+  const started = Date.now();
+  let done = 0;
+  let bytes = 0;
+  let shown = false;
+  let lastDrawn = 0;
+  return {
+    fileDone(): void {
+      bytes += sizes[done] ?? 0;
+      done++;
+    },
+    show(): void {
+      const now = Date.now();
+      if (!tty || now - started < PROGRESS_AFTER_MS || now - lastDrawn < PROGRESS_EVERY_MS) return;
+      lastDrawn = now;
+      const rate = bytes / 1e6 / ((now - started) / 1000);
+      stderr.write(`\r\u001b[Kfiles ${done}/${total} · ${rate.toFixed(1)} MB/s (compressed)`);
+      shown = true;
+    },
+    clear(): void {
+      if (!shown) return;
+      stderr.write('\r\u001b[K');
+      shown = false;
+    },
+  };
+}
+
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((done) => {
+    const finish = () => {
+      stream.off('drain', finish);
+      stream.off('error', finish);
+      stream.off('close', finish);
+      done();
+    };
+    stream.once('drain', finish).once('error', finish).once('close', finish);
+  });
+}
+
 /** Runs `analyze`; returns the process exit code. */
 export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process): Promise<number> {
   let parsed;
@@ -217,47 +295,74 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
   const seen = parsed.values.unique ? new Set<string>() : null;
 
   const problemLines = createProblemLines(io.stderr);
-  for await (const item of readCloudTrailInputs(parsed.positionals)) {
-    if (item.kind === 'problem') {
-      counts.problems += 1;
-      problemLines.problem(item);
-      continue;
-    }
-    if (item.kind === 'file') {
-      problemLines.fileEnded(item);
-      counts.files[item.status === 'read' ? 'read' : item.status === 'failed' ? 'failed' : 'skipped'] += 1;
-      continue;
-    }
-    if (seen !== null && typeof item.record.eventID === 'string') {
-      if (seen.has(item.record.eventID)) {
-        counts.duplicates += 1;
+  const inputs: CloudTrailInput[] = [];
+  for await (const input of listCloudTrailInputs(parsed.positionals)) inputs.push(input);
+  const threads = threadCount(inputs, seen !== null);
+  // --unique needs every record's event ID, so it parses every record, in this thread.
+  const batches = threads > 1 ? parallelBatches(inputs, threads) : inThreadBatches(inputs, { prefilter: seen === null });
+  const progress = createProgress(io.stderr, inputs);
+  for await (const batch of batches) {
+    const out: string[] = [];
+    progress.clear();
+    for (const item of batch) {
+      if (item.kind === 'other' || item.kind === 'records') {
+        counts.records += item.count;
         continue;
       }
-      seen.add(item.record.eventID);
+      if (item.kind === 'problem') {
+        counts.problems += 1;
+        problemLines.problem(item);
+        continue;
+      }
+      if (item.kind === 'file') {
+        problemLines.fileEnded(item);
+        progress.fileDone();
+        counts.files[item.status === 'read' ? 'read' : item.status === 'failed' ? 'failed' : 'skipped'] += 1;
+        continue;
+      }
+      let finding: Finding | null;
+      if (item.kind === 'finding') {
+        finding = item.finding;
+      } else {
+        if (seen !== null && typeof item.record.eventID === 'string') {
+          if (seen.has(item.record.eventID)) {
+            counts.duplicates += 1;
+            continue;
+          }
+          seen.add(item.record.eventID);
+        }
+        counts.records += 1;
+        finding = classifyRecord(item.record, { catalog });
+      }
+      if (finding === null) continue;
+      finding.fix = await fixes.fixFor(finding);
+      counts.findings += 1;
+      counts.byVerdict.set(finding.verdict, (counts.byVerdict.get(finding.verdict) ?? 0) + 1);
+      if (json) {
+        out.push(`${toTerminalSafeJson(finding)}\n`);
+        continue;
+      }
+      if (!headerPrinted) {
+        out.push(`${colour.bold(`${COLUMNS.map(([title, width]) => fit(title, width)).join('  ')}  POLICY`)}\n`);
+        headerPrinted = true;
+      }
+      const row = tableRow(finding);
+      out.push(`${finding.verdict === VERDICTS.crossRegionScp ? colour.red(row) : row}\n`);
+      if (finding.verdict === VERDICTS.crossRegionScp) {
+        const key = blockKey(finding);
+        const group = blocks.get(key);
+        // The block keeps its first finding without the fix: tens of thousands of distinct blocks
+        // each holding a patched SCP and diff would not fit the memory goal; the fix is computed
+        // again, from the same fields, when the block is printed.
+        if (group === undefined) blocks.set(key, { finding: parsed.values.authoritative ? finding : { ...finding, fix: undefined }, count: 1 });
+        else group.count += 1;
+      }
     }
-    counts.records += 1;
-    const finding = classifyRecord(item.record, { catalog });
-    if (finding === null) continue;
-    finding.fix = await fixes.fixFor(finding);
-    counts.findings += 1;
-    counts.byVerdict.set(finding.verdict, (counts.byVerdict.get(finding.verdict) ?? 0) + 1);
-    if (json) {
-      io.stdout.write(`${toTerminalSafeJson(finding)}\n`);
-      continue;
-    }
-    if (!headerPrinted) {
-      io.stdout.write(`${colour.bold(`${COLUMNS.map(([title, width]) => fit(title, width)).join('  ')}  POLICY`)}\n`);
-      headerPrinted = true;
-    }
-    const row = tableRow(finding);
-    io.stdout.write(`${finding.verdict === VERDICTS.crossRegionScp ? colour.red(row) : row}\n`);
-    if (finding.verdict === VERDICTS.crossRegionScp) {
-      const key = blockKey(finding);
-      const group = blocks.get(key);
-      if (group === undefined) blocks.set(key, { finding, count: 1 });
-      else group.count += 1;
-    }
+    // One write per chunk read; waiting for a slow reader of stdout keeps memory bounded.
+    if (out.length > 0 && !io.stdout.write(out.join(''))) await drained(io.stdout);
+    progress.show();
   }
+  progress.clear();
 
   if (!json) {
     if (!headerPrinted) io.stdout.write('No denied Bedrock calls found.\n');
@@ -265,7 +370,8 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
       io.stdout.write(`\n${colour.bold(`Cross-Region SCP blocks (${blocks.size}):`)}\n`);
       for (const group of blocks.values()) {
         io.stdout.write(`  ${colour.red('✗')} ${blockLine(group)}\n`);
-        const fix = group.finding.fix;
+        // With --authoritative the fix rests on a per-event lookup, so the block kept it.
+        const fix = group.finding.fix ?? (await fixes.fixFor(group.finding));
         if (fix?.recommended != null) io.stdout.write(`    ${colour.green('fix:')} ${safe(fix.recommended.title)} ${colour.dim(`[${safe(outcomeTag(fix))}]`)}\n`);
         if (parsed.values.fix && fix != null) io.stdout.write(renderFix(fix));
       }

@@ -17,6 +17,7 @@ import {
   renderPreflightHtml,
   renderPreflightText,
   runPreflight,
+  serializePreflightRow,
   snapshotTargets,
   type PreflightTarget,
 } from '../shared/core/preflight/index.js';
@@ -142,15 +143,15 @@ export async function runPreflightCommand(argv: string[], io: Io = process): Pro
     io.stderr.write(`source Regions (approved by the SCPs): ${sources.join(', ') || 'none'}\n`);
   }
   const routes = catalogRoutes(data, sources, profiles);
-  const result = runPreflight({ targets, routes, catalog, lang: lang as Language });
+  // --json streams each row as it is made; the matrix and the page need them all.
+  const onRow = values.json ? (row: Parameters<typeof serializePreflightRow>[0]) => void io.stdout.write(`${serializePreflightRow(row)}\n`) : undefined;
+  const result = runPreflight({ targets, routes, catalog, lang: lang as Language, ...(onRow === undefined ? {} : { onRow }) });
   const m = PREFLIGHT_MESSAGES[lang as Language];
   if (result.unknownRoutes.length > 0) {
     io.stderr.write(`${safe(m.unknownRoutes(result.unknownRoutes.length, result.unknownRoutes.map((r) => `${r.profile}@${r.sourceRegion}`).join(', ')))}\n`);
   }
   const matrix = buildMatrix(targets, result.rows);
-  if (values.json) {
-    for (const row of result.rows) io.stdout.write(`${JSON.stringify(row)}\n`);
-  } else if (values.html !== undefined) {
+  if (values.html !== undefined) {
     try {
       await writeFile(values.html, renderPreflightHtml(matrix, result.stats, { lang: lang as Language, targets }));
     } catch (error) {
@@ -158,7 +159,7 @@ export async function runPreflightCommand(argv: string[], io: Io = process): Pro
       return 2;
     }
     io.stdout.write(`wrote ${safe(values.html)}\n`);
-  } else {
+  } else if (!values.json) {
     io.stdout.write(renderPreflightText(matrix, result.stats, { lang: lang as Language, colour: palette(useColour(io.stdout)) }));
   }
   if (values.json || values.html !== undefined) {

@@ -1,8 +1,8 @@
 import { createReadStream, fstat, type Stats } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { JSON_STREAM_DEFAULTS, JsonSplitter, type SplitItem } from '../core/json-stream.js';
 import {
   detectShape,
@@ -14,7 +14,7 @@ import {
 } from '../core/classify/record-shapes.js';
 import { InputError } from '../core/errors.js';
 import { isBedrockDenial } from '../core/classify/classify.js';
-import { wrongFieldTypes } from '../core/records/index.js';
+import { hasControlBytes, isPlainNonDenialRecord, wrongFieldTypes } from '../core/records/index.js';
 import type { CloudTrailRecord, Result } from '../core/types.js';
 
 /**
@@ -33,6 +33,16 @@ export type CloudTrailInputItem =
   | { kind: 'problem'; file: string; reason: string; line?: number }
   | { kind: 'file'; file: string; records: number; status: FileStatus; reason?: string };
 
+/**
+ * What {@link readCloudTrailBatches} adds to {@link CloudTrailInputItem} with the `prefilter`
+ * option: `count` records of `file`, valid and counted in its `file` item, that the prefilter
+ * proved are not denied Bedrock calls; they are not parsed.
+ */
+export type OtherRecordsItem = { kind: 'other'; file: string; count: number };
+
+/** An item of {@link readCloudTrailBatches}. */
+export type CloudTrailBatchItem = CloudTrailInputItem | OtherRecordsItem;
+
 /** Outcome of one file; see {@link CloudTrailInputItem}. */
 export type FileStatus = 'read' | 'failed' | 'skipped';
 
@@ -44,6 +54,15 @@ export interface ReadCloudTrailInputsOptions {
   maxValueBytes?: number;
   /** Bytes per read from files (default 1 MiB). */
   readChunkBytes?: number;
+  /**
+   * {@link readCloudTrailBatches} only: count log-file records that provably are not denied
+   * Bedrock calls as {@link OtherRecordsItem}s instead of parsing them (see
+   * `isPlainNonDenialRecord` in shared/core/records/). Off by default: such records carry no
+   * content, so only consumers that look at denials alone may turn it on.
+   */
+  prefilter?: boolean;
+  /** Files up to this size are read (and gunzipped) whole, in one call (default 4 MiB). */
+  wholeFileBytes?: number;
 }
 
 /** The path that means standard input. */
@@ -60,6 +79,12 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
 const DEFAULT_READ_CHUNK_BYTES = 1024 * 1024;
 // Larger than zlib's 16 KiB default: fewer round trips, and zlib inflates ahead while we parse.
 const GUNZIP_CHUNK_BYTES = 256 * 1024;
+const DEFAULT_WHOLE_FILE_BYTES = 4 * 1024 * 1024;
+// A whole small file is gunzipped in one call up to this size; a larger output (a gzip bomb, or
+// just a very compressible file) is streamed instead, so memory stays bounded.
+const WHOLE_GUNZIP_MAX_BYTES = 16 * 1024 * 1024;
+// Below malloc's mmap threshold: output pieces come from reused heap memory, not fresh pages.
+const WHOLE_GUNZIP_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Reads CloudTrail records from files, directories (recursively, in sorted order) and `-` (stdin),
@@ -74,32 +99,83 @@ export async function* readCloudTrailInputs(
   paths: readonly string[],
   options: ReadCloudTrailInputsOptions = {},
 ): AsyncGenerator<CloudTrailInputItem, void, undefined> {
+  for await (const batch of readCloudTrailBatches(paths, { ...options, prefilter: false })) yield* (batch as CloudTrailInputItem[]);
+}
+
+/**
+ * {@link readCloudTrailInputs} in batches: the items of each chunk read come in one array, so a
+ * consumer awaits once per chunk rather than once per record (the same items, in the same order).
+ */
+export async function* readCloudTrailBatches(
+  paths: readonly string[],
+  options: ReadCloudTrailInputsOptions = {},
+): AsyncGenerator<CloudTrailBatchItem[], void, undefined> {
+  for await (const input of listCloudTrailInputs(paths)) {
+    if (input.kind === 'read') yield* readInput(input, options);
+    else if (input.kind === 'skip') yield [{ kind: 'file', file: input.path, records: 0, status: 'skipped', ...(input.reason === undefined ? {} : { reason: input.reason }) }];
+    else yield [...failed(input.path, input.reason)];
+  }
+}
+
+/**
+ * One input named by {@link listCloudTrailInputs}: a file (or stdin) to read, with its size when
+ * it is a regular file; a directory entry skipped (with why, when it is not a regular file); or a
+ * path that could not be listed.
+ */
+export type CloudTrailInput =
+  | { kind: 'read'; path: string; size: number | null }
+  | { kind: 'skip'; path: string; reason?: string }
+  | { kind: 'error'; path: string; reason: string };
+
+/** The inputs that `paths` name, in reading order: directories walked, nothing opened yet. */
+export async function* listCloudTrailInputs(paths: readonly string[]): AsyncGenerator<CloudTrailInput, void, undefined> {
   for (const path of paths) {
     if (path === STDIN_PATH) {
-      if (options.stdin === undefined && (await stdinIsDirectory())) {
-        yield* failed(STDIN_PATH, 'cannot read: standard input is a directory (EISDIR); pass the directory as a path instead of redirecting it');
-        continue;
-      }
-      yield* readOne(STDIN_PATH, () => options.stdin ?? process.stdin, options);
+      yield { kind: 'read', path, size: null };
       continue;
     }
-    let isDirectory: boolean;
+    let info: Stats;
     try {
-      isDirectory = (await stat(path)).isDirectory();
+      info = await stat(path);
     } catch (error) {
-      yield* failed(path, ioReason(error));
+      yield { kind: 'error', path, reason: ioReason(error) };
       continue;
     }
-    if (!isDirectory) {
-      yield* readOne(path, () => openFile(path, options), options);
+    if (!info.isDirectory()) {
+      yield { kind: 'read', path, size: info.isFile() ? info.size : null };
       continue;
     }
-    for await (const entry of walk(path, new Set<string>())) {
-      if (entry.kind === 'read') yield* readOne(entry.path, () => openFile(entry.path, options), options);
-      else if (entry.kind === 'skip') yield { kind: 'file', file: entry.path, records: 0, status: 'skipped', ...(entry.reason === undefined ? {} : { reason: entry.reason }) };
-      else yield* failed(entry.path, entry.reason);
+    yield* walk(path, new Set<string>());
+  }
+}
+
+/** Reads one input listed by {@link listCloudTrailInputs}; batches of its items, `file` item last. */
+export async function* readInput(
+  input: Extract<CloudTrailInput, { kind: 'read' }>,
+  options: ReadCloudTrailInputsOptions = {},
+): AsyncGenerator<CloudTrailBatchItem[], void, undefined> {
+  const path = input.path;
+  if (path === STDIN_PATH) {
+    if (options.stdin === undefined && (await stdinIsDirectory())) {
+      yield [...failed(STDIN_PATH, 'cannot read: standard input is a directory (EISDIR); pass the directory as a path instead of redirecting it')];
+      return;
+    }
+    yield* readOne(STDIN_PATH, () => options.stdin ?? process.stdin, options);
+    return;
+  }
+  if (input.size !== null && input.size <= (options.wholeFileBytes ?? DEFAULT_WHOLE_FILE_BYTES)) {
+    let whole: Buffer | null = null;
+    try {
+      whole = await readFile(path);
+    } catch {
+      // Reported by the streaming path below, with the same words as for any other file.
+    }
+    if (whole !== null) {
+      yield* readOne(path, () => [whole], options);
+      return;
     }
   }
+  yield* readOne(path, () => openFile(path, options), options);
 }
 
 /** Node reads a directory on fd 0 as empty input; say so instead. */
@@ -109,12 +185,7 @@ async function stdinIsDirectory(): Promise<boolean> {
   });
 }
 
-type WalkEntry =
-  | { kind: 'read'; path: string }
-  | { kind: 'skip'; path: string; reason?: string }
-  | { kind: 'error'; path: string; reason: string };
-
-async function* walk(directory: string, visited: Set<string>): AsyncGenerator<WalkEntry, void, undefined> {
+async function* walk(directory: string, visited: Set<string>): AsyncGenerator<CloudTrailInput, void, undefined> {
   let names: string[];
   try {
     // Symbolic links may loop back to an ancestor; each real directory is walked once.
@@ -144,7 +215,7 @@ async function* walk(directory: string, visited: Set<string>): AsyncGenerator<Wa
     // Opening a FIFO blocks until a writer comes; a device may never end. Named on the command
     // line (process substitution, /dev/stdin) they are read; found in a directory they are not.
     else if (!info.isFile()) yield { kind: 'skip', path, reason: `not a regular file (${specialKind(info)}), so it is not read` };
-    else yield { kind: 'read', path };
+    else yield { kind: 'read', path, size: info.size };
   }
 }
 
@@ -174,27 +245,44 @@ function openFile(path: string, options: ReadCloudTrailInputsOptions): Readable 
   return createReadStream(path, { highWaterMark: options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES });
 }
 
-/** Reads one input to its end; yields its records, its problems, then its `file` item. */
+/** Reads one input to its end; yields batches of its records and problems, then its `file` item. */
 async function* readOne(
   file: string,
-  open: () => AsyncIterable<Uint8Array | string>,
+  open: () => AsyncIterable<Uint8Array | string> | Iterable<Buffer>,
   options: ReadCloudTrailInputsOptions,
-): AsyncGenerator<CloudTrailInputItem, void, undefined> {
+): AsyncGenerator<CloudTrailBatchItem[], void, undefined> {
   const splitter = new JsonSplitter({ maxValueBytes: options.maxValueBytes ?? JSON_STREAM_DEFAULTS.maxValueBytes });
-  const tally: Tally = { records: 0, stopped: false, digest: false, items: 0 };
+  const tally: Tally = { records: 0, stopped: false, digest: false, items: 0, prefilter: options.prefilter === true, skipped: 0 };
   const bytes: ByteTally = { raw: 0, gzip: false, data: 0 };
+  let batch: CloudTrailBatchItem[] = [];
   try {
     for await (const chunk of decompressed(open(), bytes)) {
-      for (const item of splitter.push(chunk)) yield* itemsOf(file, item, tally);
+      // A control byte (pretty-printing, or a broken record) turns the prefilter off for the rest
+      // of the input: every later value, and any value still open, takes the full path.
+      if (tally.prefilter && hasControlBytes(chunk)) tally.prefilter = false;
+      for (const item of splitter.push(chunk)) itemsOf(file, item, tally, batch);
+      flushSkipped(file, tally, batch);
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
+      }
     }
-    for (const item of splitter.end()) yield* itemsOf(file, item, tally);
+    for (const item of splitter.end()) itemsOf(file, item, tally, batch);
   } catch (error) {
     tally.stopped = true;
-    yield { kind: 'problem', file, reason: ioReason(error) };
+    batch.push({ kind: 'problem', file, reason: ioReason(error) });
   }
-  if (!tally.stopped && tally.items === 0 && splitter.topLevelValues === 0) yield { kind: 'problem', file, reason: emptyReason(file, bytes) };
+  flushSkipped(file, tally, batch);
+  if (!tally.stopped && tally.items === 0 && splitter.topLevelValues === 0) batch.push({ kind: 'problem', file, reason: emptyReason(file, bytes) });
   const status: FileStatus = tally.stopped ? 'failed' : tally.digest && tally.records === 0 ? 'skipped' : 'read';
-  yield { kind: 'file', file, records: tally.records, status };
+  batch.push({ kind: 'file', file, records: tally.records, status });
+  yield batch;
+}
+
+function flushSkipped(file: string, tally: Tally, batch: CloudTrailBatchItem[]): void {
+  if (tally.skipped === 0) return;
+  batch.push({ kind: 'other', file, count: tally.skipped });
+  tally.skipped = 0;
 }
 
 interface Tally {
@@ -203,6 +291,9 @@ interface Tally {
   digest: boolean;
   /** Values and problems the splitter emitted: 0 at the end means the input held no JSON at all. */
   items: number;
+  prefilter: boolean;
+  /** Records the prefilter counted since the last `other` item. */
+  skipped: number;
 }
 
 /** Bytes seen of one input: `raw` as read, `data` after gunzip (equal when not gzipped). */
@@ -219,45 +310,58 @@ function emptyReason(file: string, bytes: ByteTally): string {
   return `${what} holds no JSON value (${bytes.data} bytes of white space only): no CloudTrail data`;
 }
 
-function* itemsOf(file: string, item: SplitItem, tally: Tally): Generator<CloudTrailInputItem, void, undefined> {
+const INVALID_UTF8 = 'not valid UTF-8: each invalid byte sequence is read as U+FFFD (the replacement character)';
+
+function at(where: string, reason: string): string {
+  return where === '' ? reason : `${where}: ${reason}`;
+}
+
+function whereOf(item: Extract<SplitItem, { kind: 'value' }>): string {
+  return item.container === null ? '' : item.container === 'array' ? `[${item.index}]` : `${item.container}[${item.index}]`;
+}
+
+function itemsOf(file: string, item: SplitItem, tally: Tally, out: CloudTrailBatchItem[]): void {
   tally.items++;
   if (item.kind === 'problem') {
     if (item.fatal) tally.stopped = true;
-    yield { kind: 'problem', file, reason: item.reason, line: item.line };
+    flushSkipped(file, tally, out);
+    // The size limit: say how far the input got, so a user knows what was counted.
+    const reason = item.reason.includes(' is larger than ') || item.reason.includes('value is larger than') ? `${item.reason} (${tally.records} records of this input read before it)` : item.reason;
+    out.push({ kind: 'problem', file, reason, line: item.line });
     return;
   }
-  const where = item.container === null ? '' : item.container === 'array' ? `[${item.index}]` : `${item.container}[${item.index}]`;
+  if (tally.prefilter && item.container === 'Records' && item.invalidUtf8 !== true && isPlainNonDenialRecord(item.text, true)) {
+    tally.records++;
+    tally.skipped++;
+    return;
+  }
+  flushSkipped(file, tally, out);
   let value: unknown;
   try {
     value = JSON.parse(item.text);
   } catch (error) {
-    const reason = `not valid JSON: ${syntaxErrorText(error)}`;
-    yield { kind: 'problem', file, reason: where === '' ? reason : `${where}: ${reason}`, line: item.line };
+    out.push({ kind: 'problem', file, reason: at(whereOf(item), `not valid JSON: ${syntaxErrorText(error)}`), line: item.line });
     return;
   }
   let results: Iterable<Result<CloudTrailRecord>>;
-  if (item.container === 'Records') results = [recordFromLogFileEntry(value, where)];
-  else if (item.container === 'Events') results = [recordFromLookupEvent(value, where)];
+  if (item.container === 'Records') results = [recordFromLogFileEntry(value, whereOf(item))];
+  else if (item.container === 'Events') results = [recordFromLookupEvent(value, whereOf(item))];
   else {
     if (item.container === null && detectShape(value) === INPUT_SHAPES.digest) tally.digest = true;
-    results = recordsIn(value, where);
+    results = recordsIn(value, whereOf(item));
   }
-  if (item.invalidUtf8 === true) {
-    const reason = 'not valid UTF-8: each invalid byte sequence is read as U+FFFD (the replacement character)';
-    yield { kind: 'problem', file, reason: where === '' ? reason : `${where}: ${reason}`, line: item.line };
-  }
+  if (item.invalidUtf8 === true) out.push({ kind: 'problem', file, reason: at(whereOf(item), INVALID_UTF8), line: item.line });
   for (const result of results) {
     if (result.ok) {
       tally.records++;
       if (isBedrockDenial(result.value)) {
         for (const wrong of wrongFieldTypes(result.value as Record<string, unknown>)) {
-          const reason = `${wrong}: the finding shows it as unknown`;
-          yield { kind: 'problem', file, reason: where === '' ? reason : `${where}: ${reason}`, line: item.line };
+          out.push({ kind: 'problem', file, reason: at(whereOf(item), `${wrong}: the finding shows it as unknown`), line: item.line });
         }
       }
-      yield { kind: 'record', file, record: result.value };
+      out.push({ kind: 'record', file, record: result.value });
     } else {
-      yield { kind: 'problem', file, reason: result.reason, line: item.line };
+      out.push({ kind: 'problem', file, reason: result.reason, line: item.line });
     }
   }
 }
@@ -267,8 +371,28 @@ function* itemsOf(file: string, item: SplitItem, tally: Tally): Generator<CloudT
  * (concatenated `.gz` files) is read whole. Source and zlib errors surface as rejections.
  * @see https://www.rfc-editor.org/rfc/rfc1952#section-2.3.1
  */
-async function* decompressed(source: AsyncIterable<Uint8Array | string>, bytes: ByteTally): AsyncGenerator<Buffer, void, undefined> {
-  const iterator = source[Symbol.asyncIterator]();
+async function* decompressed(source: AsyncIterable<Uint8Array | string> | Iterable<Buffer>, bytes: ByteTally): AsyncGenerator<Buffer, void, undefined> {
+  if (Array.isArray(source) && source.length === 1) {
+    // A whole small file: gunzip it in one call; on any failure the streaming path below reads it
+    // again and reports exactly as it would (records before a cut are kept).
+    const whole = source[0] as Buffer;
+    if (whole.length >= GZIP_MAGIC.length && whole[0] === GZIP_MAGIC[0] && whole[1] === GZIP_MAGIC[1]) {
+      let data: Buffer | null = null;
+      try {
+        data = gunzipSync(whole, { maxOutputLength: WHOLE_GUNZIP_MAX_BYTES, chunkSize: WHOLE_GUNZIP_CHUNK_BYTES });
+      } catch {
+        data = null;
+      }
+      if (data !== null) {
+        bytes.raw = whole.length;
+        bytes.gzip = true;
+        bytes.data = data.length;
+        if (data.length > 0) yield data;
+        return;
+      }
+    }
+  }
+  const iterator = (Symbol.asyncIterator in source ? source : (async function* () { yield* source as Iterable<Buffer>; })())[Symbol.asyncIterator]();
   const counted = (chunk: Uint8Array | string): Buffer => {
     const buffer = toBuffer(chunk);
     bytes.raw += buffer.length;

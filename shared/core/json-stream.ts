@@ -2,8 +2,13 @@ import { Buffer, isUtf8 } from 'node:buffer';
 
 /** Defaults of {@link JsonSplitter}. */
 export const JSON_STREAM_DEFAULTS = {
-  /** Largest single JSON value (a whole non-streamable document, or one array element) buffered. */
-  maxValueBytes: 256 * 1024 * 1024,
+  /**
+   * Largest single JSON value (a whole non-streamable document, or one array element) buffered.
+   * CloudTrail records, EventBridge events (256 KB) and LookupEvents pages (50 events) are far
+   * smaller; parsing a value takes several times its size in memory, so the limit keeps a reader
+   * (two of them on worker threads) within 256 MB.
+   */
+  maxValueBytes: 8 * 1024 * 1024,
 } as const;
 
 /** Top-level object keys whose array is streamed element by element. */
@@ -391,6 +396,12 @@ export class JsonSplitter {
       return null;
     }
     const tail = chunk === null ? null : chunk.subarray(this.captureStart, end);
+    // A value inside one large chunk (a whole small file) is held to the same limit.
+    if (this.captureBytes + (tail?.length ?? 0) > this.maxValueBytes) {
+      this.overflow();
+      this.captureOverflow = false;
+      return null;
+    }
     const pieces = this.pieces;
     this.pieces = [];
     if (pieces.length === 0 && tail === null) return '';
@@ -410,18 +421,23 @@ export class JsonSplitter {
     if (!this.capturing || this.captureOverflow) return;
     const piece = chunk.subarray(this.captureStart);
     if (this.captureBytes + piece.length > this.maxValueBytes) {
-      this.captureOverflow = true;
-      this.pieces = [];
-      const limit = `${Math.round(this.maxValueBytes / (1024 * 1024))} MB`;
-      const reason = this.elementActive
-        ? `${this.where()} is larger than ${limit}; skipped`
-        : `this JSON value is larger than ${limit} and is not a {"Records":[...]} log file, a LookupEvents response or an array, so it cannot be streamed; skipped`;
-      this.problem(this.elementActive ? this.elementLine : this.topStartLine, reason, false);
+      this.overflow();
       return;
     }
     // Copied: the caller may reuse its chunk buffers.
     this.pieces.push(Buffer.from(piece));
     this.captureBytes += piece.length;
+  }
+
+  /** The value being captured is over the size limit: it is reported and not emitted. */
+  private overflow(): void {
+    this.captureOverflow = true;
+    this.pieces = [];
+    const limit = `${Math.round(this.maxValueBytes / (1024 * 1024))} MB`;
+    const reason = this.elementActive
+      ? `${this.where()} is larger than ${limit}; skipped`
+      : `this JSON value is larger than ${limit} and is not a {"Records":[...]} log file, a LookupEvents response or an array, so it cannot be streamed; skipped`;
+    this.problem(this.elementActive ? this.elementLine : this.topStartLine, reason, false);
   }
 
   /** In line mode, drops the value of the current line; the newline that follows starts afresh. */

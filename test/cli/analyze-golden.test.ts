@@ -41,9 +41,14 @@ const SAMPLE_RUNS: Array<[string, string[]]> = [
 
 describe('analyze output stays byte-identical', () => {
   for (const [name, args] of SAMPLE_RUNS) {
-    it(`prints the recorded output for ${name}`, async () => {
+    it(`prints the recorded output for ${name}, read on two worker threads too`, async () => {
+      // Prepare: the same run on workers, merged in input order (--unique always reads here).
+      process.env.CRIS_AUDIT_THREADS = '2';
+      const threaded = await analyze(args.map((arg) => arg.replace(ROOT, '.'))).finally(() => delete process.env.CRIS_AUDIT_THREADS);
+
       const { code, stdout, stderr } = await analyze(args.map((arg) => arg.replace(ROOT, '.')));
       await expect(`exit ${code}\n--- stdout\n${shown(stdout, args)}--- stderr\n${stderr}`).toMatchFileSnapshot(golden(`${name}.txt`));
+      expect(threaded).toEqual({ code, stdout, stderr });
     });
   }
 
@@ -54,13 +59,19 @@ describe('analyze output stays byte-identical', () => {
       await writeOrgTrail(trail, { seed: 14, records: 6_000, denialShare: 0.05 }, { kind: 'realistic' });
     });
 
-    it('prints the recorded table', async () => {
+    it('prints the recorded table, read on two worker threads too', async () => {
+      process.env.CRIS_AUDIT_THREADS = '2';
+      const threaded = await analyze([trail]).finally(() => delete process.env.CRIS_AUDIT_THREADS);
       const { code, stdout, stderr } = await analyze([trail]);
+      expect(threaded).toEqual({ code, stdout, stderr });
       await expect(`exit ${code}\n--- stdout\n${stdout}--- stderr\n${stderr.replaceAll(trail, 'TRAIL')}`).toMatchFileSnapshot(golden('org-trail-table.txt'));
     });
 
-    it('prints the recorded NDJSON (digest of the bytes)', async () => {
+    it('prints the recorded NDJSON (digest of the bytes), read on two worker threads too', async () => {
+      process.env.CRIS_AUDIT_THREADS = '2';
+      const threaded = await analyze(['--json', trail]).finally(() => delete process.env.CRIS_AUDIT_THREADS);
       const { code, stdout, stderr } = await analyze(['--json', trail]);
+      expect(threaded).toEqual({ code, stdout, stderr });
       await expect(`exit ${code}\n${shown(stdout, ['--json'])}--- stderr\n${stderr.replaceAll(trail, 'TRAIL')}`).toMatchFileSnapshot(golden('org-trail-json.txt'));
     });
   });

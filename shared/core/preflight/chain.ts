@@ -22,6 +22,8 @@ interface ChainPolicy {
 interface SharedPolicy {
   parsed: ParsedPolicy | null;
   hasAllow: boolean;
+  /** Holds an Allow of every action on every resource without condition (`FullAWSAccess`). */
+  allowsEverything: boolean;
   matches: Map<string, StatementRef[]>;
 }
 
@@ -63,6 +65,11 @@ function sharedPolicy(cache: PolicyCache, id: string, content: string, document:
     shared = {
       parsed: parsed.ok ? parsed.value : null,
       hasAllow: parsed.ok && parsed.value.statements.some((statement) => statement.effect === 'Allow'),
+      allowsEverything:
+        parsed.ok &&
+        parsed.value.statements.some(
+          (st) => st.effect === 'Allow' && st.notAction === null && st.notResource === null && st.conditions.length === 0 && (st.action ?? []).includes('*') && (st.resource ?? []).includes('*'),
+        ),
       matches: new Map(),
     };
     cache.policies.set(key, shared);
@@ -112,20 +119,33 @@ export function prepareChain(levels: ScpDocument[][], cache: PolicyCache = defau
 
 /**
  * A key equal for two chains exactly when every request in `requests` evaluates the same against
- * both, statement for statement: the policies that match any of them (with their level, ID, name
- * and text), the number of levels and whether `FullAWSAccess` is assumed. Policies matching none of
- * the requests cannot change any of those evaluations, so they are left out.
+ * both, statement for statement: per level, the policies that match any of the requests (with
+ * their ID, name and text), and whether `FullAWSAccess` is assumed. Policies matching none of the
+ * requests cannot change any of those evaluations, so they are left out; so is a level whose only
+ * relevant policy allows everything unconditionally (`FullAWSAccess`): such a level allows every
+ * request and denies none, wherever it sits in the chain.
  */
 export function relevantChainKey(chain: PreparedChain, requests: readonly RequestContext[]): string {
   const keys = requests.map((request) => JSON.stringify(request));
-  const hash = createHash('sha256');
-  hash.update(`${chain.set.levels.length}\u0001${chain.assumeFullAwsAccess}`);
+  const levels: string[][] = chain.set.levels.map(() => []);
+  const neutral: boolean[] = chain.set.levels.map(() => false);
   for (const policy of chain.policies) {
     if (!requests.some((request, i) => matchesOf(policy, request, keys[i] as string).length > 0)) continue;
-    const source = chain.sources.get(policy.id);
-    const doc = source?.document;
-    hash.update(`\u0002${policy.level}\u0003${policy.id}\u0003${doc?.name ?? ''}\u0003${doc?.description ?? ''}\u0003${doc?.content ?? ''}`);
+    if (policy.shared.allowsEverything) {
+      neutral[policy.level] = true;
+      continue;
+    }
+    const doc = chain.sources.get(policy.id)?.document;
+    levels[policy.level]?.push(`${policy.id}\u0003${doc?.name ?? ''}\u0003${doc?.description ?? ''}\u0003${doc?.content ?? ''}`);
   }
+  const hash = createHash('sha256');
+  hash.update(`${chain.assumeFullAwsAccess}`);
+  levels.forEach((relevant, level) => {
+    // A level that allows everything and holds nothing else that matters is neutral: leave it out.
+    if (neutral[level] === true && relevant.length === 0) return;
+    hash.update(`\u0001${neutral[level] === true ? 'all' : 'some'}`);
+    for (const entry of relevant) hash.update(`\u0002${entry}`);
+  });
   return hash.digest('hex').slice(0, 32);
 }
 

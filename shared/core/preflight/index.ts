@@ -21,3 +21,4 @@ export { buildMatrix, columnLabel, type ChainColumn, type PreflightMatrix } from
 export { renderPreflightText, cellText, type RenderPreflightTextOptions } from './render-text.js';
 export { PREFLIGHT_MESSAGES, type PreflightMessages } from './messages.js';
 export { renderPreflightHtml, scriptJson, type RenderPreflightHtmlOptions } from './render-html.js';
+export { serializePreflightRow } from './serialize.js';

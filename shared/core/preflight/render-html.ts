@@ -69,7 +69,7 @@ cols.forEach(function(c){var th=el('th',null,D.columns[c].label);th.title=D.colu
 D.routes.forEach(function(r,ri){if(q&&r.profile.toLowerCase().indexOf(q)<0)return;var tr=el('tr');
 tr.appendChild(el('td','route',r.profile));tr.appendChild(el('td','route',r.source));
 cols.forEach(function(c){var k=D.cells[ri][c],td;if(k==null){td=el('td','cell','-')}else{var o=D.outcomes[k];
-td=el('td','cell '+o.status,o.status==='ready'?'\\u2713':'\\u2717 '+(o.sourceDenied?['source']:[]).concat(o.denied).join(', '));
+var dl=(o.sourceDenied?['source']:[]).concat(o.denied);td=el('td','cell '+o.status,o.status==='ready'?'\\u2713':'\\u2717 '+(dl.length<=2?dl.join(', '):dl[0]+' +'+(dl.length-1)));td.title=dl.join(', ');
 td.setAttribute('data-route',String(ri));td.setAttribute('data-column',String(c));td.addEventListener('click',function(){show(ri,c,td)})}tr.appendChild(td)});
 tbl.appendChild(tr)})}
 function section(p,title){p.appendChild(el('h3',null,title))}

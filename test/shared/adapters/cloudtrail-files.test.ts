@@ -337,6 +337,23 @@ describe('readCloudTrailInputs', () => {
     expect(brief(items.slice(1), root)).toEqual(['record with-fifo/b.json f1', 'file with-fifo/b.json read 1']);
   });
 
+  it('skips a value over the size limit with the count of records read before it', async () => {
+    // Prepare
+    const path = write('limit/big.ndjson', [JSON.stringify(record('l1')), JSON.stringify(record('l2')), JSON.stringify({ ...record('l3'), padding: 'x'.repeat(500) }), JSON.stringify(record('l4'))].join('\n'));
+
+    // Act
+    const items = await readAll([path], { maxValueBytes: 400 });
+
+    // Assess
+    expect(brief(items, root)).toEqual([
+      'record limit/big.ndjson l1',
+      'record limit/big.ndjson l2',
+      'problem limit/big.ndjson:3 this JSON value is larger than 0 MB and is not a {"Records":[...]} log file, a LookupEvents response or an array, so it cannot be streamed; skipped (2 records of this input read before it)',
+      'record limit/big.ndjson l4',
+      'file limit/big.ndjson read 3',
+    ]);
+  });
+
   it('reports invalid UTF-8 in a record with its position and still reads the record', async () => {
     // Prepare
     const good = Buffer.from(JSON.stringify({ Records: [record('u1'), { ...record('u2'), userAgent: 'XX' }] }));

@@ -33,8 +33,22 @@ export function loadScpCorpus(): ScpDocument[] {
     } catch {
       continue;
     }
-    // A corpus item may wrap the policy with its source ({ source, policy }); take the document.
     const record = parsed as Record<string, unknown>;
+    // A test/fixtures/scp-corpus item: { source, levels: [[{ id, name, policy }]] }; every policy is an item.
+    if (Array.isArray(record?.levels)) {
+      for (const level of record.levels as unknown[]) {
+        for (const entry of Array.isArray(level) ? (level as Record<string, unknown>[]) : []) {
+          const policy = entry?.policy;
+          if (policy === null || typeof policy !== 'object' || !('Statement' in policy)) continue;
+          const text = JSON.stringify(policy, null, 2);
+          if (seen.has(text)) continue;
+          seen.add(text);
+          documents.push({ id: `${file.slice(ROOT.length + 1)}#${String(entry.id)}`, name: typeof entry.name === 'string' ? entry.name : String(entry.id), content: text });
+        }
+      }
+      continue;
+    }
+    // A corpus item may wrap the policy with its source ({ source, policy }); take the document.
     const document = record !== null && typeof record === 'object' && 'Statement' in record ? record : (record?.policy ?? record?.document ?? record?.content);
     if (document === null || typeof document !== 'object' || !('Statement' in (document as object))) continue;
     const text = document === record ? content : JSON.stringify(document, null, 2);

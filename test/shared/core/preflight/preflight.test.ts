@@ -9,6 +9,7 @@ import {
   catalogRoutes,
   renderPreflightText,
   runPreflight,
+  serializePreflightRow,
   type PreflightTarget,
 } from '../../../../shared/core/preflight/index.js';
 import type { ScpDocument } from '../../../../shared/core/types.js';
@@ -138,5 +139,13 @@ describe('renderPreflightText', () => {
 
     expect(text).not.toContain('\u001b');
     expect(text).not.toContain('\u202E');
+  });
+});
+
+describe('serializePreflightRow', () => {
+  it('gives exactly the text JSON.stringify gives, for blocked and ready rows', () => {
+    const { rows } = run([supplied([scp('region-deny-tokyo-osaka-virginia.json')])], [{ profile: SONNET_APAC, sourceRegion: 'ap-northeast-1' }, { profile: SONNET_JP, sourceRegion: 'ap-northeast-1' }]);
+
+    for (const row of [...rows, ...rows]) expect(serializePreflightRow(row)).toBe(JSON.stringify(row));
   });
 });

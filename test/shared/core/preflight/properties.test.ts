@@ -9,6 +9,7 @@ import type { ScpDocument } from '../../../../shared/core/types.js';
 import { loadScpCorpus } from './corpus.js';
 
 const catalog = loadBundledCatalog();
+const FULL_ACCESS: ScpDocument = { id: 'p-FullAWSAccess', name: 'FullAWSAccess', content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) };
 /** AWS's "prevent member accounts from leaving the organization" example: matches no Bedrock request. */
 const DENY_LEAVE_ORG: ScpDocument = {
   id: 'deny-leave-organization',
@@ -39,7 +40,7 @@ function evaluatorDenies(levels: ScpDocument[][], profile: string, sourceRegion:
 
 describe('preflight properties', () => {
   it('draws from a corpus of real SCPs', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(8);
+    expect(corpus.length).toBeGreaterThanOrEqual(30);
   });
 
   it('deniedDestinations equals the evaluator’s decision per destination for random SCP chains', () => {
@@ -63,7 +64,9 @@ describe('preflight properties', () => {
       fc.property(chainArb, chainArb, fc.nat(3), routeArb, (first, other, at, route) => {
         const level = at % first.length;
         const padded = first.map((docs, i) => (i === level ? [...docs, DENY_LEAVE_ORG] : docs));
-        const chains = [first, padded, other];
+        // An extra level holding only FullAWSAccess allows everything and denies nothing.
+        const deeper = [...first.slice(0, level + 1), [FULL_ACCESS], ...first.slice(level + 1)];
+        const chains = [first, padded, other, deeper];
         const targets: PreflightTarget[] = chains.map((levels, i) => ({ id: `t${i}`, name: null, kind: 'supplied', path: [], levels }));
         const { rows } = runPreflight({ targets, routes: [route], catalog, lang: 'en' });
         for (const [i, row] of rows.entries()) {
@@ -74,6 +77,7 @@ describe('preflight properties', () => {
           expect(row.fix).toEqual(alone);
         }
         if (rows[0]?.fix != null) expect(rows[1]?.fix).toBe(rows[0]?.fix);
+        if (rows[0]?.fix != null && first.flat().some((doc) => doc.name === 'full-aws-access.json')) expect(rows[3]?.fix).toEqual(rows[0]?.fix);
       }),
       { numRuns: 25 },
     );

@@ -1,0 +1,96 @@
+/**
+ * `analyze` over worker threads: files are handed out in input order to a few workers that read,
+ * gunzip, split and classify them, and their batches are yielded here strictly in input order, so
+ * the output is the same, byte for byte, as reading in this thread.
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CloudTrailInput } from '../shared/adapters/cloudtrail-files.js';
+import type { AnalyzeItem } from './analyze-items.js';
+import type { FromWorker, ToWorker } from './analyze-worker.js';
+
+interface Slot {
+  batches: AnalyzeItem[][];
+  done: boolean;
+  worker: Worker | null;
+}
+
+function instant(input: Exclude<CloudTrailInput, { kind: 'read' }>): AnalyzeItem[] {
+  if (input.kind === 'skip') return [{ kind: 'file', file: input.path, records: 0, status: 'skipped', ...(input.reason === undefined ? {} : { reason: input.reason }) }];
+  return [
+    { kind: 'problem', file: input.path, reason: input.reason },
+    { kind: 'file', file: input.path, records: 0, status: 'failed' },
+  ];
+}
+
+/** Batches of every input, in input order, read by `threads` workers. */
+export async function* parallelBatches(inputs: readonly CloudTrailInput[], threads: number): AsyncGenerator<AnalyzeItem[], void, undefined> {
+  const workers = Array.from({ length: threads }, () => new Worker(join(__dirname, 'analyze-worker.mjs')));
+  const idle: Worker[] = [...workers];
+  const slots = new Map<number, Slot>();
+  let next = 0;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const resume = wake;
+    wake = null;
+    resume?.();
+  };
+
+  const assign = () => {
+    while (next < inputs.length) {
+      const input = inputs[next]!;
+      if (input.kind !== 'read') {
+        slots.set(next++, { batches: [instant(input)], done: true, worker: null });
+        continue;
+      }
+      const worker = idle.pop();
+      if (worker === undefined) return;
+      slots.set(next, { batches: [], done: false, worker });
+      worker.postMessage({ type: 'task', seq: next++, input } satisfies ToWorker);
+    }
+  };
+
+  for (const worker of workers) {
+    worker.on('message', (message: FromWorker) => {
+      const slot = slots.get(message.seq);
+      if (slot === undefined) return;
+      slot.batches.push(message.items as AnalyzeItem[]);
+      if (message.last) {
+        slot.done = true;
+        idle.push(worker);
+        assign();
+      }
+      notify();
+    });
+    worker.on('error', (error) => {
+      failure ??= error;
+      notify();
+    });
+    worker.on('exit', (code) => {
+      if (code !== 0) failure ??= new Error(`an analyze worker thread stopped (exit code ${code})`);
+      notify();
+    });
+  }
+
+  try {
+    assign();
+    for (let head = 0; head < inputs.length; ) {
+      if (failure !== null) throw failure;
+      const slot = slots.get(head);
+      const batch = slot?.batches.shift();
+      if (slot !== undefined && batch !== undefined) {
+        if (slot.worker !== null) slot.worker.postMessage({ type: 'ack' } satisfies ToWorker);
+        yield batch;
+        continue;
+      }
+      if (slot !== undefined && slot.done) {
+        slots.delete(head++);
+        continue;
+      }
+      await new Promise<void>((done) => (wake = done));
+    }
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
