@@ -5,18 +5,21 @@
  */
 import { parseArgs } from 'node:util';
 import { readScpFiles } from '../shared/adapters/scp-files.js';
+import { createIamToolboxSource } from '../shared/adapters/iam-toolbox.js';
+import { authoritativeReasonText, withAuthoritativeNote } from '../shared/core/authoritative/messages.js';
+import { resolveAuthoritativeScps } from '../shared/core/authoritative/resolve.js';
 import { parseDenialMessage } from '../shared/core/classify/access-denied-message.js';
 import { classifyRecord } from '../shared/core/classify/classify.js';
 import { explainFinding } from '../shared/core/classify/explain.js';
 import { parseArn } from '../shared/core/classify/arn.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
-import { BEDROCK_EVENT_SOURCE, LANGUAGES } from '../shared/core/constants.js';
+import { BEDROCK_EVENT_SOURCE, LANGUAGES, VERDICTS } from '../shared/core/constants.js';
 import { renderFixText, suggestFix } from '../shared/core/fix/index.js';
 import { toTerminalSafeJson } from '../shared/core/text-safety.js';
 import type { CloudTrailRecord, Finding, Language, ScpDocument } from '../shared/core/types.js';
 import { palette, safe, useColour } from './terminal.js';
 
-export const EXPLAIN_USAGE = `usage: cris-audit explain [--region R] [--model ID] [--scp FILE]... [--lang en|ja] [--json] [TEXT | -]
+export const EXPLAIN_USAGE = `usage: cris-audit explain [--region R] [--model ID] [--scp FILE]... [--authoritative] [--lang en|ja] [--json] [TEXT | -]
 
 Finds the access-denied message in TEXT (or stdin with "-" or no TEXT) wherever it is — an SDK
 error, a JSON log line with escaped quotes, a re-wrapped or cut-off copy — and explains it with the
@@ -27,6 +30,10 @@ same verdict and fix as \`analyze\`.
   --model ID   the model ID your app passed (profile ID, model ID or ARN)
   --scp FILE   an SCP document in force (JSON; repeat in root → account order): the fix is then
                patched and verified against it
+  --authoritative
+               when the message carries an authorization ID, read the SCPs as they were at
+               request time from IAM Access Troubleshooter (your AWS credentials) and verify the
+               fix against them; otherwise --scp, else unverified (the reason goes to stderr)
   --lang L     language of the explanation and fix: en (default, or $LOCALE) or ja
   --json       print the finding (with its fix) as JSON
   -h, --help   this text
@@ -145,6 +152,7 @@ export async function runExplain(argv: string[], io: Io = process): Promise<numb
         scp: { type: 'string', multiple: true },
         lang: { type: 'string' },
         json: { type: 'boolean', default: false },
+        authoritative: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -197,7 +205,17 @@ export async function runExplain(argv: string[], io: Io = process): Promise<numb
     io.stderr.write(`cris-audit explain: ${labels.notFound}\n`);
     return 2;
   }
-  finding.fix = suggestFix(finding, { catalog, lang: lang as Language, scps });
+  if (parsed.values.authoritative && (finding.verdict === VERDICTS.crossRegionScp || finding.verdict === VERDICTS.scp)) {
+    const result = await resolveAuthoritativeScps(finding, createIamToolboxSource());
+    finding.authoritative = result.lookup;
+    if (result.lookup.status === 'not-used' && result.lookup.reason !== 'no-authorization-id') {
+      io.stderr.write(`cris-audit explain: ${safe(`IAM Access Troubleshooter not used: ${authoritativeReasonText(result.lookup.reason, 'en')} (${result.lookup.detail})`)}\n`);
+    }
+    const fix = suggestFix(finding, { catalog, lang: lang as Language, scps: result.scps ?? scps });
+    finding.fix = withAuthoritativeNote(fix, result.lookup, result.scps !== null || scps === undefined ? 'none' : 'scp-files');
+  } else {
+    finding.fix = suggestFix(finding, { catalog, lang: lang as Language, scps });
+  }
   if (parsed.values.json) {
     io.stdout.write(`${toTerminalSafeJson(finding)}\n`);
     return 0;

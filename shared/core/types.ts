@@ -112,7 +112,7 @@ export interface Finding {
   principalType?: string | null;
 }
 
-/** Why the authoritative path was not used; stable codes (see docs/fixes.md). */
+/** Why the authoritative path was not used; stable codes (see docs/authoritative.md). */
 export type AuthoritativeReason =
   | 'no-authorization-id'
   | 'expired-or-unknown'
