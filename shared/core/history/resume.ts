@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import type { Result } from '../types.js';
 import { ACCOUNT_PATTERN, REGION_PATTERN } from '../replay/identifiers.js';
-import type { ReplayTotals } from '../replay/resume.js';
+import { openToken, sealToken, type ReplayTotals } from '../replay/resume.js';
 
 /**
  * Resume tokens of an Athena replay: the query already running (or done) and where its results
@@ -60,15 +58,11 @@ const stateSchema = z
   })
   .check(z.refine((s) => Date.parse(s.from) <= Date.parse(s.to), 'window starts after it ends'));
 
-function checksum(json: string): string {
-  return createHash('sha256').update(json).digest('hex').slice(0, 16);
-}
-
 /** Encodes the state as `cra1.<base64url(deflate(json))>.<sha256/16>`. */
 export function encodeHistoryResumeToken(state: HistoryResumeState): string {
   const { totals, ...rest } = state;
   const json = JSON.stringify({ v: 1, ...rest, ...(totals === undefined ? {} : { totals }) });
-  return `${HISTORY_RESUME_PREFIX}.${deflateRawSync(Buffer.from(json, 'utf8')).toString('base64url')}.${checksum(json)}`;
+  return sealToken(HISTORY_RESUME_PREFIX, json);
 }
 
 /** True when the token is an Athena replay's (by its prefix), whether or not it is valid. */
@@ -78,25 +72,9 @@ export function isHistoryResumeToken(token: string): boolean {
 
 /** Decodes and validates a token; a truncated, edited or foreign token is a reason, not an exception. */
 export function decodeHistoryResumeToken(token: string): Result<HistoryResumeState> {
-  const parts = token.trim().split('.');
-  if (parts.length !== 3 || parts[0] !== HISTORY_RESUME_PREFIX) {
-    return { ok: false, reason: `not a ${HISTORY_RESUME_PREFIX} resume token (expected three dot-separated parts starting with "${HISTORY_RESUME_PREFIX}.")` };
-  }
-  const [, body = '', sum = ''] = parts;
-  if (!/^[A-Za-z0-9_-]+$/.test(body)) return { ok: false, reason: 'resume token body is not base64url' };
-  let json: string;
-  try {
-    json = inflateRawSync(Buffer.from(body, 'base64url'), { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8');
-  } catch {
-    return { ok: false, reason: 'resume token is truncated or corrupted (cannot be decompressed)' };
-  }
-  if (checksum(json) !== sum) return { ok: false, reason: 'resume token checksum does not match (truncated or edited)' };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return { ok: false, reason: 'resume token does not contain JSON' };
-  }
+  const opened = openToken(token, HISTORY_RESUME_PREFIX, MAX_INFLATED_BYTES);
+  if (!opened.ok) return opened;
+  const raw = opened.value;
   const parsed = stateSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

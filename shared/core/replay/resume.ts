@@ -151,8 +151,37 @@ export function encodeResumeToken(state: ResumeState): string {
     streams: state.streams.filter((c) => !c.done),
     ...(state.totals === undefined ? {} : { totals: state.totals }),
   });
-  const body = deflateRawSync(Buffer.from(json, 'utf8')).toString('base64url');
-  return `${RESUME_TOKEN_PREFIX}.${body}.${checksum(json)}`;
+  return sealToken(RESUME_TOKEN_PREFIX, json);
+}
+
+/** Wraps JSON text as `<prefix>.<base64url(deflate(json))>.<sha256/16>`: the envelope of every resume token. */
+export function sealToken(prefix: string, json: string): string {
+  return `${prefix}.${deflateRawSync(Buffer.from(json, 'utf8')).toString('base64url')}.${checksum(json)}`;
+}
+
+/**
+ * Opens a {@link sealToken} envelope: the parsed JSON, or a reason naming what is wrong (foreign
+ * prefix, not base64url, truncated, edited, not JSON). Inflation stops at `maxInflatedBytes`.
+ */
+export function openToken(token: string, prefix: string, maxInflatedBytes: number): Result<unknown> {
+  const parts = token.trim().split('.');
+  if (parts.length !== 3 || parts[0] !== prefix) {
+    return { ok: false, reason: `not a ${prefix} resume token (expected three dot-separated parts starting with "${prefix}.")` };
+  }
+  const [, body = '', sum = ''] = parts;
+  if (!/^[A-Za-z0-9_-]+$/.test(body)) return { ok: false, reason: 'resume token body is not base64url' };
+  let json: string;
+  try {
+    json = inflateRawSync(Buffer.from(body, 'base64url'), { maxOutputLength: maxInflatedBytes }).toString('utf8');
+  } catch {
+    return { ok: false, reason: 'resume token is truncated or corrupted (cannot be decompressed)' };
+  }
+  if (checksum(json) !== sum) return { ok: false, reason: 'resume token checksum does not match (truncated or edited)' };
+  try {
+    return { ok: true, value: JSON.parse(json) as unknown };
+  } catch {
+    return { ok: false, reason: 'resume token does not contain JSON' };
+  }
 }
 
 /**
@@ -160,25 +189,9 @@ export function encodeResumeToken(state: ResumeState): string {
  * token, invalid contents) come back as `{ ok: false, reason }` naming what is wrong.
  */
 export function decodeResumeToken(token: string): Result<ResumeState> {
-  const parts = token.trim().split('.');
-  if (parts.length !== 3 || parts[0] !== RESUME_TOKEN_PREFIX) {
-    return { ok: false, reason: `not a ${RESUME_TOKEN_PREFIX} resume token (expected three dot-separated parts starting with "${RESUME_TOKEN_PREFIX}.")` };
-  }
-  const [, body = '', sum = ''] = parts;
-  if (!/^[A-Za-z0-9_-]+$/.test(body)) return { ok: false, reason: 'resume token body is not base64url' };
-  let json: string;
-  try {
-    json = inflateRawSync(Buffer.from(body, 'base64url'), { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8');
-  } catch {
-    return { ok: false, reason: 'resume token is truncated or corrupted (cannot be decompressed)' };
-  }
-  if (checksum(json) !== sum) return { ok: false, reason: 'resume token checksum does not match (truncated or edited)' };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return { ok: false, reason: 'resume token does not contain JSON' };
-  }
+  const opened = openToken(token, RESUME_TOKEN_PREFIX, MAX_INFLATED_BYTES);
+  if (!opened.ok) return opened;
+  const raw = opened.value;
   const parsed = stateSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
