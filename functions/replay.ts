@@ -5,8 +5,9 @@ import { createAthenaHistoryEngine } from '../shared/adapters/athena-history.js'
 import type { Context } from 'aws-lambda';
 import { createCloudTrailClientFactory, createCloudTrailLookup } from '../shared/adapters/cloudtrail-lookup.js';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
+import { createDynamoDbCallCountWriter } from '../shared/adapters/dynamodb-call-counts.js';
 import { classifyRecord, isBedrockDenial } from '../shared/core/classify/classify.js';
-import type { AggregateWriter, Notifier } from '../shared/core/ports.js';
+import type { AggregateWriter, CallCountWriter, Notifier } from '../shared/core/ports.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import type { HistoryEngine } from '../shared/core/history/engine-port.js';
 import { isHistoryPayload, parseHistoryPayload } from '../shared/core/history/payload.js';
@@ -30,6 +31,8 @@ export interface ReplayDependencies {
   /** The SCPs in force for an account (`ORG_READ_ROLE_ARN`), so SCP fixes are verified. */
   scpsFor?: (accountId: string) => Promise<Result<ScpDocument[][]>>;
   writer: AggregateWriter | null;
+  /** Where `store` writes the per-day call counts the digest's intermittency view reads; absent: not written. */
+  callWriter?: CallCountWriter | null;
   notifier: Notifier | null;
   defaultRegions: string[];
   lang: Language;
@@ -75,6 +78,7 @@ export function buildReplayDependencies(env: Record<string, string | undefined> 
       fixFromSources(finding, fixLang, { catalog, toolbox, scpsForAccount: scps === undefined ? undefined : async () => ({ ok: true, value: scps }) }),
     ...(scpSource === null ? {} : { scpsFor: (accountId: string) => scpSource.scpsForAccount(accountId) }),
     writer: config.tableName === null ? null : createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
+    callWriter: config.tableName === null ? null : createDynamoDbCallCountWriter({ client: new DynamoDBClient({}), tableName: config.tableName }),
     notifier: fanOut(Object.values(createAlertChannels(config))),
     defaultRegions: config.defaultRegions,
     lang: config.locale,
@@ -119,6 +123,7 @@ async function replayFromAthena(event: unknown, deps: ReplayDependencies, remain
     suggestFix: suggest === undefined ? undefined : (finding, scps) => suggest(finding, lang, scps),
     scpsFor: deps.scpsFor,
     writer: deps.writer,
+    callWriter: deps.callWriter ?? null,
     notifier: deps.notifier,
     deadline: started + remaining - marginFor(deps, remaining, request),
     now: Date.now,
@@ -180,6 +185,7 @@ export function createReplayHandler(dependencies: ReplayDependencies | (() => Re
         suggestFix: suggest === undefined ? undefined : (finding, scps) => suggest(finding, lang, scps),
         scpsFor: deps.scpsFor,
         writer: deps.writer,
+        callWriter: deps.callWriter ?? null,
         notifier: deps.notifier,
         deadline: started + remaining - margin,
       });

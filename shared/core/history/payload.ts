@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { CarriedIntermittency } from './intermittency-carry.js';
 import { LANGUAGES } from '../constants.js';
 import type { Language } from '../types.js';
 import { ACCOUNT_PATTERN, REGION_PATTERN } from '../replay/identifiers.js';
@@ -41,6 +42,8 @@ export interface HistoryRequest {
   /** Set when resuming: the query to continue and where its results were left. */
   continuation: { queryExecutionId: string | null; pageToken: string | null; skipInPage: number; rowsRead: number } | null;
   previousTotals: ReplayTotals | null;
+  /** Intermittency counts carried by the resume token; null for a fresh replay. */
+  previousIntermittency?: CarriedIntermittency | null;
   resumed: boolean;
   store: boolean;
   notify: boolean;
@@ -161,6 +164,7 @@ export function parseHistoryPayload(payload: unknown, context: { now: number; de
         regions: state.regions,
         continuation: { queryExecutionId: state.queryExecutionId, pageToken: state.pageToken, skipInPage: state.skipInPage, rowsRead: state.rowsRead },
         previousTotals: state.totals ?? null,
+        previousIntermittency: state.intermittency ?? null,
         resumed: true,
         ...flags,
       },
@@ -186,6 +190,7 @@ export function parseHistoryPayload(payload: unknown, context: { now: number; de
       regions: [...new Set(data.regions ?? [])].sort(),
       continuation: null,
       previousTotals: null,
+      previousIntermittency: null,
       resumed: false,
       ...flags,
     },

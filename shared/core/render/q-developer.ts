@@ -218,6 +218,10 @@ export interface DigestSummaryContent {
   byVerdict: Array<{ verdict: string; count: number }>;
   /** The groups to list, most denials first; each a finding with its count. */
   groups: Array<{ fingerprint: string; count: number; isNew: boolean; finding: Finding; recommendedTitle: string | null }>;
+  /** The most failing (account, profile, source Region) of the day, as `describeIntermittency` words them (unescaped). */
+  intermittency?: Array<{ accountId: string | null; sentence: string }>;
+  /** Profiles in use that the SCPs block ("will break"), most targets first. */
+  willBreak?: Array<{ profile: string; sourceRegion: string; deniedDestinations: string[]; targetsTotal: number; recommendedTitle: string | null }>;
 }
 
 /**
@@ -244,6 +248,19 @@ export function renderQDeveloperDigest(content: DigestSummaryContent): QDevelope
     const fix = group.recommendedTitle === null ? '' : ` — ${mrkdwnProse(group.recommendedTitle, findingIdentifiers(finding))}`;
     lines.push(
       `• ${group.count}× ${inlineCode(finding.accountId)} ${inlineCode(profileOrModel(finding))} ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${group.isNew ? (lang === 'ja' ? ' *新規*' : ' *new*') : ''}${fix}`,
+    );
+  }
+  const failing = (content.intermittency ?? []).slice(0, 5);
+  if (failing.length > 0) lines.push(lang === 'ja' ? '*呼び出しの失敗率*' : '*How often calls fail*');
+  for (const row of failing) lines.push(`• ${inlineCode(row.accountId)} ${escapeMrkdwn(row.sentence)}`);
+  const breaks = (content.willBreak ?? []).slice(0, 5);
+  if (breaks.length > 0) lines.push(lang === 'ja' ? '*今後失敗する呼び出し*' : '*Will break*');
+  for (const item of breaks) {
+    const fix = item.recommendedTitle === null ? '' : ` — ${escapeMrkdwn(item.recommendedTitle)}`;
+    lines.push(
+      lang === 'ja'
+        ? `• ${inlineCode(item.profile)} ${inlineCode(item.sourceRegion)} → ${item.deniedDestinations.map((r) => inlineCode(r)).join(' ')}: ${item.targetsTotal} 件の対象でブロック${fix}`
+        : `• ${inlineCode(item.profile)} ${inlineCode(item.sourceRegion)} → ${item.deniedDestinations.map((r) => inlineCode(r)).join(' ')}: blocked in ${item.targetsTotal} target${item.targetsTotal === 1 ? '' : 's'}${fix}`,
     );
   }
   const summary = lang === 'ja' ? `拒否 ${totals.count} 件 (前日比 ${totals.change >= 0 ? '+' : ''}${totals.change})` : `${totals.count} denials (${totals.change >= 0 ? '+' : ''}${totals.change} on the day before)`;
