@@ -4,6 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createDynamoDbAggregateReader } from '../shared/adapters/dynamodb-aggregate-reader.js';
 import { createDynamoDbDigestLedger } from '../shared/adapters/dynamodb-digest-ledger.js';
 import { createDynamoDbCallCountReader } from '../shared/adapters/dynamodb-call-count-reader.js';
+import { createDynamoDbOrgSnapshotReader } from '../shared/adapters/dynamodb-org-snapshot-reader.js';
 import { loadBundledCatalog, type ProfileCatalog } from '../shared/core/classify/profile-catalog.js';
 import { createSesMailer } from '../shared/adapters/ses-mailer.js';
 import { createQDeveloperDigestPublisher } from '../shared/adapters/q-developer-publisher.js';
@@ -91,8 +92,9 @@ export function dependenciesFromEnvironment(env: Record<string, string | undefin
   }
   const summaryPublisher = chatTopic === null ? null : createQDeveloperDigestPublisher({ client: new SNSClient({}), topicArn: chatTopic });
   const callReader = createDynamoDbCallCountReader({ client: dynamodb, tableName: config.tableName, onInvalidItem: (item) => logger.warn('skipped invalid call-count item', { ...item }) });
-  // The snapshot store is wired here once the stack keeps one; until then the digest says readiness was not computed.
-  const readiness = { snapshots: null, catalog: loadBundledCatalog() };
+  // The snapshot the daily refresh and the guard keep in the same table (read-only here).
+  const snapshotReader = createDynamoDbOrgSnapshotReader({ client: dynamodb, tableName: config.tableName });
+  const readiness = { snapshots: { load: async () => (await snapshotReader.load())?.snapshot ?? null }, catalog: loadBundledCatalog() };
   return { config, reader, mailer, publisher, summaryPublisher, ledger, now: () => new Date(), callReader, readiness };
 }
 

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDigestHandler, type DigestDependencies } from '../../functions/digest.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createDigestHandler, dependenciesFromEnvironment, type DigestDependencies } from '../../functions/digest.js';
+import { createDynamoDbOrgSnapshotStore } from '../../shared/adapters/dynamodb-org-snapshot-store.js';
 import { createAthenaHistoryEngine } from '../../shared/adapters/athena-history.js';
 import { createDynamoDbAggregateReader } from '../../shared/adapters/dynamodb-aggregate-reader.js';
 import { createDynamoDbAlertStore } from '../../shared/adapters/dynamodb-alert-store.js';
@@ -114,6 +115,9 @@ describe('digest sections: failure rates from stored replays, and "will break" f
     await ses.clear();
     sns.published.length = 0;
   });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
 
   afterAll(async () => {
     sesClient?.destroy();
@@ -194,7 +198,7 @@ describe('digest sections: failure rates from stored replays, and "will break" f
 
   it.each([
     ['the stack keeps no snapshot', null, 'Readiness ("will break") was not computed: this stack keeps no organization snapshot'],
-    ['no snapshot has been stored yet', snapshotSource(null), 'Readiness ("will break") was not computed: no organization snapshot has been stored yet'],
+    ['no snapshot has been stored yet', snapshotSource(null), 'Readiness ("will break") was not computed: no organization snapshot is stored'],
     ['the stored snapshot cannot be read', snapshotSource(new Error('snapshot.json.gz: not gzip')), 'Readiness ("will break") was not computed: the stored organization snapshot could not be read (snapshot.json.gz: not gzip).'],
   ])('says readiness was not computed, and why, when %s', async (_name, source, line) => {
     await createDigestHandler(deps(source))(SCHEDULED);
@@ -202,5 +206,29 @@ describe('digest sections: failure rates from stored replays, and "will break" f
     expect(email?.body.text).toContain(`\n${line}`);
     expect(inspectHtml(email?.body.html ?? '').text).toContain(line);
     expect(email?.body.text).not.toContain('== Will break');
+  });
+
+  it('reads the snapshot the refresh and the guard store, and the call counts, with the clients built from the environment', async () => {
+    // Prepare: the snapshot saved through the real store, in the digest's own table.
+    const store = createDynamoDbOrgSnapshotStore({ client: db.client, tableName: table, now: () => new Date('2026-11-27T21:00:00Z') });
+    expect(await store.save(snapshotOf(japanOrganization()), null)).toEqual({ ok: true, version: 1 });
+    vi.stubEnv('TABLE_NAME', table);
+    vi.stubEnv('DIGEST_RECIPIENTS', 'ops@example.com');
+    vi.stubEnv('DIGEST_SENDER', 'noreply@example.com');
+    vi.stubEnv('DIGEST_TIME_ZONE', 'Asia/Tokyo');
+    vi.stubEnv('AWS_REGION', 'ap-northeast-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
+    vi.stubEnv('AWS_ENDPOINT_URL_SESV2', ses.endpoint);
+    // Act
+    const outcome = await createDigestHandler(dependenciesFromEnvironment())(SCHEDULED);
+    // Assess
+    expect(outcome.status).toBe('sent');
+    const [email] = await ses.emails();
+    const text = email?.body.text ?? '';
+    expect(text).toContain(`  ${STRICT}  ${APAC} from ap-northeast-1: 37% of 1,204 calls failed; every failure was routed to ap-south-1 or ap-southeast-2, denied by p-tokyodeny1.\n`);
+    expect(text).toContain(`R1. ${APAC} (ap-northeast-1)\n   Blocked in: ou-ab12-strict12 (Japan-Strict), 210000000001 (strict-app-1)`);
+    expect(text).toContain('   Recommended fix: Control Tower: exempt the inference actions with CT.MULTISERVICE.PV.1\n');
   });
 });

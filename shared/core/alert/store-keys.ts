@@ -8,6 +8,8 @@
  * | hourly aggregate     | `HOUR#<yyyy-mm-ddThh>`  | `FP#<fingerprint>` | alert, replay(store) | digest: one Query per hour |
  * | digest sent marker   | `DIGEST#<yyyy-mm-ddThh>` (window end) | `SENT` | digest | digest (one mail per window, across retries) |
  * | daily call counts    | `CALLS#<yyyy-mm-dd>`    | `<account>#<source Region>#<profile>` | replay(store) | digest: the intermittency view, one Query per day |
+ * | org snapshot head    | `ORGSNAP`               | `HEAD`          | org refresh, guard | guard, digest (version, which chunks) |
+ * | org snapshot chunk   | `ORGSNAP#<writeId>`     | `CHUNK#<nnnn>`  | org refresh, guard | guard, digest (one Query per load) |
  *
  * The digest reads 24 hour partitions (plus 24 for the day before, to compare), each holding one
  * item per distinct fingerprint seen that hour: O(distinct fingerprints), never O(events).
@@ -24,6 +26,10 @@ export const RETENTION_SECONDS = {
   hour: 35 * 24 * 3600,
   digest: 35 * 24 * 3600,
   calls: 35 * 24 * 3600,
+  /** Renewed by every save (the daily refresh): a snapshot not refreshed for 35 days is gone, not stale. */
+  orgSnapshot: 35 * 24 * 3600,
+  /** Chunks of a superseded snapshot stay this long, for a load that read the previous head. */
+  supersededOrgSnapshot: 3600,
 } as const;
 
 /** Attribute name prefixes of a call-count item: successes per routed Region, denials per denied Region, other errors per code. */
@@ -58,6 +64,21 @@ export function stateKey(fingerprint: string): { pk: string; sk: string } {
 /** Key of the marker that records the digest of the window ending at `windowEnd` as sent. */
 export function digestKey(windowEnd: string): { pk: string; sk: string } {
   return { pk: `DIGEST#${hourBucket(windowEnd)}`, sk: 'SENT' };
+}
+
+/** Key of the head item of the stored organization snapshot: version and the write its chunks belong to. */
+export function orgSnapshotHeadKey(): { pk: string; sk: string } {
+  return { pk: 'ORGSNAP', sk: 'HEAD' };
+}
+
+/** Partition of the chunks of one snapshot write (a fresh ID per save, so racing writers never share chunks). */
+export function orgSnapshotChunkPartition(writeId: string): string {
+  return `ORGSNAP#${writeId}`;
+}
+
+/** Key of chunk `index` (0-based) of one snapshot write; sort keys order the chunks. */
+export function orgSnapshotChunkKey(writeId: string, index: number): { pk: string; sk: string } {
+  return { pk: orgSnapshotChunkPartition(writeId), sk: `CHUNK#${String(index).padStart(4, '0')}` };
 }
 
 /** The UTC hour bucket (`yyyy-mm-ddThh`) an ISO timestamp falls in. */

@@ -122,7 +122,7 @@ const en: DigestMessages = {
     reason === 'not-configured'
       ? 'Readiness ("will break") was not computed: this stack keeps no organization snapshot (deploy it with the organization read role so it refreshes one daily).'
       : reason === 'no-snapshot'
-        ? 'Readiness ("will break") was not computed: no organization snapshot has been stored yet (the daily refresh has not run, or failed).'
+        ? 'Readiness ("will break") was not computed: no organization snapshot is stored (the daily organization refresh stores one; it needs the organization read role, and may not have run yet).'
         : `Readiness ("will break") was not computed: the stored organization snapshot could not be read${detail === null ? '' : ` (${detail})`}.`,
   readinessBlockedIn: 'Blocked in',
   readinessDeniedIn: 'Denied Regions',
@@ -201,7 +201,7 @@ const ja: DigestMessages = {
     reason === 'not-configured'
       ? '準備状況（今後失敗する呼び出し）は計算していません: このスタックは組織スナップショットを保持していません（組織の読み取りロールを指定してデプロイすると毎日更新されます）。'
       : reason === 'no-snapshot'
-        ? '準備状況（今後失敗する呼び出し）は計算していません: 組織スナップショットがまだ保存されていません（日次の更新が未実行か失敗しています）。'
+        ? '準備状況（今後失敗する呼び出し）は計算していません: 組織スナップショットが保存されていません（日次の組織情報の更新で保存されます。更新には組織の読み取りロールが必要で、まだ実行されていない可能性もあります）。'
         : `準備状況（今後失敗する呼び出し）は計算していません: 保存された組織スナップショットを読み取れませんでした${detail === null ? '' : `（${detail}）`}。`,
   readinessBlockedIn: 'ブロックされる対象',
   readinessDeniedIn: '拒否されるリージョン',
