@@ -178,7 +178,7 @@ describe('digest sections: failure rates from stored replays, and "will break" f
     const [email] = await ses.emails();
     const text = email?.body.text ?? '';
     expect(text).toContain('== 呼び出しの失敗率（UTC 2026-11-27） ==');
-    expect(text).toContain(`${APAC}（ap-northeast-1 から）: 1,204 回の呼び出しのうち 37% が失敗。失敗はすべて ap-south-1、ap-southeast-2 へのルーティングで拒否されました（拒否したポリシー: p-tokyodeny1）。`);
+    expect(text).toContain(`${APAC}（送信元リージョン ap-northeast-1）: 1,204 回の呼び出しのうち 37% が失敗。失敗はすべて ap-south-1、ap-southeast-2 へのルーティングで拒否されました（拒否したポリシー: p-tokyodeny1）。`);
     expect(text).toContain('== 今後失敗する呼び出し: SCP がブロックしている使用中のプロファイル ==');
     expect(text).toContain('   拒否されるリージョン: ap-northeast-2, ap-south-1, ap-southeast-1, ap-southeast-2\n');
   });

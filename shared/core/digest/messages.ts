@@ -55,7 +55,7 @@ export interface DigestMessages {
   intermittencyMore(input: { shown: number; total: number }): string;
   /** Heading of the "will break" section. */
   readinessHeading: string;
-  readinessIntro(input: { takenAt: string; routes: number; targets: number }): string;
+  readinessIntro(input: { takenAt: string; pairs: number; targets: number }): string;
   /** The one line said when readiness could not be computed, and why. */
   readinessNotComputed(input: { reason: 'no-snapshot' | 'snapshot-unreadable' | 'not-configured'; detail: string | null }): string;
   readinessBlockedIn: string;
@@ -117,7 +117,7 @@ const en: DigestMessages = {
   intermittencyHealthy: ({ count }) => `${count} other account/profile/Region combination${count === 1 ? '' : 's'} had no failed call.`,
   intermittencyMore: ({ shown, total }) => `${total - shown} more failing combination${total - shown === 1 ? '' : 's'} not shown (${total} in all).`,
   readinessHeading: 'Will break: profiles in use that the SCPs block',
-  readinessIntro: ({ takenAt, routes, targets }) => `${routes} profile/source Region pair${routes === 1 ? '' : 's'} in use checked against ${targets} accounts and OUs of the organization snapshot of ${takenAt}. A call fails whenever routing picks a denied Region.`,
+  readinessIntro: ({ takenAt, pairs, targets }) => `${pairs} profile/source Region pair${pairs === 1 ? '' : 's'} in use checked against ${targets} account${targets === 1 ? '' : 's'} and OUs of the organization snapshot of ${takenAt}. A call fails whenever routing picks a denied Region.`,
   readinessNotComputed: ({ reason, detail }) =>
     reason === 'not-configured'
       ? 'Readiness ("will break") was not computed: this stack keeps no organization snapshot (deploy it with the organization read role so it refreshes one daily).'
@@ -130,7 +130,7 @@ const en: DigestMessages = {
   readinessDeniedBy: 'Denied by',
   readinessImplicitDeny: ({ level }) => `no SCP at level ${level} allows it`,
   readinessLevel: 'level',
-  readinessMoreTargets: ({ count }) => `and ${count} more`,
+  readinessMoreTargets: ({ count }) => (count > 0 ? `and ${count} more` : ''),
   readinessNoFix: 'No fix option passed verification for this SCP chain.',
   readinessSameSnippet: ({ label }) => `Same snippet as ${label}.`,
   readinessMore: ({ shown, total }) => `${total - shown} more blocked group${total - shown === 1 ? '' : 's'} not shown (${total} in all); run cris-audit preflight --org for the whole matrix.`,
@@ -152,7 +152,9 @@ const en: DigestMessages = {
 
 const ja: DigestMessages = {
   subject: ({ date, count, newFingerprints }) =>
-    `[cris-auditor] Bedrock 拒否の日次ダイジェスト ${date}: 拒否 ${count} 件、新規の問題 ${newFingerprints} 件`,
+    count === 0
+      ? `[cris-auditor] Bedrock 拒否の日次ダイジェスト ${date}: 拒否なし`
+      : `[cris-auditor] Bedrock 拒否の日次ダイジェスト ${date}: 拒否 ${count} 件${newFingerprints > 0 ? `、新規の問題 ${newFingerprints} 件` : ''}`,
   emptySubject: ({ date }) => `[cris-auditor] Bedrock 拒否の日次ダイジェスト ${date}: 拒否なし`,
   emptyLine: ({ from, to, timeZone }) => `${from} から ${to} (${timeZone}) まで、拒否された Amazon Bedrock の呼び出しはありません。`,
   title: 'Amazon Bedrock 拒否の日次ダイジェスト',
@@ -193,10 +195,11 @@ const ja: DigestMessages = {
   footer: 'cris-auditor が送信しました。CloudTrail イベントの値は記録されたとおりに表示しています。',
   intermittencyHeading: ({ day }) => `呼び出しの失敗率（UTC ${day}）`,
   intermittencyIntro: 'store を指定したリプレイで集計しています。クロスリージョン推論の呼び出しは、拒否された送信先リージョンにルーティングされたときだけ失敗するため、一部の送信先リージョンだけが拒否されていると不安定に見えます。',
-  intermittencyHealthy: ({ count }) => `ほか ${count} 件のアカウント・プロファイル・リージョンの組では失敗はありません。`,
+  intermittencyHealthy: ({ count }) => (count > 0 ? `ほか ${count} 件のアカウント・プロファイル・リージョンの組では失敗はありません。` : 'ほかの組では失敗はありません。'),
   intermittencyMore: ({ shown, total }) => `失敗のある組をほか ${total - shown} 件省略しました（全 ${total} 件）。`,
   readinessHeading: '今後失敗する呼び出し: SCP がブロックしている使用中のプロファイル',
-  readinessIntro: ({ takenAt, routes, targets }) => `使用中の推論プロファイルと送信元リージョンの組 ${routes} 件を、${takenAt} の組織スナップショットのアカウントと OU ${targets} 件に対して確認しました。拒否されたリージョンにルーティングされるたびに呼び出しは失敗します。`,
+  readinessIntro: ({ takenAt, pairs, targets }) =>
+    `${pairs > 0 ? `使用中の推論プロファイルと送信元リージョンの組 ${pairs} 件` : '使用中の推論プロファイル'}を、${takenAt} の組織スナップショットの${targets > 0 ? `アカウントと OU ${targets} 件` : 'アカウントと OU'}に対して確認しました。拒否されたリージョンにルーティングされるたびに呼び出しは失敗します。`,
   readinessNotComputed: ({ reason, detail }) =>
     reason === 'not-configured'
       ? '準備状況（今後失敗する呼び出し）は計算していません: このスタックは組織スナップショットを保持していません（組織の読み取りロールを指定してデプロイすると毎日更新されます）。'
@@ -209,15 +212,15 @@ const ja: DigestMessages = {
   readinessDeniedBy: '拒否元',
   readinessImplicitDeny: ({ level }) => `レベル ${level} に許可する SCP がありません`,
   readinessLevel: 'レベル',
-  readinessMoreTargets: ({ count }) => `ほか ${count} 件`,
+  readinessMoreTargets: ({ count }) => (count > 0 ? `ほか ${count} 件` : ''),
   readinessNoFix: 'この SCP チェーンでは検証に通った修正案はありません。',
   readinessSameSnippet: ({ label }) => `${label} と同じスニペットです。`,
   readinessMore: ({ shown, total }) => `ブロックされたグループをほか ${total - shown} 件省略しました（全 ${total} 件）。全体は cris-audit preflight --org で確認できます。`,
   verdictLabels: {
     'cross-region-scp': 'SCP によるクロスリージョン推論のブロック',
     scp: 'SCP によるブロック',
-    'cross-region-identity': 'ID ポリシーに送信先リージョンがない',
-    identity: 'ID ベースのポリシー',
+    'cross-region-identity': 'アイデンティティベースのポリシーに送信先リージョンがない',
+    identity: 'アイデンティティベースのポリシー',
     'permissions-boundary': 'アクセス許可の境界',
     'session-policy': 'セッションポリシー',
     'vpc-endpoint-policy': 'VPC エンドポイントポリシー',

@@ -297,7 +297,7 @@ function renderReadiness(digest: Digest, m: DigestMessages, lang: Language): str
   const more = readiness.groupsTotal > readiness.groups.length ? `<p style="margin:0;${STYLE.muted}">${escapeHtml(m.readinessMore({ shown: readiness.groups.length, total: readiness.groupsTotal }))}</p>` : '';
   return section(
     heading(m.readinessHeading) +
-      `<p style="margin:0 0 8px 0;${STYLE.muted}">${escapeHtml(m.readinessIntro({ takenAt: truncateText(neutralizeText(readiness.takenAt), 40), routes: readiness.routes.length, targets: readiness.targets }))}</p>` +
+      `<p style="margin:0 0 8px 0;${STYLE.muted}">${escapeHtml(m.readinessIntro({ takenAt: truncateText(neutralizeText(readiness.takenAt), 40), pairs: readiness.routes.length, targets: readiness.targets }))}</p>` +
       groups.join('') +
       more,
   );

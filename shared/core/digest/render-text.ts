@@ -165,7 +165,7 @@ function readinessLines(readiness: DigestReadiness | null, m: DigestMessages, la
   if (readiness.status === 'not-computed') return ['', m.readinessNotComputed({ reason: readiness.reason, detail: readiness.detail === null ? null : value(readiness.detail) })];
   // No section, not an empty one, when nothing in use is blocked.
   if (readiness.groups.length === 0) return [];
-  const lines = ['', `== ${m.readinessHeading} ==`, m.readinessIntro({ takenAt: value(readiness.takenAt), routes: readiness.routes.length, targets: readiness.targets })];
+  const lines = ['', `== ${m.readinessHeading} ==`, m.readinessIntro({ takenAt: value(readiness.takenAt), pairs: readiness.routes.length, targets: readiness.targets })];
   const snippets = new Map<string, string>();
   readiness.groups.forEach((group, i) => {
     const label = `R${i + 1}`;

@@ -146,7 +146,7 @@ function recommendedStep(finding: Finding, lang: Language): string {
   const verification = verificationText(finding, lang);
   const alternatives = Math.max(0, (finding.fix?.options.length ?? 1) - 1);
   return truncateEscaped(
-    `*${labels.recommendedFix}:* ${mrkdwnProse(recommended.title, identifiers)}${verification === null ? '' : ` _(${escapeMrkdwn(verification)})_`} — ${mrkdwnProse(recommended.summary, identifiers)} (${labels.alternatives(alternatives)})`,
+    `*${labels.recommendedFix}:* ${mrkdwnProse(recommended.title, identifiers)}${verification === null ? '' : ` _(${escapeMrkdwn(verification)})_`} — ${mrkdwnProse(recommended.summary, identifiers)}${alternatives > 0 ? ` (${labels.alternatives(alternatives)})` : ''}`,
     Q_DEVELOPER_LIMITS.nextStepChars,
   );
 }
@@ -235,35 +235,29 @@ export function renderQDeveloperDigest(content: DigestSummaryContent): QDevelope
   const chat = chatLabels(lang);
   const labels = alertLabels(lang);
   const day = content.window.to.slice(0, 10);
-  const title =
-    lang === 'ja'
-      ? `${chat.digestTitle} ${day}: 拒否 ${totals.count} 件 / ${totals.fingerprints} 種類 (新規 ${totals.newFingerprints})`
-      : `${chat.digestTitle} ${day}: ${totals.count} denials, ${totals.fingerprints} distinct (${totals.newFingerprints} new)`;
+  const t = Q_DEVELOPER_TEXT[lang];
+  const title = t.digestTitle({ title: chat.digestTitle, day, count: totals.count, fingerprints: totals.fingerprints, newFingerprints: totals.newFingerprints });
   const lines = [
-    `${lang === 'ja' ? '*期間*' : '*Window*'} ${inlineCode(content.window.from)} → ${inlineCode(content.window.to)} (${escapeMrkdwn(content.window.timeZone)})`,
+    `*${t.window}* ${inlineCode(content.window.from)} → ${inlineCode(content.window.to)} (${escapeMrkdwn(content.window.timeZone)})`,
     content.byVerdict.map(({ verdict, count }) => `${inlineCode(verdict)} ${count}`).join(' · '),
   ];
   for (const group of content.groups.slice(0, 10)) {
     const finding = group.finding;
     const fix = group.recommendedTitle === null ? '' : ` — ${mrkdwnProse(group.recommendedTitle, findingIdentifiers(finding))}`;
     lines.push(
-      `• ${group.count}× ${inlineCode(finding.accountId)} ${inlineCode(profileOrModel(finding))} ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${group.isNew ? (lang === 'ja' ? ' *新規*' : ' *new*') : ''}${fix}`,
+      `• ${group.count}× ${inlineCode(finding.accountId)} ${inlineCode(profileOrModel(finding))} ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${group.isNew ? ` *${t.newBadge}*` : ''}${fix}`,
     );
   }
   const failing = (content.intermittency ?? []).slice(0, 5);
-  if (failing.length > 0) lines.push(lang === 'ja' ? '*呼び出しの失敗率*' : '*How often calls fail*');
+  if (failing.length > 0) lines.push(`*${t.intermittencyHeading}*`);
   for (const row of failing) lines.push(`• ${inlineCode(row.accountId)} ${escapeMrkdwn(row.sentence)}`);
   const breaks = (content.willBreak ?? []).slice(0, 5);
-  if (breaks.length > 0) lines.push(lang === 'ja' ? '*今後失敗する呼び出し*' : '*Will break*');
+  if (breaks.length > 0) lines.push(`*${t.willBreakHeading}*`);
   for (const item of breaks) {
     const fix = item.recommendedTitle === null ? '' : ` — ${escapeMrkdwn(item.recommendedTitle)}`;
-    lines.push(
-      lang === 'ja'
-        ? `• ${inlineCode(item.profile)} ${inlineCode(item.sourceRegion)} → ${item.deniedDestinations.map((r) => inlineCode(r)).join(' ')}: ${item.targetsTotal} 件の対象でブロック${fix}`
-        : `• ${inlineCode(item.profile)} ${inlineCode(item.sourceRegion)} → ${item.deniedDestinations.map((r) => inlineCode(r)).join(' ')}: blocked in ${item.targetsTotal} target${item.targetsTotal === 1 ? '' : 's'}${fix}`,
-    );
+    lines.push(`• ${inlineCode(item.profile)} ${inlineCode(item.sourceRegion)} → ${item.deniedDestinations.map((r) => inlineCode(r)).join(' ')}: ${t.blockedIn({ targets: item.targetsTotal })}${fix}`);
   }
-  const summary = lang === 'ja' ? `拒否 ${totals.count} 件 (前日比 ${totals.change >= 0 ? '+' : ''}${totals.change})` : `${totals.count} denials (${totals.change >= 0 ? '+' : ''}${totals.change} on the day before)`;
+  const summary = t.digestSummary({ count: totals.count, change: totals.change });
   return {
     version: '1.0',
     source: 'custom',
@@ -272,8 +266,8 @@ export function renderQDeveloperDigest(content: DigestSummaryContent): QDevelope
       textType: 'client-markdown',
       title: truncateEscaped(`📋 ${escapeMrkdwn(title)}`, Q_DEVELOPER_LIMITS.title),
       description: truncateEscaped(lines.join('\n'), Q_DEVELOPER_LIMITS.description),
-      nextSteps: [escapeMrkdwn(lang === 'ja' ? '全文はダイジェストのメールにあります' : 'The digest email has every group with its fix')],
-      keywords: lang === 'ja' ? ['ダイジェスト', '日次'] : ['digest', 'daily'],
+      nextSteps: [escapeMrkdwn(t.digestNextStep)],
+      keywords: [...t.digestKeywords],
     },
     metadata: {
       threadId: `digest-${day}`,
@@ -285,3 +279,45 @@ export function renderQDeveloperDigest(content: DigestSummaryContent): QDevelope
     },
   };
 }
+
+/** The fixed texts of the digest notification, per language; counts and IDs are inserted verbatim. */
+export const Q_DEVELOPER_TEXT: Readonly<
+  Record<
+    Language,
+    {
+      digestTitle: (v: { title: string; day: string; count: number; fingerprints: number; newFingerprints: number }) => string;
+      window: string;
+      newBadge: string;
+      digestSummary: (v: { count: number; change: number }) => string;
+      digestNextStep: string;
+      digestKeywords: readonly string[];
+      intermittencyHeading: string;
+      willBreakHeading: string;
+      blockedIn: (v: { targets: number }) => string;
+    }
+  >
+> = {
+  en: {
+    digestTitle: ({ title, day, count, fingerprints, newFingerprints }) => `${title} ${day}: ${count} denials, ${fingerprints} distinct (${newFingerprints} new)`,
+    window: 'Window',
+    newBadge: 'new',
+    digestSummary: ({ count, change }) => `${count} denials (${change >= 0 ? '+' : ''}${change} on the day before)`,
+    digestNextStep: 'The digest email has every group with its fix',
+    digestKeywords: ['digest', 'daily'],
+    intermittencyHeading: 'How often calls fail',
+    willBreakHeading: 'Will break',
+    blockedIn: ({ targets }) => `blocked in ${targets} target${targets === 1 ? '' : 's'}`,
+  },
+  ja: {
+    digestTitle: ({ title, day, count, fingerprints, newFingerprints }) =>
+      count === 0 ? `${title} ${day}: 拒否なし` : `${title} ${day}: 拒否 ${count} 件（${fingerprints} 種類${newFingerprints > 0 ? `、うち新規 ${newFingerprints} 種類` : ''}）`,
+    window: '期間',
+    newBadge: '新規',
+    digestSummary: ({ count, change }) => `${count === 0 ? '拒否なし' : `拒否 ${count} 件`}（前日比 ${change >= 0 ? '+' : ''}${change}）`,
+    digestNextStep: '全文はダイジェストのメールにあります',
+    digestKeywords: ['ダイジェスト', '日次'],
+    intermittencyHeading: '呼び出しの失敗率',
+    willBreakHeading: '今後失敗する呼び出し',
+    blockedIn: ({ targets }) => (targets > 0 ? `${targets} 件の対象でブロック` : 'ブロック'),
+  },
+};
