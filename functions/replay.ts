@@ -6,6 +6,9 @@ import type { Context } from 'aws-lambda';
 import { createCloudTrailClientFactory, createCloudTrailLookup } from '../shared/adapters/cloudtrail-lookup.js';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
 import { createDynamoDbCallCountWriter } from '../shared/adapters/dynamodb-call-counts.js';
+import { createDynamoDbOrgSnapshotReader } from '../shared/adapters/dynamodb-org-snapshot-reader.js';
+import { activeAccountsOf, historyPayloadNeedsAccounts, type SnapshotAccounts } from '../shared/core/history/accounts.js';
+import type { OrgSnapshot } from '../shared/core/preflight/index.js';
 import { classifyRecord, isBedrockDenial } from '../shared/core/classify/classify.js';
 import type { AggregateWriter, CallCountWriter, Notifier } from '../shared/core/ports.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
@@ -36,8 +39,12 @@ export interface ReplayDependencies {
   notifier: Notifier | null;
   defaultRegions: string[];
   lang: Language;
-  /** The Athena reader of `source: "athena"`; null or absent when the stack has no `historyBucket`. */
-  history?: { engine: HistoryEngine; table: HistoryTable; defaultAccounts: string[] } | null;
+  /**
+   * The Athena reader of `source: "athena"`; null or absent when the stack has no `historyBucket`.
+   * `snapshots` is the organization snapshot the stack stores (accounts of a payload that names none
+   * and has no `HISTORY_ACCOUNTS`); null or absent: none is kept.
+   */
+  history?: { engine: HistoryEngine; table: HistoryTable; defaultAccounts: string[]; snapshots?: { load(): Promise<OrgSnapshot | null> } | null } | null;
   /** The current time for validating windows (tests pin it); the deadline always uses the wall clock. */
   now?: () => number;
   /**
@@ -89,8 +96,27 @@ export function buildReplayDependencies(env: Record<string, string | undefined> 
             engine: createAthenaHistoryEngine({ client: new AthenaClient({}), workGroup: config.history.workGroup, database: config.history.database }),
             table: { database: config.history.database, table: config.history.table },
             defaultAccounts: config.history.accounts,
+            snapshots: config.tableName === null ? null : snapshotSource(config.tableName),
           },
   };
+}
+
+/** The snapshot the daily refresh and the guard keep in the table, read-only. */
+function snapshotSource(tableName: string): { load(): Promise<OrgSnapshot | null> } {
+  const reader = createDynamoDbOrgSnapshotReader({ client: new DynamoDBClient({}), tableName });
+  return { load: async () => (await reader.load())?.snapshot ?? null };
+}
+
+/** The accounts of the stored snapshot, or why there are none; read only when the payload needs them. */
+async function snapshotAccounts(source: { load(): Promise<OrgSnapshot | null> } | null | undefined): Promise<SnapshotAccounts> {
+  if (source == null) return { ok: false, reason: 'this stack keeps no organization snapshot' };
+  try {
+    const snapshot = await source.load();
+    if (snapshot === null) return { ok: false, reason: 'no snapshot is stored yet' };
+    return { ok: true, accounts: activeAccountsOf(snapshot), source: `stored, taken ${snapshot.takenAt}` };
+  } catch (error) {
+    return { ok: false, reason: `the stored snapshot cannot be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /** Time kept free before the Lambda deadline (see {@link ReplayDependencies.safetyMarginMs}). */
@@ -107,7 +133,8 @@ async function replayFromAthena(event: unknown, deps: ReplayDependencies, remain
     logger.warn('Replay payload refused', { field: 'source', reason });
     return { ok: false, field: 'source', reason };
   }
-  const parsed = parseHistoryPayload(event, { now: (deps.now ?? Date.now)(), defaultAccounts: history.defaultAccounts });
+  const fromSnapshot = historyPayloadNeedsAccounts(event, history.defaultAccounts) ? await snapshotAccounts(history.snapshots) : null;
+  const parsed = parseHistoryPayload(event, { now: (deps.now ?? Date.now)(), defaultAccounts: history.defaultAccounts, snapshotAccounts: fromSnapshot });
   if (!parsed.ok) {
     logger.warn('Replay payload refused', { field: parsed.field, reason: parsed.reason });
     return parsed;
