@@ -212,7 +212,9 @@ export async function readOrgSnapshot(options: ReadOrgSnapshotOptions): Promise<
 /**
  * `DescribePolicy` for the guard: the policy an `AttachPolicy` event names when the snapshot does not
  * hold it, with its type (only SCPs matter). Null when Organizations answers
- * `PolicyNotFoundException` (deleted since); other failures throw {@link OrgReadError}.
+ * `PolicyNotFoundException` (deleted since); `AccessDeniedException` is read as "not an SCP" (the
+ * org read role may describe SCPs only, so a tag or backup policy is refused); other failures throw
+ * {@link OrgReadError}.
  * @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribePolicy.html
  */
 export function createPolicyDescriber(client: OrganizationsClient): PolicyDescriber {
@@ -221,7 +223,10 @@ export function createPolicyDescriber(client: OrganizationsClient): PolicyDescri
     try {
       out = await client.send(new DescribePolicyCommand({ PolicyId: policyId }));
     } catch (error) {
-      if ((error as { name?: unknown } | null)?.name === 'PolicyNotFoundException') return null;
+      const name = (error as { name?: unknown } | null)?.name;
+      if (name === 'PolicyNotFoundException') return null;
+      // The org read role may describe SCPs only (infra/org-read-role.yml): a refusal means another policy type.
+      if (name === 'AccessDeniedException') return { type: 'not readable as an SCP (DescribePolicy: AccessDeniedException)', policy: { id: policyId, arn: policyId, name: policyId, description: '', awsManaged: false, content: '' } };
       throw new OrgReadError(`DescribePolicy(${policyId}) failed: ${describe(error)}`, { cause: error });
     }
     const summary = out.Policy?.PolicySummary;

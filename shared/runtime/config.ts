@@ -279,6 +279,6 @@ const orgRefreshEnvironment = z.object({
 
 /** Loads and validates the refresh function's configuration. */
 export function loadOrgRefreshConfig(env: Record<string, string | undefined> = process.env): OrgRefreshConfig {
-  const parsed = parseEnvironment(orgRefreshEnvironment, env, 'org-refresh');
+  const parsed = parseEnvironment(orgRefreshEnvironment, env, 'refresh');
   return { tableName: parsed.TABLE_NAME, orgReadRoleArn: parsed.ORG_READ_ROLE_ARN };
 }

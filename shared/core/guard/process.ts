@@ -76,7 +76,7 @@ async function prepare(snapshot: OrgSnapshot, change: OrganizationsChange, descr
   if (describe === null) return { ok: false, outcome: { outcome: 'skipped', reason: `policy ${change.policyId} is not in the snapshot and no org read role is configured to describe it` } };
   const described = await describe(change.policyId as string);
   if (described === null) return { ok: false, outcome: { outcome: 'skipped', reason: `policy ${change.policyId} no longer exists (DescribePolicy: not found)` } };
-  if (described.type !== 'SERVICE_CONTROL_POLICY') return { ok: false, outcome: { outcome: 'ignored', reason: `policy ${change.policyId} is a ${described.type}, not an SCP` } };
+  if (described.type !== 'SERVICE_CONTROL_POLICY') return { ok: false, outcome: { outcome: 'ignored', reason: `policy ${change.policyId} is ${described.type.startsWith('not ') ? described.type : `a ${described.type}, not an SCP`}` } };
   return { ok: true, snapshot: { ...snapshot, policies: [...snapshot.policies, described.policy] } };
 }
 

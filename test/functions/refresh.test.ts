@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildOrgRefreshDependencies, createOrgRefreshHandler } from '../../functions/org-refresh.js';
+import { buildOrgRefreshDependencies, createOrgRefreshHandler } from '../../functions/refresh.js';
 import { createDynamoDbOrgSnapshotStore } from '../../shared/adapters/dynamodb-org-snapshot-store.js';
 import { japanOrganization } from '../fixtures/org/model.js';
 import { japanSnapshot } from '../fixtures/org/snapshot.js';
@@ -9,7 +9,7 @@ import { startOrganizationsServer, type OrganizationsServer } from '../helpers/o
 
 const context = { functionName: 'cris-auditor-test-org-refresh', awsRequestId: 'request-1', getRemainingTimeInMillis: () => 300_000 } as unknown as Context;
 
-describe('org-refresh function (dynalite, loopback Organizations through the org read role)', () => {
+describe('refresh function (dynalite, loopback Organizations through the org read role)', () => {
   let db: LocalDynamoDb;
   let organizations: OrganizationsServer;
 

@@ -26,7 +26,7 @@ export interface OrgRefreshOutcome {
 /** Builds the refresh's dependencies from its configuration. */
 export function buildOrgRefreshDependencies(env: Record<string, string | undefined> = process.env): OrgRefreshDependencies {
   const config = loadOrgRefreshConfig(env);
-  const client = createOrganizationsClient({ roleArn: config.orgReadRoleArn, sessionName: 'cris-auditor-org-refresh', maxAttempts: ORG_READ_MAX_ATTEMPTS });
+  const client = createOrganizationsClient({ roleArn: config.orgReadRoleArn, sessionName: 'cris-auditor-refresh', maxAttempts: ORG_READ_MAX_ATTEMPTS });
   return {
     read: () => readOrgSnapshot({ client }),
     store: createDynamoDbOrgSnapshotStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
@@ -69,9 +69,9 @@ export function createOrgRefreshHandler(dependencies: OrgRefreshDependencies | (
       }
       throw new CrisAuditorError('the stored organization snapshot kept changing during the refresh; the next run retries');
     },
-    { name: 'org-refresh' },
+    { name: 'refresh' },
   );
 }
 
-/** Lambda entry point (`functions/org-refresh.handler`), invoked daily by EventBridge Scheduler. */
+/** Lambda entry point (`functions/refresh.handler`), invoked daily by EventBridge Scheduler. */
 export const handler = createOrgRefreshHandler(() => buildOrgRefreshDependencies());
