@@ -1,6 +1,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { TextPublisher } from '../core/digest/ports.js';
 import { DeliveryError } from '../core/errors.js';
+import { cutMarker } from '../core/text-safety.js';
 
 /** Options of {@link createSnsTextPublisher}. */
 export interface SnsTextPublisherOptions {
@@ -12,21 +13,29 @@ export interface SnsTextPublisherOptions {
 /** SNS accepts 256 KiB per message; a margin is kept for the envelope. */
 export const SNS_TEXT_MAX_BYTES = 250 * 1024;
 
-const TRUNCATION_NOTE = '\n[truncated: the full digest is in the email]\n';
+/** What ends a cut copy: the visible mark every channel uses, then where the whole text is. */
+function cutNote(count: number): string {
+  return `\n${cutMarker(count)}\nThe full digest is in the email.\n`;
+}
 
-/** Cuts `text` to at most `maxBytes` UTF-8 bytes on a character boundary, noting the cut. */
+/**
+ * Cuts `text` to at most `maxBytes` UTF-8 bytes on a character boundary, ending with
+ * `…(N characters cut)` (N in code points) and where the whole text is.
+ */
 export function fitUtf8(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
-  const budget = maxBytes - Buffer.byteLength(TRUNCATION_NOTE, 'utf8');
+  const chars = Array.from(text);
+  // Room for the longest note this text can need (every character cut).
+  const budget = maxBytes - Buffer.byteLength(cutNote(chars.length), 'utf8');
   let bytes = 0;
-  let end = 0;
-  for (const char of text) {
+  let kept = 0;
+  for (const char of chars) {
     const size = Buffer.byteLength(char, 'utf8');
     if (bytes + size > budget) break;
     bytes += size;
-    end += char.length;
+    kept += 1;
   }
-  return `${text.slice(0, end)}${TRUNCATION_NOTE}`;
+  return `${chars.slice(0, kept).join('')}${cutNote(chars.length - kept)}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Finding } from './types.js';
+import type { OrgSnapshot } from './preflight/index.js';
 
 /**
  * Ports: the small interfaces the core and the functions need from the outside world. Adapters in
@@ -40,4 +41,28 @@ export interface AggregateReader {
 export interface Notifier {
   /** Delivers one alert for a finding; throws `DeliveryError` when the channel refused it after retries. */
   notify(alert: { finding: Finding; fingerprint: string; repeats: number }): Promise<void>;
+}
+
+/** The organization snapshot as the stack stores it (daily refresh, SCP-change guard; read by the digest). */
+export interface StoredOrgSnapshot {
+  snapshot: OrgSnapshot;
+  /** Version of the stored snapshot: 1 for the first save, one more on every save. Pass it to `save`. */
+  version: number;
+  /** ISO 8601 time of the save (the snapshot's own `takenAt` says when the tree was read). */
+  savedAt: string;
+}
+
+/** Outcome of {@link OrgSnapshotStore.save}: the new version, or a conflict with the version now stored. */
+export type OrgSnapshotSaveResult = { ok: true; version: number } | { ok: false; reason: 'conflict'; currentVersion: number | null };
+
+/**
+ * The stack's one organization snapshot, with optimistic concurrency: `save` succeeds only when the
+ * stored version is still `expectedVersion` (null: nothing stored yet), so two guards (or a guard and
+ * the daily refresh) racing on the same snapshot never lose a change silently; the loser reloads and
+ * reapplies. `load` returns null when nothing is stored (or it expired); a stored snapshot that cannot
+ * be read back whole throws.
+ */
+export interface OrgSnapshotStore {
+  load(): Promise<StoredOrgSnapshot | null>;
+  save(snapshot: OrgSnapshot, expectedVersion: number | null): Promise<OrgSnapshotSaveResult>;
 }

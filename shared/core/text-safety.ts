@@ -16,11 +16,31 @@ export function neutralizeText(value: string, options: { multiline?: boolean } =
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
-/** Shortens text to at most `max` characters (code points), marking the cut with `…`. */
-export function truncateText(value: string, max: number): string {
+/** The visible mark of a cut, in every channel: `…(N characters cut)`. */
+export function cutMarker(count: number): string {
+  return `…(${count} characters cut)`;
+}
+
+/** Matches {@link cutMarker}'s mark (for tests and readers of stored text). */
+export const CUT_MARKER_PATTERN = /…\((\d+) characters cut\)/;
+
+/**
+ * Shortens `value` to at most `max` code points, ending with {@link cutMarker} naming how many
+ * were cut; never splits a surrogate pair. Values within budget are returned unchanged.
+ */
+export function cutToBudget(value: string, max: number): string {
+  if (value.length <= max) return value;
   const chars = Array.from(value);
   if (chars.length <= max) return value;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+  // The marker's own length depends on the count; two passes settle it.
+  let keep = Math.max(0, max - cutMarker(chars.length).length);
+  keep = Math.max(0, max - cutMarker(chars.length - keep).length);
+  return `${chars.slice(0, keep).join('')}${cutMarker(chars.length - keep)}`;
+}
+
+/** Shortens text to at most `max` characters (code points), marking the cut with {@link cutMarker}. */
+export function truncateText(value: string, max: number): string {
+  return cutToBudget(value, max);
 }
 
 /**

@@ -1,4 +1,7 @@
+import { cutToBudget } from '../text-safety.js';
 import type { Finding } from '../types.js';
+
+export { cutMarker, cutToBudget } from '../text-safety.js';
 
 /**
  * Length budgets of a finding's caller-controlled fields, in characters (code points). A caller
@@ -36,25 +39,6 @@ export const FIELD_BUDGETS = {
 const PROFILE_ID_BUDGET = 2048;
 const DESTINATION_BUDGET = 64;
 const MAX_DESTINATIONS = 64;
-
-/** The visible mark of a cut: `…(N characters cut)`. */
-export function cutMarker(count: number): string {
-  return `…(${count} characters cut)`;
-}
-
-/**
- * Shortens `value` to at most `max` code points, ending with {@link cutMarker} naming how many
- * were cut; never splits a surrogate pair. Values within budget are returned unchanged.
- */
-export function cutToBudget(value: string, max: number): string {
-  if (value.length <= max) return value;
-  const chars = Array.from(value);
-  if (chars.length <= max) return value;
-  // The marker's own length depends on the count; two passes settle it.
-  let keep = Math.max(0, max - cutMarker(chars.length).length);
-  keep = Math.max(0, max - cutMarker(chars.length - keep).length);
-  return `${chars.slice(0, keep).join('')}${cutMarker(chars.length - keep)}`;
-}
 
 function cutField(value: string | null, max: number): string | null {
   return value === null || typeof value !== 'string' ? value : cutToBudget(value, max);

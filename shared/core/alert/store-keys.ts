@@ -7,6 +7,8 @@
  * | fingerprint state    | `FP#<fingerprint>`      | `STATE`         | alert      | alert (suppression window, repeat counter) |
  * | hourly aggregate     | `HOUR#<yyyy-mm-ddThh>`  | `FP#<fingerprint>` | alert, replay(store) | digest: one Query per hour |
  * | digest sent marker   | `DIGEST#<yyyy-mm-ddThh>` (window end) | `SENT` | digest | digest (one mail per window, across retries) |
+ * | org snapshot head    | `ORGSNAP`               | `HEAD`          | org refresh, guard | guard, digest (version, which chunks) |
+ * | org snapshot chunk   | `ORGSNAP#<writeId>`     | `CHUNK#<nnnn>`  | org refresh, guard | guard, digest (one Query per load) |
  *
  * The digest reads 24 hour partitions (plus 24 for the day before, to compare), each holding one
  * item per distinct fingerprint seen that hour: O(distinct fingerprints), never O(events).
@@ -22,6 +24,10 @@ export const RETENTION_SECONDS = {
   state: 35 * 24 * 3600,
   hour: 35 * 24 * 3600,
   digest: 35 * 24 * 3600,
+  /** Renewed by every save (the daily refresh): a snapshot not refreshed for 35 days is gone, not stale. */
+  orgSnapshot: 35 * 24 * 3600,
+  /** Chunks of a superseded snapshot stay this long, for a load that read the previous head. */
+  supersededOrgSnapshot: 3600,
 } as const;
 
 /** Key of the marker that records one CloudTrail event as processed. */
@@ -37,6 +43,21 @@ export function stateKey(fingerprint: string): { pk: string; sk: string } {
 /** Key of the marker that records the digest of the window ending at `windowEnd` as sent. */
 export function digestKey(windowEnd: string): { pk: string; sk: string } {
   return { pk: `DIGEST#${hourBucket(windowEnd)}`, sk: 'SENT' };
+}
+
+/** Key of the head item of the stored organization snapshot: version and the write its chunks belong to. */
+export function orgSnapshotHeadKey(): { pk: string; sk: string } {
+  return { pk: 'ORGSNAP', sk: 'HEAD' };
+}
+
+/** Partition of the chunks of one snapshot write (a fresh ID per save, so racing writers never share chunks). */
+export function orgSnapshotChunkPartition(writeId: string): string {
+  return `ORGSNAP#${writeId}`;
+}
+
+/** Key of chunk `index` (0-based) of one snapshot write; sort keys order the chunks. */
+export function orgSnapshotChunkKey(writeId: string, index: number): { pk: string; sk: string } {
+  return { pk: orgSnapshotChunkPartition(writeId), sk: `CHUNK#${String(index).padStart(4, '0')}` };
 }
 
 /** The UTC hour bucket (`yyyy-mm-ddThh`) an ISO timestamp falls in. */

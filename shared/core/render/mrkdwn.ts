@@ -8,10 +8,13 @@
  * Slack does not interpret. Attacker strings are best shown with {@link inlineCode}.
  * @see https://api.slack.com/reference/surfaces/formatting#escaping
  */
-import { neutralizeText } from '../text-safety.js';
+import { CUT_MARKER_PATTERN, cutMarker, neutralizeText } from '../text-safety.js';
 
-/** Marker appended to any text that had to be shortened to fit a Block Kit limit. */
-export const TRUNCATION_MARKER = '…(truncated)';
+/**
+ * Matches the mark that ends any text shortened to fit a Block Kit limit: the same visible
+ * `…(N characters cut)` as every other channel (`cutMarker`).
+ */
+export const TRUNCATION_MARKER_PATTERN = CUT_MARKER_PATTERN;
 
 /** Look-alike of the backtick, so attacker text cannot open or close a code span or block. */
 const BACKTICK_LOOKALIKE = '\u02cb';
@@ -147,7 +150,7 @@ export function codeBlock(text: string, maxLength = 3000): string {
 
 /**
  * Shortens already-escaped text to at most `maxLength` characters, ending with
- * {@link TRUNCATION_MARKER}, never cutting an entity (`&amp;`) or a surrogate pair in half.
+ * `…(N characters cut)`, never cutting an entity (`&amp;`) or a surrogate pair in half.
  */
 export function truncateEscaped(text: string, maxLength: number): string {
   return truncate(text, maxLength, true);
@@ -158,17 +161,31 @@ export function truncatePlain(text: string, maxLength: number): string {
   return truncate(text, maxLength, false);
 }
 
-function truncate(text: string, maxLength: number, escaped: boolean): string {
-  if (text.length <= maxLength) return text;
-  let cut = Math.max(0, maxLength - TRUNCATION_MARKER.length);
+/** The largest cut point ≤ `cut` that splits neither an entity (`&amp;`) nor a surrogate pair. */
+function safeCut(text: string, cut: number, escaped: boolean): number {
+  let at = Math.max(0, cut);
   if (escaped) {
-    const ampersand = text.lastIndexOf('&', cut - 1);
-    if (ampersand !== -1 && ampersand > cut - 5) {
+    const ampersand = text.lastIndexOf('&', at - 1);
+    if (ampersand !== -1 && ampersand > at - 5) {
       const semicolon = text.indexOf(';', ampersand);
-      if (semicolon === -1 || semicolon >= cut) cut = ampersand;
+      if (semicolon === -1 || semicolon >= at) at = ampersand;
     }
   }
-  const code = text.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-  return `${text.slice(0, cut)}${TRUNCATION_MARKER}`;
+  const code = text.charCodeAt(at - 1);
+  if (code >= 0xd800 && code <= 0xdbff) at -= 1;
+  return at;
+}
+
+function truncate(text: string, maxLength: number, escaped: boolean): string {
+  if (text.length <= maxLength) return text;
+  // The mark names how many characters (code points of the text as sent) were cut; its own length
+  // depends on that count, so the cut point is settled in a few passes, never past the limit.
+  const markerAt = (at: number): string => cutMarker(Array.from(text.slice(at)).length);
+  let cut = safeCut(text, maxLength - markerAt(0).length, escaped);
+  for (let pass = 0; pass < 4; pass += 1) {
+    const next = safeCut(text, maxLength - markerAt(cut).length, escaped);
+    if (next === cut || next + markerAt(next).length > maxLength) break;
+    cut = next;
+  }
+  return `${text.slice(0, cut)}${cutMarker(Array.from(text.slice(cut)).length)}`;
 }

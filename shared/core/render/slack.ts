@@ -74,7 +74,7 @@ function labelledCodeBlock(label: string, content: string): SlackText {
  * source → denied Region; the SCP (ARN, statement) with a console link; the recommended fix as a
  * code block and the number of alternatives; the caller; links to the CloudTrail event. Every value
  * taken from the record is escaped (see `mrkdwn.ts`); every block fits Block Kit's limits and any
- * cut is marked `…(truncated)`.
+ * cut ends with the visible `…(N characters cut)`.
  * @see https://api.slack.com/messaging/webhooks
  * @see https://api.slack.com/reference/surfaces/formatting
  */

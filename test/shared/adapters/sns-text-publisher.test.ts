@@ -40,7 +40,9 @@ describe('createSnsTextPublisher', () => {
     // Assess
     const message = sns.published[0]?.message ?? '';
     expect(Buffer.byteLength(message, 'utf8')).toBeLessThanOrEqual(SNS_TEXT_MAX_BYTES);
-    expect(message).toMatch(/^拒+\n\[truncated: the full digest is in the email\]\n$/);
+    const kept = Array.from(/^拒+/.exec(message)?.[0] ?? '').length;
+    expect(kept).toBeGreaterThan(80_000);
+    expect(message.slice(kept)).toBe(`\n…(${120_000 - kept} characters cut)\nThe full digest is in the email.\n`);
   });
 
   it('turns a refusal into a DeliveryError naming the topic', async () => {
@@ -59,7 +61,7 @@ describe('createSnsTextPublisher', () => {
 describe('fitUtf8', () => {
   it.each([
     { name: 'short text unchanged', text: 'abc', max: 10, expected: 'abc' },
-    { name: 'never splits a surrogate pair', text: '😀'.repeat(30), max: 60, expected: `${'😀'.repeat(3)}\n[truncated: the full digest is in the email]\n` },
+    { name: 'never splits a surrogate pair', text: '😀'.repeat(30), max: 80, expected: `${'😀'.repeat(5)}\n…(25 characters cut)\nThe full digest is in the email.\n` },
   ])('keeps $name', ({ text, max, expected }) => {
     expect(fitUtf8(text, max)).toBe(expected);
   });
