@@ -18,6 +18,8 @@ import { resolveAuthoritativeScps, type AuthoritativeInput, type AuthoritativeSc
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import { toTerminalSafeJson } from '../shared/core/text-safety.js';
 import type { Finding, Fix, Language, ScpDocument, Verdict } from '../shared/core/types.js';
+import { CLI_MESSAGES } from './messages.js';
+import { policyTypeName } from '../shared/core/classify/policy-types.js';
 import { fit, palette, safe, useColour } from './terminal.js';
 
 export const ANALYZE_USAGE = `usage: cris-audit analyze [--json] [--fix] [--scp FILE]... [--authoritative] [--lang en|ja] [--unique] PATH...
@@ -37,7 +39,8 @@ and explains every denied Amazon Bedrock call.
                were at request time from IAM Access Troubleshooter (your AWS credentials;
                iam:GetRequestAuthorizationDetails, iam:GetRequestAuthorizationPolicy) and verify the
                fix against them; otherwise --scp, else unverified (the reason goes to stderr)
-  --lang L     language of fix texts: en (default, or $LOCALE) or ja; policy JSON is never translated
+  --lang L     language of everything printed (table headers, block lines, verification tags,
+               summary, fixes): en (default, or $LOCALE) or ja; policy JSON and IDs are never translated
   --unique     report each CloudTrail event ID once, however many inputs hold it
                (memory grows with the number of distinct events)
   -h, --help   this text
@@ -58,17 +61,23 @@ interface BlockGroup {
   count: number;
 }
 
+/** Column widths of the table, in terminal columns (the last, POLICY, is not padded). */
 const COLUMNS = [
-  ['TIME', 20],
-  ['ACCOUNT', 12],
-  ['VERDICT', 21],
-  ['SOURCE → DENIED', 31],
-  ['PROFILE / MODEL', 46],
+  ['time', 20],
+  ['account', 12],
+  ['verdict', 21],
+  ['route', 31],
+  ['profile', 46],
 ] as const;
 
-function tableRow(finding: Finding): string {
+function tableHeader(lang: Language): string {
+  const titles = CLI_MESSAGES[lang].columns;
+  return `${COLUMNS.map(([key, width]) => fit(titles[key], width)).join('  ')}  ${titles.policy}`;
+}
+
+function tableRow(finding: Finding, lang: Language): string {
   const route = `${finding.sourceRegion ?? '?'} → ${finding.deniedRegion ?? '?'}`;
-  const policy = finding.policyArn?.split('/').pop() ?? finding.policyType ?? '';
+  const policy = finding.policyArn?.split('/').pop() ?? policyTypeName(finding.policyType, lang) ?? '';
   const cells = [
     (finding.eventTime ?? '').replace('T', ' ').replace('Z', ''),
     finding.accountId ?? '',
@@ -83,30 +92,31 @@ function blockKey(finding: Finding): string {
   return [finding.profile?.id ?? finding.modelId, finding.sourceRegion, finding.deniedRegion, finding.policyArn].join('\u0000');
 }
 
-function blockLine(group: BlockGroup): string {
+function blockLine(group: BlockGroup, lang: Language): string {
+  const m = CLI_MESSAGES[lang];
   const { finding, count } = group;
-  const what = finding.profile === null ? `model ${finding.modelId ?? '(unnamed)'}` : `profile ${finding.profile.id}`;
-  const denied = finding.deniedRegion === 'unspecified' ? 'Region-less (global, aws:RequestedRegion "unspecified")' : `in ${finding.deniedRegion}`;
-  const policy = finding.policyArn === null ? 'an SCP (ARN not in the message)' : `SCP ${finding.policyArn}`;
-  const times = count === 1 ? '' : ` ×${count}`;
-  const approximate = finding.destinationsSource === 'geography' ? ' (approximate)' : '';
+  const subject =
+    finding.profile !== null ? m.profileSubject({ id: finding.profile.id }) : finding.modelId === null ? m.unnamedModel : m.modelSubject({ id: finding.modelId });
+  const denied = finding.deniedRegion === 'unspecified' ? m.deniedGlobal : m.deniedIn({ region: finding.deniedRegion ?? '?' });
+  const policy = finding.policyArn === null ? m.policyScpUnknown : m.policyScp({ arn: finding.policyArn });
   const routes =
     finding.destinations === null
       ? ''
       : finding.deniedRegion === 'unspecified'
-        ? `; it can route to ${finding.destinations.length} commercial Regions: allow "unspecified" for this profile`
-        : `; allow all ${finding.destinations.length} destinations${approximate}: ${finding.destinations.join(', ')}`;
-  return safe(`${what} from ${finding.sourceRegion} was denied ${denied} by ${policy}${times}${routes}`);
+        ? m.routesGlobal({ count: finding.destinations.length })
+        : m.routesAll({ count: finding.destinations.length, regions: finding.destinations.join(', '), approximate: finding.destinationsSource === 'geography' });
+  return safe(m.blockLine({ subject, source: finding.sourceRegion ?? '?', denied, policy, times: m.times({ count }), routes }));
 }
 
-function summary(counts: Counts): string {
+function summary(counts: Counts, lang: Language): string {
+  const m = CLI_MESSAGES[lang];
   const verdicts = VERDICT_ORDER.filter((verdict) => counts.byVerdict.has(verdict))
     .map((verdict) => `${verdict} ${counts.byVerdict.get(verdict)}`)
     .join(', ');
   return [
-    `records read: ${counts.records} · Bedrock denials: ${counts.findings} · other records: ${counts.records - counts.findings}${counts.duplicates > 0 ? ` · repeated event IDs skipped: ${counts.duplicates}` : ''}`,
-    `denials by verdict: ${verdicts || 'none'}`,
-    `files: ${counts.files.read} read, ${counts.files.failed} failed, ${counts.files.skipped} skipped${counts.problems > 0 ? ` · problems: ${counts.problems}` : ''}`,
+    m.summaryRecords({ records: counts.records, findings: counts.findings, other: counts.records - counts.findings, duplicates: counts.duplicates }),
+    m.summaryVerdicts({ verdicts }),
+    m.summaryFiles({ read: counts.files.read, failed: counts.files.failed, skipped: counts.files.skipped, problems: counts.problems }),
   ].join('\n');
 }
 
@@ -351,10 +361,10 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
         continue;
       }
       if (!headerPrinted) {
-        out.push(`${colour.bold(`${COLUMNS.map(([title, width]) => fit(title, width)).join('  ')}  POLICY`)}\n`);
+        out.push(`${colour.bold(tableHeader(lang as Language))}\n`);
         headerPrinted = true;
       }
-      const row = tableRow(finding);
+      const row = tableRow(finding, lang as Language);
       out.push(`${finding.verdict === VERDICTS.crossRegionScp ? colour.red(row) : row}\n`);
       if (finding.verdict === VERDICTS.crossRegionScp) {
         const key = blockKey(finding);
@@ -373,28 +383,29 @@ export async function runAnalyze(argv: string[], io: { stdout: NodeJS.WriteStrea
   progress.clear();
 
   if (!json) {
-    if (!headerPrinted) io.stdout.write('No denied Bedrock calls found.\n');
+    if (!headerPrinted) io.stdout.write(`${CLI_MESSAGES[lang as Language].noDenials}\n`);
     if (blocks.size > 0) {
-      io.stdout.write(`\n${colour.bold(`Cross-Region SCP blocks (${blocks.size}):`)}\n`);
+      io.stdout.write(`\n${colour.bold(CLI_MESSAGES[lang as Language].blocksHeading({ count: blocks.size }))}\n`);
       for (const group of blocks.values()) {
-        io.stdout.write(`  ${colour.red('✗')} ${blockLine(group)}\n`);
+        io.stdout.write(`  ${colour.red('✗')} ${blockLine(group, lang as Language)}\n`);
         // With --authoritative the fix rests on a per-event lookup, so the block kept it.
         const fix = group.finding.fix ?? (await fixes.fixFor(group.finding));
-        if (fix?.recommended != null) io.stdout.write(`    ${colour.green('fix:')} ${safe(fix.recommended.title)} ${colour.dim(`[${safe(outcomeTag(fix))}]`)}\n`);
-        const details = group.finding.authorizationDetailsUrl ?? (group.finding.authorizationId === null ? null : `authorization id ${group.finding.authorizationId}`);
-        if (details !== null) io.stdout.write(`    ${colour.dim('details:')} ${safe(details)}\n`);
+        if (fix?.recommended != null) io.stdout.write(`    ${colour.green(CLI_MESSAGES[lang as Language].fix)} ${safe(fix.recommended.title)} ${colour.dim(`[${safe(outcomeTag(fix, lang as Language))}]`)}\n`);
+        const details = group.finding.authorizationDetailsUrl ?? (group.finding.authorizationId === null ? null : CLI_MESSAGES[lang as Language].authorizationId({ id: group.finding.authorizationId }));
+        if (details !== null) io.stdout.write(`    ${colour.dim(CLI_MESSAGES[lang as Language].details)} ${safe(details)}\n`);
         if (parsed.values.fix && fix != null) io.stdout.write(renderFix(fix));
       }
     }
   }
-  io.stderr.write(`${summary(counts)}\n`);
+  io.stderr.write(`${summary(counts, lang as Language)}\n`);
   return scpFailed || counts.files.failed > 0 || counts.problems > 0 ? 2 : 0;
 }
 
 /** The short verification tag of a fix line: `verified`, `verified assuming …`, `not verified`, or the legacy status. */
-function outcomeTag(fix: Fix): string {
+export function outcomeTag(fix: Fix, lang: Language = 'en'): string {
+  const tags = CLI_MESSAGES[lang].tags;
   const outcome = fix.recommended?.outcome ?? fix.verification.outcome;
-  if (outcome === 'verified-assuming') return `verified assuming ${(fix.recommended?.assumptions ?? fix.verification.assumptions ?? []).join('; ')}`;
-  if (outcome === 'not-verified' && fix.verification.status !== 'unverified') return 'not verified';
-  return fix.verification.status;
+  if (outcome === 'verified-assuming') return tags.verifiedAssuming({ assumptions: (fix.recommended?.assumptions ?? fix.verification.assumptions ?? []).join('; ') });
+  if (outcome === 'not-verified' && fix.verification.status !== 'unverified') return tags.notVerified;
+  return tags[fix.verification.status];
 }

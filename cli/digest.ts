@@ -16,6 +16,7 @@ import { fingerprintFinding } from '../shared/core/alert/fingerprint.js';
 import { suggestFix } from '../shared/core/fix/suggest-fix.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import type { Fix, Language } from '../shared/core/types.js';
+import { CLI_MESSAGES } from './messages.js';
 import { safe } from './terminal.js';
 
 export const DIGEST_USAGE = `usage: cris-audit digest --from <ISO> [--to <ISO>] [--lang en|ja] [--time-zone <IANA>] [--out digest.html] PATH...
@@ -140,9 +141,16 @@ export async function runDigest(argv: string[], io: Io = process, env: Record<st
   }
   io.stdout.write(`Subject: ${renderDigestSubject(digest, { lang: language })}\n\n${text}`);
   io.stderr.write(
-    `records read: ${counts.records} · Bedrock denials: ${counts.denials} · in the window: ${digest.totals.count} · in the comparison window: ${digest.totals.previousCount}` +
-      ` · outside both: ${counts.outside}${counts.duplicates > 0 ? ` · repeated event IDs skipped: ${counts.duplicates}` : ''}` +
-      `${counts.problems > 0 ? ` · problems: ${counts.problems}` : ''}${values.out === undefined ? '' : ` · HTML written to ${safe(values.out)}`}\n`,
+    `${CLI_MESSAGES[language].digestSummary({
+      records: counts.records,
+      denials: counts.denials,
+      inWindow: digest.totals.count,
+      previous: digest.totals.previousCount,
+      outside: counts.outside,
+      duplicates: counts.duplicates,
+      problems: counts.problems,
+      out: values.out === undefined ? '' : safe(values.out),
+    })}\n`,
   );
   return counts.failed > 0 || counts.problems > 0 ? 2 : 0;
 }

@@ -12,6 +12,7 @@ import { parseDenialMessage } from '../shared/core/classify/access-denied-messag
 import { classifyRecord } from '../shared/core/classify/classify.js';
 import { explainFinding } from '../shared/core/classify/explain.js';
 import { parseArn } from '../shared/core/classify/arn.js';
+import { policyTypeName } from '../shared/core/classify/policy-types.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import { BEDROCK_EVENT_SOURCE, LANGUAGES, VERDICTS } from '../shared/core/constants.js';
 import { renderFixText, suggestFix } from '../shared/core/fix/index.js';
@@ -91,7 +92,8 @@ export function recordFromText(text: string, options: { region?: string | undefi
   return record;
 }
 
-const LABELS = {
+/** Fixed texts of `explain`, per language. */
+export const EXPLAIN_LABELS = {
   en: {
     verdict: 'Verdict',
     why: 'Why',
@@ -119,7 +121,7 @@ const LABELS = {
 } as const;
 
 function renderText(finding: Finding, lang: Language, colour: ReturnType<typeof palette>): string {
-  const labels = LABELS[lang];
+  const labels = EXPLAIN_LABELS[lang];
   const lines = [
     `${colour.bold(`${labels.verdict}:`)} ${finding.verdict}`,
     `${colour.bold(`${labels.why}:`)} ${safe(explainFinding(finding, lang))}`,
@@ -127,7 +129,7 @@ function renderText(finding: Finding, lang: Language, colour: ReturnType<typeof 
   if (finding.action !== null) lines.push(`${labels.action}: ${safe(finding.action)}`);
   if (finding.principalArn !== null) lines.push(`${labels.principal}: ${safe(finding.principalArn)}`);
   if (finding.deniedResource !== null) lines.push(`${labels.resource}: ${safe(finding.deniedResource)}`);
-  if (finding.policyArn !== null || finding.policyType !== null) lines.push(`${labels.policy}: ${safe(finding.policyArn ?? finding.policyType)}`);
+  if (finding.policyArn !== null || finding.policyType !== null) lines.push(`${labels.policy}: ${safe(finding.policyArn ?? policyTypeName(finding.policyType, lang))}`);
   if (finding.authorizationDetailsUrl !== null || finding.authorizationId !== null) {
     lines.push(`${labels.details}: ${safe(finding.authorizationDetailsUrl ?? `GetRequestAuthorizationDetails ${finding.authorizationId}`)}`);
   }
@@ -185,7 +187,7 @@ export async function runExplain(argv: string[], io: Io = process): Promise<numb
   } else {
     text = parsed.positionals.join(' ');
   }
-  const labels = LABELS[lang as Language];
+  const labels = EXPLAIN_LABELS[lang as Language];
   if (parseDenialMessage(text).kind === 'unreadable') {
     io.stderr.write(`cris-audit explain: ${labels.notFound} (expected IAM's "User: … is not authorized to perform: …" sentence or a Bedrock model-access message)\n`);
     return 2;

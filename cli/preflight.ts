@@ -23,6 +23,7 @@ import {
 } from '../shared/core/preflight/index.js';
 import { isRegionCode } from '../shared/core/regions.js';
 import type { Language } from '../shared/core/types.js';
+import { CLI_MESSAGES } from './messages.js';
 import { palette, safe, useColour } from './terminal.js';
 
 export const PREFLIGHT_USAGE = `usage: cris-audit preflight [--json | --html FILE] [--scp FILE]... [--org SNAPSHOT] [--profile ID]...
@@ -140,7 +141,7 @@ export async function runPreflightCommand(argv: string[], io: Io = process): Pro
     const approved = new Set<string>();
     for (const target of targets) for (const region of approvedRegions(target.levels, data.commercialRegions)) approved.add(region);
     sources = data.commercialRegions.filter((region) => approved.has(region));
-    io.stderr.write(`source Regions (approved by the SCPs): ${sources.join(', ') || 'none'}\n`);
+    io.stderr.write(`${CLI_MESSAGES[lang as Language].approvedSources({ regions: sources.join(', ') })}\n`);
   }
   const routes = catalogRoutes(data, sources, profiles);
   // --json streams each row as it is made; the matrix and the page need them all.
@@ -158,7 +159,7 @@ export async function runPreflightCommand(argv: string[], io: Io = process): Pro
       io.stderr.write(`cris-audit preflight: --html ${safe(values.html)}: ${safe((error as NodeJS.ErrnoException).code ?? String(error))}\n`);
       return 2;
     }
-    io.stdout.write(`wrote ${safe(values.html)}\n`);
+    io.stdout.write(`${CLI_MESSAGES[lang as Language].wrote({ file: safe(values.html) })}\n`);
   } else if (!values.json) {
     io.stdout.write(renderPreflightText(matrix, result.stats, { lang: lang as Language, colour: palette(useColour(io.stdout)) }));
   }

@@ -64,42 +64,53 @@ export interface ReplayCliIo {
   env?: Record<string, string | undefined>;
 }
 
-const LABELS = {
+/** Fixed texts of the replay summary, per language. */
+export const REPLAY_LABELS = {
   en: {
     window: 'Window', regions: 'Regions', scanned: 'Records scanned', denials: 'Bedrock denials',
-    groups: 'Cross-Region SCP blocks', none: 'No cross-Region SCP block found.', fix: 'fix',
+    groups: ({ count }: { count: number }) => (count > 0 ? `Cross-Region SCP blocks (${count}):` : 'Cross-Region SCP blocks:'),
+    none: 'No cross-Region SCP block found.', fix: 'fix',
     from: 'from', deniedIn: 'denied in', seen: 'seen', complete: 'complete', partial: 'stopped',
     resume: 'Stopped before the end of the window. Continue with:', errors: 'Errors',
-    totals: 'Whole replay so far', runs: 'runs',
-    athena: 'Athena query', scannedData: 'data scanned', billed: 'billed', atPrice: 'at', perTb: 'per TB',
-    intermittency: 'Failing calls by profile', healthy: 'other profiles had no failed call',
+    totals: ({ invocations }: { invocations: number }) => `Whole replay so far (${invocations} runs)`,
+    athena: 'Athena query', scannedData: 'data scanned', billed: 'billed',
+    price: ({ usd }: { usd: string }) => `(at $${usd} per TB)`,
+    accounts: ({ count }: { count: number }) => (count === 1 ? '1 account' : `${count} accounts`),
+    allRegions: 'all Regions',
+    intermittency: 'Failing calls by profile',
+    healthy: ({ count }: { count: number }) => (count > 0 ? `(${count} other profiles had no failed call)` : ''),
   },
   ja: {
     window: '期間', regions: 'リージョン', scanned: '読み取ったレコード', denials: 'Bedrock の拒否',
-    groups: 'クロスリージョン推論を止めている SCP', none: 'クロスリージョン推論の SCP ブロックはありません。', fix: '対処',
-    from: '送信元', deniedIn: '拒否先', seen: '発生', complete: '完了', partial: '中断',
+    groups: ({ count }: { count: number }) => (count > 0 ? `クロスリージョン推論を止めている SCP（${count} 件）:` : 'クロスリージョン推論を止めている SCP:'),
+    none: 'クロスリージョン推論を止めている SCP はありません。', fix: '修正',
+    from: '送信元リージョン', deniedIn: '拒否されたリージョン', seen: '発生', complete: '完了', partial: '中断',
     resume: '期間の途中で停止しました。続きは次のコマンドで実行できます:', errors: 'エラー',
-    totals: 'これまでの合計', runs: '回',
-    athena: 'Athena クエリ', scannedData: 'スキャン量', billed: '課金対象', atPrice: '単価', perTb: '/TB',
-    intermittency: 'プロファイル別の失敗率', healthy: '件のプロファイルは失敗なし',
+    totals: ({ invocations }: { invocations: number }) => `これまでの合計（${invocations} 回の実行）`,
+    athena: 'Athena クエリ', scannedData: 'スキャン量', billed: '課金対象',
+    price: ({ usd }: { usd: string }) => `（単価 $${usd}/TB）`,
+    accounts: ({ count }: { count: number }) => (count > 0 ? `アカウント ${count} 件` : 'アカウントなし'),
+    allRegions: 'すべてのリージョン',
+    intermittency: 'プロファイル別の失敗率',
+    healthy: ({ count }: { count: number }) => (count > 0 ? `（ほか ${count} 件のプロファイルは失敗なし）` : ''),
   },
 } as const;
 
 function summary(report: ReplayReport, lang: Language, colour: boolean): string {
-  const t = LABELS[lang];
+  const t = REPLAY_LABELS[lang];
   const c = palette(colour);
   const lines = [
     `${t.window}: ${report.window.from} … ${report.window.to}`,
     `${t.scanned}: ${report.recordsScanned}   ${t.denials}: ${report.denials}`,
   ];
   if (report.totals.invocations > 1) {
-    lines.push(`${t.totals} (${report.totals.invocations} ${t.runs}): ${t.scanned} ${report.totals.recordsScanned}   ${t.denials} ${report.totals.denials}`);
+    lines.push(`${t.totals({ invocations: report.totals.invocations })}: ${t.scanned} ${report.totals.recordsScanned}   ${t.denials} ${report.totals.denials}`);
   }
   for (const verdict of VERDICT_ORDER) {
     const count = report.findingsByVerdict[verdict];
     if (count > 0) lines.push(`  ${verdict.padEnd(24)} ${count}`);
   }
-  lines.push('', c.bold(`${t.groups} (${report.crossRegionScpGroupsTotal}):`));
+  lines.push('', c.bold(t.groups({ count: report.crossRegionScpGroupsTotal })));
   if (report.crossRegionScpGroups.length === 0) lines.push(`  ${t.none}`);
   for (const group of report.crossRegionScpGroups) {
     lines.push(
@@ -113,15 +124,15 @@ function summary(report: ReplayReport, lang: Language, colour: boolean): string 
     lines.push('', c.bold(`${t.intermittency}:`));
     for (const row of failing.slice(0, 20)) lines.push(safe(`  ${row.accountId ?? '?'}  ${describeIntermittency(row, lang)}`));
     const healthy = report.intermittencyTotal - failing.length;
-    if (healthy > 0) lines.push(`  (${healthy} ${t.healthy})`);
+    if (healthy > 0) lines.push(`  ${t.healthy({ count: healthy })}`);
   }
   if (report.athena !== null) {
     const a = report.athena;
     lines.push(
       '',
       c.bold(`${t.athena}: ${safe(a.queryExecutionId ?? '—')}  ${a.state ?? '—'}`),
-      `  ${t.scannedData} ${formatBytes(a.dataScannedBytes)} · ${t.billed} ${formatBytes(a.billedBytes)} ≈ ${formatUsd(a.costUsd)} (${t.atPrice} $${ATHENA_USD_PER_TB} ${t.perTb})`,
-      `  ${a.days.first} … ${a.days.last} · ${a.accounts.length} account(s) · ${a.regions.length === 0 ? 'all Regions' : a.regions.join(', ')}`,
+      `  ${t.scannedData} ${formatBytes(a.dataScannedBytes)} · ${t.billed} ${formatBytes(a.billedBytes)} ≈ ${formatUsd(a.costUsd)} ${t.price({ usd: String(ATHENA_USD_PER_TB) })}`,
+      `  ${a.days.first} … ${a.days.last} · ${t.accounts({ count: a.accounts.length })} · ${a.regions.length === 0 ? t.allRegions : a.regions.join(', ')}`,
     );
     if (a.stateChangeReason !== null) lines.push(c.yellow(safe(`  ${a.stateChangeReason}`)));
   }

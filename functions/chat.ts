@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { createCloudTrailClientFactory, createCloudTrailLookup } from '../shared/adapters/cloudtrail-lookup.js';
 import { createDynamoDbFindingReader, type FindingReader } from '../shared/adapters/dynamodb-finding-reader.js';
 import { createOrganizationsClient, createOrganizationsScpSource } from '../shared/adapters/organizations-scp-source.js';
-import { explainAnswer, parseChatAction, replayAnswer, type ChatAnswer } from '../shared/core/chat/actions.js';
+import { CHAT_ACTION_TEXT, explainAnswer, parseChatAction, replayAnswer, type ChatAnswer } from '../shared/core/chat/actions.js';
 import { classifyRecord, isBedrockDenial } from '../shared/core/classify/classify.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import { VERDICTS } from '../shared/core/constants.js';
@@ -83,7 +83,7 @@ export function createChatActionHandler(dependencies: ChatActionDependencies | (
       }
       const finding = await deps.findings.latestFinding(action.value.fingerprint);
       if (finding === null) {
-        return { ok: false, lines: [deps.lang === 'ja' ? 'このフィンガープリントの通知は保存されていません (35 日で削除されます)' : 'No stored alert has this fingerprint (alerts are kept 35 days)'] };
+        return { ok: false, lines: [CHAT_ACTION_TEXT[deps.lang].notStored] };
       }
       let scps: ScpDocument[][] | undefined;
       let scpsRead: { ok: true } | { ok: false; reason: string } = { ok: false, reason: 'ORG_READ_ROLE_ARN is not set' };

@@ -156,10 +156,14 @@ describe('cris-audit analyze', () => {
   });
 
   it('prints the whole fix in Japanese with --fix --lang ja, keeping policy JSON untranslated', async () => {
-    const { code, stdout } = await analyze(['--fix', '--lang', 'ja', sample('cross-region-scp-apac-converse')]);
+    const { code, stdout, stderr } = await analyze(['--fix', '--lang', 'ja', sample('cross-region-scp-apac-converse')]);
 
     expect(code).toBe(0);
-    expect(stdout).toContain('fix: この推論プロファイルだけを許可する [unverified]');
+    expect(stdout.split('\n')[0]).toMatch(/^時刻 +アカウント +判定 +送信元 → 拒否されたリージョン +プロファイル \/ モデル +ポリシー$/);
+    expect(stdout).toContain('SCP によるクロスリージョン推論のブロック（1 件）:');
+    expect(stdout).toContain('✗ 送信元リージョン ap-northeast-1 から呼び出した推論プロファイル apac.anthropic.claude-3-5-sonnet-20241022-v2:0 が、送信先リージョン ap-southeast-1 で SCP arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1 によって拒否されました。送信先リージョン 6 か所をすべて許可してください: ap-northeast-1, ap-northeast-2, ap-northeast-3, ap-south-1, ap-southeast-1, ap-southeast-2');
+    expect(stdout).toContain('修正: この推論プロファイルだけを許可する [未検証]');
+    expect(stderr).toBe('読み取ったレコード: 1 · Bedrock の拒否: 1 · その他のレコード: 0\n判定別の拒否: cross-region-scp 1\nファイル: 読み取り 1\n');
     expect(stdout).toContain('"bedrock:InferenceProfileArn": "arn:aws:bedrock:*:*:inference-profile/apac.anthropic.claude-3-5-sonnet-20241022-v2:0"');
     expect(stdout).toContain('検証: 未検証');
   });

@@ -60,7 +60,7 @@ describe('cris-audit digest', () => {
     expect(result.stdout).toBe(
       'Subject: [cris-auditor] Bedrock 拒否の日次ダイジェスト 2026-11-28: 拒否なし\n\n2026-11-28 00:00 から 2026-11-29 00:00 (UTC) まで、拒否された Amazon Bedrock の呼び出しはありません。\n',
     );
-    expect(result.stderr).toContain('in the comparison window: 18');
+    expect(result.stderr).toContain('比較期間内: 18');
   });
 
   it('escapes hostile values from a CloudTrail file in the HTML it writes', async () => {

@@ -58,7 +58,7 @@ describe('cris-audit explain', () => {
 
     expect(missing.stderr).toContain('アクセス拒否のメッセージが見つかりません');
     expect(found.stdout).toContain('判定: cross-region-scp');
-    expect(found.stdout).toContain('理由: サービスコントロールポリシー (SCP)');
+    expect(found.stdout).toMatch(/理由: .+、サービスコントロールポリシー \(SCP\) が /);
   });
 
   it('takes the source Region and model from an inference-profile ARN in the message', () => {

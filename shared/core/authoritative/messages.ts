@@ -39,32 +39,78 @@ const FALLBACKS: Record<Language, Record<AuthoritativeFallback, string>> = {
   },
 };
 
+/** The fixed texts of the authoritative path in one language; identifiers are inserted verbatim. */
+export interface AuthoritativeMessages {
+  reasons: Record<AuthoritativeReason, string>;
+  fallbacks: Record<AuthoritativeFallback, string>;
+  root: (id: string) => string;
+  ou: (id: string) => string;
+  account: (id: string) => string;
+  notRecorded: string;
+  separator: string;
+  statementsSeparator: string;
+  statementOf: (values: { sids: string; uri: string }) => string;
+  used: (values: { authorizationId: string; region: string; statements: string; where: string }) => string;
+  notUsed: (values: { reason: string; fallback: string }) => string;
+}
+
+/** Every text of the authoritative path, per language. */
+export const AUTHORITATIVE_MESSAGES: Readonly<Record<Language, AuthoritativeMessages>> = {
+  en: {
+    reasons: REASONS.en,
+    fallbacks: FALLBACKS.en,
+    root: (id) => `root ${id}`,
+    ou: (id) => `OU ${id}`,
+    account: (id) => `account ${id}`,
+    notRecorded: 'not recorded',
+    separator: ', ',
+    statementsSeparator: '; ',
+    statementOf: ({ sids, uri }) => `statement ${sids} of ${uri}`,
+    used: ({ authorizationId, region, statements, where }) =>
+      `Verified against the SCPs as they were at request time, from IAM Access Troubleshooter (authorization ID ${authorizationId}, ${region}): denied by ${statements}, attached to ${where}. AWS may leave other services' actions out of these recorded copies: apply the diff to the policy in force rather than pasting the whole document.`,
+    notUsed: ({ reason, fallback }) => `IAM Access Troubleshooter was not used (${reason}). ${fallback}`,
+  },
+  ja: {
+    reasons: REASONS.ja,
+    fallbacks: FALLBACKS.ja,
+    root: (id) => `ルート ${id}`,
+    ou: (id) => `OU ${id}`,
+    account: (id) => `アカウント ${id}`,
+    notRecorded: '記録なし',
+    separator: '、',
+    statementsSeparator: '、',
+    statementOf: ({ sids, uri }) => `${uri} のステートメント ${sids}`,
+    used: ({ authorizationId, region, statements, where }) =>
+      `リクエスト時点の SCP を IAM Access Troubleshooter（認可 ID ${authorizationId}、${region}）から取得して検証しました。拒否したのは ${statements} で、アタッチ先は ${where} です。記録されたコピーには他のサービスのアクションが含まれない場合があるため、ポリシー全体を貼り付けず、現在のポリシーに差分を適用してください。`,
+    notUsed: ({ reason, fallback }) => `IAM Access Troubleshooter は使用していません（${reason}）。${fallback}`,
+  },
+};
+
 /** The human label of a reason code. */
 export function authoritativeReasonText(reason: AuthoritativeReason, lang: Language): string {
-  return REASONS[lang][reason];
+  return AUTHORITATIVE_MESSAGES[lang].reasons[reason];
 }
 
 function where(lookup: Extract<AuthoritativeLookup, { status: 'used' }>, lang: Language): string {
+  const m = AUTHORITATIVE_MESSAGES[lang];
   const labels = lookup.policies.flatMap((policy) =>
     policy.attachedTo.map((a) => {
       const id = a.arn.split('/').pop() ?? a.arn;
-      if (lang === 'ja') return a.kind === 'root' ? `ルート ${id}` : a.kind === 'ou' ? `OU ${id}` : a.kind === 'account' ? `アカウント ${id}` : a.arn;
-      return a.kind === 'root' ? `root ${id}` : a.kind === 'ou' ? `OU ${id}` : a.kind === 'account' ? `account ${id}` : a.arn;
+      return a.kind === 'root' ? m.root(id) : a.kind === 'ou' ? m.ou(id) : a.kind === 'account' ? m.account(id) : a.arn;
     }),
   );
   const unique = [...new Set(labels)];
-  if (unique.length === 0) return lang === 'ja' ? '不明' : 'not recorded';
-  return unique.join(lang === 'ja' ? '、' : ', ');
+  return unique.length === 0 ? m.notRecorded : unique.join(m.separator);
 }
 
 function statements(lookup: Extract<AuthoritativeLookup, { status: 'used' }>, lang: Language): string {
+  const m = AUTHORITATIVE_MESSAGES[lang];
   return lookup.policies
     .map((policy) => {
-      const sids = policy.deniedBy.map((sid) => `"${sid}"`).join(lang === 'ja' ? '、' : ', ');
-      if (lang === 'ja') return sids === '' ? policy.uri : `${policy.uri} のステートメント ${sids}`;
-      return sids === '' ? policy.uri : `statement ${sids} of ${policy.uri}`;
+      const sids = policy.deniedBy.map((sid) => `"${sid}"`).join(m.separator);
+      return sids === '' ? policy.uri : m.statementOf({ sids, uri: policy.uri });
     })
-    .join(lang === 'ja' ? '、' : '; ');
+    .join(m.statementsSeparator);
 }
 
 /**
@@ -73,16 +119,12 @@ function statements(lookup: Extract<AuthoritativeLookup, { status: 'used' }>, la
  * and what was used instead. Null when there is nothing worth a line (no ID in the message).
  */
 export function authoritativeNote(lookup: AuthoritativeLookup, lang: Language, fallback: AuthoritativeFallback): string | null {
+  const m = AUTHORITATIVE_MESSAGES[lang];
   if (lookup.status === 'used') {
-    if (lang === 'ja') {
-      return `リクエスト時点の SCP を IAM Access Troubleshooter（認可 ID ${lookup.authorizationId}、${lookup.region}）から取得して検証しました。拒否したのは ${statements(lookup, lang)} で、アタッチ先は ${where(lookup, lang)} です。記録されたコピーには他のサービスのアクションが含まれない場合があるため、ポリシー全体を貼り付けず、現在のポリシーに差分を適用してください。`;
-    }
-    return `Verified against the SCPs as they were at request time, from IAM Access Troubleshooter (authorization ID ${lookup.authorizationId}, ${lookup.region}): denied by ${statements(lookup, lang)}, attached to ${where(lookup, lang)}. AWS may leave other services' actions out of these recorded copies: apply the diff to the policy in force rather than pasting the whole document.`;
+    return m.used({ authorizationId: lookup.authorizationId, region: lookup.region, statements: statements(lookup, lang), where: where(lookup, lang) });
   }
   if (lookup.reason === 'no-authorization-id') return null;
-  const reason = authoritativeReasonText(lookup.reason, lang);
-  if (lang === 'ja') return `IAM Access Troubleshooter は使用していません（${reason}）。${FALLBACKS.ja[fallback]}`;
-  return `IAM Access Troubleshooter was not used (${reason}). ${FALLBACKS.en[fallback]}`;
+  return m.notUsed({ reason: m.reasons[lookup.reason], fallback: m.fallbacks[fallback] });
 }
 
 /** A copy of `fix` with the authoritative note appended (unchanged when there is no note). */

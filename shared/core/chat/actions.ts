@@ -64,18 +64,14 @@ const line = (text: string): string => truncateText(neutralizeText(text).replace
 
 /** The answer to "Replay 24 h for this account": counts, then each cross-Region SCP problem with its fix. */
 export function replayAnswer(accountId: string, report: ReplayReport, lang: Language): ChatAnswer {
-  const ja = lang === 'ja';
-  const lines = [
-    ja
-      ? `アカウント ${accountId} の ${report.window.from} 〜 ${report.window.to}: レコード ${report.recordsScanned} 件、拒否 ${report.denials} 件、クロスリージョン SCP の問題 ${report.crossRegionScpGroupsTotal} 件`
-      : `Account ${accountId}, ${report.window.from} to ${report.window.to}: ${report.recordsScanned} records, ${report.denials} denials, ${report.crossRegionScpGroupsTotal} cross-Region SCP problems`,
-  ];
+  const t = CHAT_ACTION_TEXT[lang];
+  const lines = [t.replayHead({ accountId, from: report.window.from, to: report.window.to, records: report.recordsScanned, denials: report.denials, groups: report.crossRegionScpGroupsTotal })];
   for (const group of report.crossRegionScpGroups.slice(0, 10)) {
     const fix = group.recommendedFix === null ? '' : ` → ${group.recommendedFix.title}${group.recommendedFix.verification === undefined ? '' : ` [${group.recommendedFix.verification}]`}`;
     lines.push(line(`${group.count}× ${group.profileId ?? group.modelId ?? '-'} ${group.sourceRegions.join(',')} → ${group.deniedRegion ?? '-'}${fix}`));
   }
-  for (const error of report.errors) lines.push(line(`${ja ? '読み取れなかったストリーム' : 'stream not read'}: ${error.region} ${error.message}`));
-  if (!report.complete) lines.push(ja ? '時間内に読み終わりませんでした: 残りは replay 関数に resume で続けてください' : 'Not complete in time: continue with the replay function and the resume token');
+  for (const error of report.errors) lines.push(line(`${t.streamNotRead}: ${error.region} ${error.message}`));
+  if (!report.complete) lines.push(t.incomplete);
   return { ok: report.errors.length === 0, lines };
 }
 
@@ -87,11 +83,45 @@ export function explainAnswer(finding: Finding, lang: Language, scpsRead: { ok: 
     line(`${finding.verdict}: ${profileOrModel(finding) ?? '-'} ${finding.sourceRegion ?? '-'} → ${finding.deniedRegion ?? '-'} (${finding.accountId ?? '-'})`),
     line(explainFinding(finding, lang)),
   ];
-  if (recommended === null) lines.push(lang === 'ja' ? '修正案はありません' : 'No fix computed');
+  if (recommended === null) lines.push(CHAT_ACTION_TEXT[lang].noFix);
   else {
     lines.push(line(`${recommended.title} — ${verificationText(finding, lang) ?? labels.verification.unverified}`));
     lines.push(line(recommended.summary));
   }
-  if (!scpsRead.ok) lines.push(line(`${lang === 'ja' ? 'SCP を読み取れませんでした' : 'SCPs not read'}: ${scpsRead.reason}`));
+  if (!scpsRead.ok) lines.push(line(`${CHAT_ACTION_TEXT[lang].scpsNotRead}: ${scpsRead.reason}`));
   return { ok: true, lines };
 }
+
+/** The fixed texts of the chat answers, per language; identifiers and counts are inserted verbatim. */
+export const CHAT_ACTION_TEXT: Readonly<
+  Record<
+    Language,
+    {
+      replayHead: (v: { accountId: string; from: string; to: string; records: number; denials: number; groups: number }) => string;
+      streamNotRead: string;
+      incomplete: string;
+      noFix: string;
+      scpsNotRead: string;
+      notStored: string;
+    }
+  >
+> = {
+  en: {
+    replayHead: ({ accountId, from, to, records, denials, groups }) =>
+      `Account ${accountId}, ${from} to ${to}: ${records} records, ${denials} denials, ${groups} cross-Region SCP problems`,
+    streamNotRead: 'stream not read',
+    incomplete: 'Not complete in time: continue with the replay function and the resume token',
+    noFix: 'No fix computed',
+    scpsNotRead: 'SCPs not read',
+    notStored: 'No stored alert has this fingerprint (alerts are kept 35 days)',
+  },
+  ja: {
+    replayHead: ({ accountId, from, to, records, denials, groups }) =>
+      `アカウント ${accountId} の ${from} 〜 ${to}: ${records > 0 ? `レコード ${records} 件` : 'レコードなし'}${denials > 0 ? `、拒否 ${denials} 件` : '、拒否なし'}${groups > 0 ? `、クロスリージョン推論を止めている SCP の問題 ${groups} 件` : ''}`,
+    streamNotRead: '読み取れなかったストリーム',
+    incomplete: '時間内に読み終わりませんでした。残りは replay 関数に再開トークン（resume）を渡して続けてください',
+    noFix: '修正案はありません',
+    scpsNotRead: 'SCP を読み取れませんでした',
+    notStored: 'このフィンガープリントの通知は保存されていません（通知は 35 日で削除されます）',
+  },
+};

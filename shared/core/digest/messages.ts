@@ -109,7 +109,9 @@ const en: DigestMessages = {
 
 const ja: DigestMessages = {
   subject: ({ date, count, newFingerprints }) =>
-    `[cris-auditor] Bedrock 拒否の日次ダイジェスト ${date}: 拒否 ${count} 件、新規の問題 ${newFingerprints} 件`,
+    count === 0
+      ? `[cris-auditor] Bedrock 拒否の日次ダイジェスト ${date}: 拒否なし`
+      : `[cris-auditor] Bedrock 拒否の日次ダイジェスト ${date}: 拒否 ${count} 件${newFingerprints > 0 ? `、新規の問題 ${newFingerprints} 件` : ''}`,
   emptySubject: ({ date }) => `[cris-auditor] Bedrock 拒否の日次ダイジェスト ${date}: 拒否なし`,
   emptyLine: ({ from, to, timeZone }) => `${from} から ${to} (${timeZone}) まで、拒否された Amazon Bedrock の呼び出しはありません。`,
   title: 'Amazon Bedrock 拒否の日次ダイジェスト',
@@ -151,8 +153,8 @@ const ja: DigestMessages = {
   verdictLabels: {
     'cross-region-scp': 'SCP によるクロスリージョン推論のブロック',
     scp: 'SCP によるブロック',
-    'cross-region-identity': 'ID ポリシーに送信先リージョンがない',
-    identity: 'ID ベースのポリシー',
+    'cross-region-identity': 'アイデンティティベースのポリシーに送信先リージョンがない',
+    identity: 'アイデンティティベースのポリシー',
     'permissions-boundary': 'アクセス許可の境界',
     'session-policy': 'セッションポリシー',
     'vpc-endpoint-policy': 'VPC エンドポイントポリシー',

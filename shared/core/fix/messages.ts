@@ -148,6 +148,9 @@ const en = {
   'render.options': 'All options',
   'render.tradeoffs': 'Trade-offs',
   'render.notes': 'Notes',
+  'render.check': '[{result}] {name}: expected {expected}, got {actual}',
+  'render.checkPassed': 'pass',
+  'render.checkFailed': 'FAIL',
   'guarantee.this-profile-only':
     'Guarantees: {profile} only, in every Region it routes to from {source} ({regions}); direct model calls, other services and other profiles stay denied where they were, and every existing exemption keeps working.',
   'guarantee.any-profile':
@@ -193,37 +196,37 @@ export type MessageKey = keyof typeof en;
 const ja: Record<MessageKey, string> = {
   'allowProfileOnly.title': 'この推論プロファイルだけを許可する',
   'allowProfileOnly.summary':
-    '{source} から {profile} の全送信先リージョン({regions})への {actions} を、この推論プロファイル経由の場合に限り許可します。リージョン制限の Deny からこれらのアクションを外し、「承認リージョン外では bedrock:InferenceProfileArn がこのプロファイルでなければ拒否」「承認リージョンと送信先リージョン以外では常に拒否」の Deny ステートメントを追加します。',
+    '{source} から {profile} の全送信先リージョン（{regions}）への {actions} を、この推論プロファイル経由の場合に限り許可します。リージョン制限の Deny からこれらのアクションを外し、「承認リージョン外では bedrock:InferenceProfileArn がこのプロファイルでなければ拒否」「承認リージョンと送信先リージョン以外では常に拒否」の Deny ステートメントを追加します。',
   'allowProfileOnly.summaryExistingGuard':
-    '既存の Bedrock 用ステートメント {statement} の推論プロファイル例外にこのプロファイルを追加し、{source} から {profile} の送信先リージョン({regions})への {actions} を、このプロファイル経由に限って通します。',
+    '既存の Bedrock 用ステートメント {statement} の推論プロファイル例外にこのプロファイルを追加し、{source} から {profile} の送信先リージョン（{regions}）への {actions} を、このプロファイル経由に限って通します。',
   'allowProfileOnly.tradeoffs':
     '最も安全な方法です。承認リージョン外での直接呼び出しや他のサービスは引き続きブロックされ、ルーティングできるのはこのプロファイルだけです。一方、モデルやプロファイルを追加するたびに SCP の更新が必要で、送信先リージョンの変更にも追従する必要があります。',
-  'exemptBedrock.title': 'Bedrock 推論をリージョン制限の対象外にする(ガード付き)',
+  'exemptBedrock.title': 'Bedrock 推論をリージョン制限の対象外にする（ガード付き）',
   'exemptBedrock.summary':
-    '{actions} をリージョン制限の Deny から外し、推論プロファイルを経由しない呼び出し(bedrock:InferenceProfileArn が存在しない場合)は承認リージョン外で引き続き拒否する Deny ステートメントを追加します。',
+    '{actions} をリージョン制限の Deny から外し、推論プロファイルを経由しない呼び出し（bedrock:InferenceProfileArn が存在しない場合）は承認リージョン外で引き続き拒否する Deny ステートメントを追加します。',
   'exemptBedrock.tradeoffs':
     'シンプルで、すべてのモデル・プロファイルに一度で対応できます。ただし、グローバルを含むどの推論プロファイルも定義どおりのリージョンへルーティングされるため、承認していないリージョンでデータが処理される可能性があります。',
   'widenRegions.title': '送信先リージョンを承認リージョンに追加する',
   'widenRegions.summary': 'リージョン制限の aws:RequestedRegion のリストに {regions} を追加します。',
   'widenRegions.summaryControlTower':
-    'Control Tower のガバナンス対象リージョン(ランディングゾーンのリージョン拒否)、または CT.MULTISERVICE.PV.1 の AllowedRegions に {regions} を追加します。',
+    'Control Tower のガバナンス対象リージョン（ランディングゾーンのリージョン拒否）、または CT.MULTISERVICE.PV.1 の AllowedRegions に {regions} を追加します。',
   'widenRegions.tradeoffs':
     'すぐに対応できますが、Bedrock だけでなくすべてのサービス・すべてのプリンシパルに対してこれらのリージョンを開放することになり、ガードレールの意味が大きく薄れます。グローバルプロファイルの場合は "unspecified" を許可することになります。',
   'widenRegions.tradeoffsControlTower':
     'すぐに対応できますが、OU 内のすべてのサービスに対してこれらのリージョンを開放することになります。Control Tower では "unspecified" を許可できないため、グローバルプロファイルには使えません。',
   'inRegionModel.title': 'クロスリージョン推論を使わず {source} 内で動くモデルを使う',
   'inRegionModel.summarySame':
-    '{model} 自体が {source} でクロスリージョン推論なしで動作します。{profile} ではなくモデル ID {model} で呼び出してください。同じリージョンで動作するほかのモデル: {models}(AWS のデータ、{date} 時点。`aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください)。',
+    '{model} 自体が {source} でクロスリージョン推論なしで動作します。{profile} ではなくモデル ID {model} で呼び出してください。同じリージョンで動作するほかのモデル: {models}（AWS のデータ、{date} 時点。`aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください）。',
   'inRegionModel.summarySameOnly':
-    '{model} 自体が {source} でクロスリージョン推論なしで動作します。{profile} ではなくモデル ID {model} で呼び出してください(AWS のデータ、{date} 時点。`aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください)。',
+    '{model} 自体が {source} でクロスリージョン推論なしで動作します。{profile} ではなくモデル ID {model} で呼び出してください（AWS のデータ、{date} 時点。`aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください）。',
   'inRegionModel.summaryKnown':
-    '{model} は {source} では推論プロファイルが必要ですが、次のモデルはクロスリージョン推論なしで動作します(近いものから順に): {models}。推論プロファイルではなくモデル ID で呼び出してください(AWS のデータ、{date} 時点。`aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください)。',
+    '{model} は {source} では推論プロファイルが必要ですが、次のモデルはクロスリージョン推論なしで動作します（近いものから順に）: {models}。推論プロファイルではなくモデル ID で呼び出してください（AWS のデータ、{date} 時点。`aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください）。',
   'inRegionModel.summaryNone':
-    '{source} でクロスリージョン推論なしで動作する同じ種類のモデルは見つかりません(AWS のデータ、{date} 時点)。このリージョンでは推論プロファイルが必要です。最新の一覧は `aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください。',
+    '{source} でクロスリージョン推論なしで動作する同じ種類のモデルは見つかりません（AWS のデータ、{date} 時点）。このリージョンでは推論プロファイルが必要です。最新の一覧は `aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください。',
   'inRegionModel.summaryUnknownRegion':
     '同梱のカタログには {source} のデータがありません。推論プロファイルなしで使えるモデルは `aws bedrock list-foundation-models --region {source} --by-inference-type ON_DEMAND` で確認してください。',
   'inRegionModel.tradeoffs':
-    'ポリシーの変更は不要ですが、リージョン内で動くモデルは少なく(古い世代が中心)、新しいモデルは推論プロファイルが前提です。スループットも低くなります。',
+    'ポリシーの変更は不要ですが、リージョン内で動くモデルは少なく（古い世代が中心）、新しいモデルは推論プロファイルが前提です。スループットも低くなります。',
   'leaveGovernance.title': 'アカウントをリージョン制限の対象外にする',
   'leaveGovernance.summary':
     'リージョン制限が適用されていない OU にアカウントを移動するか、コントロールの適用対象から外します。',
@@ -231,9 +234,9 @@ const ja: Record<MessageKey, string> = {
     '最も手早い方法ですが、セキュリティ上の穴になります。そのアカウントではすべてのリージョンですべてのサービスが使えるようになり、組織のガードレールが効かなくなります。最後の手段とし、期間を区切って承認を得たうえで実施してください。',
   'ctParameters.title': 'Control Tower: CT.MULTISERVICE.PV.1 で推論アクションを除外する',
   'ctParameters.summaryLandingZone':
-    '拒否しているのは Control Tower のランディングゾーン単位のリージョン拒否({name})です。この SCP は直接編集しないでください。ランディングゾーン設定でリージョン拒否をオフにし、OU に CT.MULTISERVICE.PV.1 を AllowedRegions {approved}、ExemptedActions {actions}(必要に応じて ExemptedPrincipalArns も)で有効化したうえで、次の選択肢のカスタム SCP をアタッチしてください。これにより推論アクションは {profile} 経由の場合だけ通ります。',
+    '拒否しているのは Control Tower のランディングゾーン単位のリージョン拒否（{name}）です。この SCP は直接編集しないでください。ランディングゾーン設定でリージョン拒否をオフにし、OU に CT.MULTISERVICE.PV.1 を AllowedRegions {approved}、ExemptedActions {actions}（必要に応じて ExemptedPrincipalArns も）で有効化したうえで、次の選択肢のカスタム SCP をアタッチしてください。これにより推論アクションは {profile} 経由の場合だけ通ります。',
   'ctParameters.summaryOu':
-    '拒否しているのは Control Tower の OU 単位のリージョン拒否(CT.MULTISERVICE.PV.1、{name})です。この SCP は直接編集しないでください。コントロールの ExemptedActions に {actions} を追加し(AllowedRegions は {approved} のまま)、次の選択肢のカスタム SCP をアタッチしてください。これにより推論アクションは {profile} 経由の場合だけ通ります。',
+    '拒否しているのは Control Tower の OU 単位のリージョン拒否（CT.MULTISERVICE.PV.1、{name}）です。この SCP は直接編集しないでください。コントロールの ExemptedActions に {actions} を追加し（AllowedRegions は {approved} のまま）、次の選択肢のカスタム SCP をアタッチしてください。これにより推論アクションは {profile} 経由の場合だけ通ります。',
   'ctParameters.tradeoffs':
     'Control Tower の管理下のまま対応でき、ドリフトも発生しません。ExemptedActions だけでは推論アクションがどのリージョンでも実行できてしまうため、このプロファイルに限定するのはカスタム SCP の役割です。`bedrock:Invoke*` と書けば短くなりますが、エージェントやフローの呼び出しまで除外されます。',
   'ctCustomScp.title': 'Control Tower: Bedrock 推論用に独立したカスタム SCP を追加する',
@@ -241,11 +244,11 @@ const ja: Record<MessageKey, string> = {
     'Control Tower のコントロールとは別に、この SCP をアタッチします(Customizations for Control Tower (CfCT) または AWS Organizations でデプロイ)。承認リージョン外では {profile} を経由しない {actions} を拒否し、承認リージョンと {regions} 以外では常に拒否します。',
   'ctCustomScp.tradeoffs':
     '除外設定とセットで使います。カスタム SCP だけでは Control Tower の Deny を打ち消せません。CfCT のパイプラインで管理し、レビューとバージョン管理の対象にしてください。',
-  'identityPolicy.title': 'ID ベースのポリシーで全送信先リージョンのモデルを許可する',
+  'identityPolicy.title': 'アイデンティティベースのポリシーで全送信先リージョンのモデルを許可する',
   'identityPolicy.summary':
-    'ロール {principal} には、{source} の推論プロファイル ARN と、全送信先リージョン({regions})の基盤モデル ARN への許可が必要です。基盤モデル側には bedrock:InferenceProfileArn の条件を付け、プロファイル経由でしか呼び出せないようにします。',
+    'ロール {principal} には、{source} の推論プロファイル ARN と、全送信先リージョン（{regions}）の基盤モデル ARN への許可が必要です。基盤モデル側には bedrock:InferenceProfileArn の条件を付け、プロファイル経由でしか呼び出せないようにします。',
   'identityPolicy.summaryGlobal':
-    'ロール {principal} には、{source} の推論プロファイル ARN、{source} の基盤モデル ARN、そして aws:RequestedRegion が "unspecified" のリージョンなし基盤モデル ARN への許可が必要です。基盤モデルのステートメントには bedrock:InferenceProfileArn の条件を付けます。',
+    'ロール {principal} には、{source} の推論プロファイル ARN、{source} の基盤モデル ARN、そして aws:RequestedRegion が "unspecified" のリージョンを含まない基盤モデル ARN への許可が必要です。基盤モデルのステートメントには bedrock:InferenceProfileArn の条件を付けます。',
   'identityPolicy.tradeoffs':
     '最小権限の原則に沿った方法です。モデルやプロファイルを追加するたびにステートメントの追加が必要です。SCP でもリージョンを制限している場合は、そちらも確認してください。',
   'nextStep.title.scp': '{action} を拒否している SCP のステートメントを特定する',
@@ -256,25 +259,25 @@ const ja: Record<MessageKey, string> = {
   'nextStep.title.cross-region-scp': '{action} を拒否しているリージョン制限を特定する',
   'nextStep.summary.cross-region-scp':
     'SCP{policy}が、送信元リージョン以外のリージョンで {resource} に対する {action} を拒否しています。リクエストに推論プロファイルが指定されていないため、修正案を作成できません。ルートからアカウント {account} までにアタッチされた SCP からリージョン制限を特定し、使用している推論プロファイルの送信先リージョンを許可してください（送信先リージョンは `aws bedrock get-inference-profile` で確認できます）。',
-  'nextStep.title.identity': 'ID ベースのポリシーを修正する',
+  'nextStep.title.identity': 'アイデンティティベースのポリシーを修正する',
   'nextStep.summary.identity':
-    '{principal} の ID ベースのポリシー{policy}が {action} を拒否している、または許可していません。{resource} に対するアクションを許可してください(推論プロファイルの場合は、プロファイル ARN と全送信先リージョンのモデル ARN)。',
+    '{principal} のアイデンティティベースのポリシー{policy}が {action} を拒否している、または許可していません。{resource} に対するアクションを許可してください（推論プロファイルの場合は、プロファイル ARN と全送信先リージョンのモデル ARN）。',
   'nextStep.summary.identity.passRole':
     '{principal} に対し、{resource} への iam:PassRole を、条件 iam:PassedToService = bedrock.amazonaws.com 付きで許可してください。これで、このサービスロールを Bedrock に渡せるようになります。',
   'nextStep.summary.identity.action':
     '{principal} のアイデンティティベースのポリシー{policy}が {action} を拒否しているか、許可していません。{resource} に対する {action} を許可してください。',
   'nextStep.title.permissions-boundary': 'アクセス許可の境界を広げる',
   'nextStep.summary.permissions-boundary':
-    '{principal} のアクセス許可の境界が {resource} に対する {action} を許可していません。ID ベースのポリシーだけでは足りないため、境界にもアクションとリソースを追加してください。',
+    '{principal} のアクセス許可の境界が {resource} に対する {action} を許可していません。アイデンティティベースのポリシーだけでは足りないため、境界にもアクションとリソースを追加してください。',
   'nextStep.title.session-policy': '呼び出しを許可するセッションポリシーを渡す',
   'nextStep.summary.session-policy':
-    'ロールを引き受ける際に渡されたセッションポリシーが {resource} に対する {action} を許可していません。AssumeRole に渡すポリシー(またはロールを引き受けるツールの設定)を見直してください。',
+    'ロールを引き受ける際に渡されたセッションポリシーが {resource} に対する {action} を許可していません。AssumeRole に渡すポリシー（またはロールを引き受けるツールの設定）を見直してください。',
   'nextStep.title.vpc-endpoint-policy': 'VPC エンドポイントポリシーを更新する',
   'nextStep.summary.vpc-endpoint-policy':
-    'bedrock-runtime の VPC エンドポイントポリシーが {resource} に対する {action} を許可していません。許可を追加してください(推論プロファイルの場合は、プロファイル ARN と送信先リージョンのモデル ARN)。',
+    'bedrock-runtime の VPC エンドポイントポリシーが {resource} に対する {action} を許可していません。許可を追加してください（推論プロファイルの場合は、プロファイル ARN と送信先リージョンのモデル ARN）。',
   'nextStep.title.resource-control-policy': 'リソースコントロールポリシーを確認する',
   'nextStep.summary.resource-control-policy':
-    'AWS Organizations のリソースコントロールポリシー(RCP){policy}が {resource} に対する {action} を拒否しています。ルートからアカウント {account} までにアタッチされた RCP を確認してください。',
+    'AWS Organizations のリソースコントロールポリシー（RCP）{policy}が {resource} に対する {action} を拒否しています。ルートからアカウント {account} までにアタッチされた RCP を確認してください。',
   'nextStep.title.resource-based-policy': 'リソースベースのポリシーを確認する',
   'nextStep.summary.resource-based-policy':
     '{resource} のリソースベースのポリシーが {principal} の {action} を拒否している、または許可していません。',
@@ -282,7 +285,7 @@ const ja: Record<MessageKey, string> = {
   'nextStep.summary.model-access':
     'このアカウントではまだ {model} にアクセスできません。Bedrock コンソールの「モデルアクセス」で有効化するか、Marketplace 経由のモデルであれば、サブスクライブ権限を持つプリンシパルで一度呼び出してください。',
   'nextStep.summary.model-access.marketplace':
-    '{model} の初回利用に必要な AWS Marketplace の権限(aws-marketplace:ViewSubscriptions、aws-marketplace:Subscribe)が呼び出し元にありません。モデルを有効化するプリンシパルに付与するか、管理者に一度有効化してもらってください。',
+    '{model} の初回利用に必要な AWS Marketplace の権限（aws-marketplace:ViewSubscriptions、aws-marketplace:Subscribe）が呼び出し元にありません。モデルを有効化するプリンシパルに付与するか、管理者に一度有効化してもらってください。',
   'nextStep.title.bedrock-service-role': 'Bedrock のサービスロールのアクセス許可を修正する',
   'nextStep.summary.bedrock-service-role':
     'Bedrock は、呼び出し元の ID ではなく、エージェント、ナレッジベース、またはジョブのサービスロールで動作している際に拒否されました。Bedrock コンソールで該当するリソースを開いてサービスロールを確認し、そのモデルまたは推論プロファイル（およびすべての送信先リージョンの基盤モデル）に対する bedrock:InvokeModel と bedrock:InvokeModelWithResponseStream、ナレッジベースに対する bedrock:Retrieve を許可してください。そのうえで、{model} のモデルアクセスを確認してください。',
@@ -293,7 +296,7 @@ const ja: Record<MessageKey, string> = {
     'この拒否は分類できませんでした。CloudTrail でイベント {event} を確認してください。エラーメッセージに、拒否したポリシーの種類が記載されています。',
   'nextStep.tradeoffs': 'ポリシーの内容がわからないため、具体的な修正案は出せません。上記の手順でまず原因のポリシーを特定してください。',
   'note.regionsGeography':
-    '送信先リージョンの一覧は概算です({scope} の地域で使われることがわかっている全リージョン): {regions}。`aws bedrock get-inference-profile --inference-profile-identifier {profile} --region {source}` で確認してください。',
+    '送信先リージョンの一覧は概算です（{scope} の地域で使われることがわかっている全リージョン）: {regions}。`aws bedrock get-inference-profile --inference-profile-identifier {profile} --region {source}` で確認してください。',
   'note.regionsInferred':
     'アプリケーション推論プロファイルの送信先は、システム定義プロファイル {system} から推定しました: {regions}。`aws bedrock get-inference-profile --inference-profile-identifier {profile} --region {source}` で確認してください。',
   'note.regionsUnknown':
@@ -301,21 +304,21 @@ const ja: Record<MessageKey, string> = {
   'note.global':
     'グローバルプロファイルは任意の商用リージョンにルーティングされ、IAM と SCP からは aws:RequestedRegion が "unspecified" に見えます。そのため "unspecified" は、このプロファイル経由の場合に限って許可しています。',
   'note.unverified':
-    '適用中の SCP が不明なため(--scp ファイルの指定も AWS Organizations へのアクセスもありません)、この修正案は検証されていません。プレースホルダーを承認リージョンに置き換えてください。',
+    '適用中の SCP が不明なため（--scp ファイルの指定も AWS Organizations へのアクセスもありません）、この修正案は検証されていません。プレースホルダーを承認リージョンに置き換えてください。',
   'note.originalAllows':
-    '指定された SCP ではこのリクエストは拒否されません。拒否しているポリシーは別の場所(別の階層、または指定されていないポリシー)にあります。そのため修正案は提示しません。',
-  'note.fallback': '「{from}」は検証に失敗したため({failed})、代わりに「{to}」を推奨します。',
-  'note.noneVerified': '検証に合格した選択肢がありません({failed})。SCP を手動で確認してください。',
+    '指定された SCP ではこのリクエストは拒否されません。拒否しているポリシーは別の場所（別の階層、または指定されていないポリシー）にあります。そのため修正案は提示しません。',
+  'note.fallback': '「{from}」は検証に失敗したため（{failed}）、代わりに「{to}」を推奨します。',
+  'note.noneVerified': '検証に合格した選択肢がありません（{failed}）。SCP を手動で確認してください。',
   'note.minify':
-    '修正後のポリシーは整形した状態で {size} 文字あります。SCP の上限 {limit} 文字に収めるため、空白を除いた形({minified} 文字)で保存してください。',
+    '修正後のポリシーは整形した状態で {size} 文字あります。SCP の上限 {limit} 文字に収めるため、空白を除いた形（{minified} 文字）で保存してください。',
   'note.tooLarge':
     '修正後のポリシーは空白を除いても {minified} 文字あり、SCP の上限 {limit} 文字を超えます。追加するステートメントは別の SCP に分けてください。',
   'note.controlTower':
     '拒否している SCP {name} は AWS Control Tower の管理下にあります。直接編集するとドリフトが発生するため、編集案は提示しません。',
   'note.controlTowerUnknown':
-    '拒否している SCP が Control Tower のもの(GRREGIONDENY や aws-guardrails- で始まるポリシー)であれば、直接編集せず、CT.MULTISERVICE.PV.1 の ExemptedActions とカスタム SCP で対応してください。',
+    '拒否している SCP が Control Tower のもの（GRREGIONDENY や aws-guardrails- で始まるポリシー）であれば、直接編集せず、CT.MULTISERVICE.PV.1 の ExemptedActions とカスタム SCP で対応してください。',
   'note.implicitDeny':
-    '組織のいずれかの階層で、この呼び出しを許可する SCP がありません(許可リスト方式)。リージョン制限が原因ではありません。',
+    '組織のいずれかの階層で、この呼び出しを許可する SCP がありません（許可リスト方式）。リージョン制限が原因ではありません。',
   'note.unpatchable':
     '{policy} のステートメント {statement} がこの呼び出しを拒否していますが、このツールで修正できるリージョン制限の形ではありません。',
   'note.denyingStatement': '{policy} のステートメント {statement} によって拒否されています。',
@@ -326,50 +329,53 @@ const ja: Record<MessageKey, string> = {
   'render.verification': '検証',
   'render.status.verified': '適用中の SCP で検証済み',
   'render.status.failed': '失敗',
-  'render.status.unverified': '未検証(適用中の SCP が不明)',
-  'render.patch': '修正後のポリシー {name}(拒否しているステートメント {statement})',
-  'render.newPolicy': '{name} とは別にアタッチする新しい SCP(拒否しているステートメント {statement})',
-  'render.size': 'サイズ: 整形時 {size} 文字、空白除去後 {minified} 文字(SCP の上限 {limit} 文字)',
+  'render.status.unverified': '未検証（適用中の SCP が不明）',
+  'render.patch': '修正後のポリシー {name}（拒否しているステートメント {statement}）',
+  'render.newPolicy': '{name} とは別にアタッチする新しい SCP（拒否しているステートメント {statement}）',
+  'render.size': 'サイズ: 整形時 {size} 文字、空白除去後 {minified} 文字（SCP の上限 {limit} 文字）',
   'render.options': 'すべての選択肢',
   'render.tradeoffs': 'トレードオフ',
   'render.notes': '補足',
+  'render.check': '[{result}] {name}: 期待 {expected}、結果 {actual}',
+  'render.checkPassed': '合格',
+  'render.checkFailed': '不合格',
   'guarantee.this-profile-only':
-    '保証: {profile} のみを、{source} からのすべてのルーティング先リージョン({regions})で許可します。モデルの直接呼び出し・他のサービス・他のプロファイルは従来どおり拒否され、既存の例外はすべて有効なままです。',
+    '保証: {profile} のみを、{source} からのすべてのルーティング先リージョン（{regions}）で許可します。モデルの直接呼び出し・他のサービス・他のプロファイルは従来どおり拒否され、既存の例外はすべて有効なままです。',
   'guarantee.any-profile':
-    '保証: すべての推論プロファイル(グローバルを含む)を、そのルーティング先のすべてのリージョンで許可します。モデルの直接呼び出しと他のサービスは従来どおり拒否され、既存の例外は有効なままです。他のプロファイルは締め出されません。',
+    '保証: すべての推論プロファイル（グローバルを含む）を、そのルーティング先のすべてのリージョンで許可します。モデルの直接呼び出しと他のサービスは従来どおり拒否され、既存の例外は有効なままです。他のプロファイルは締め出されません。',
   'guarantee.regions-opened':
     '保証されるのは {profile} が通ることと既存の例外が有効なことだけです。{regions} はすべてのサービス・すべてのプリンシパルに開放されます。',
   'guarantee.compliant-alternative':
-    '保証: ポリシーの変更は不要です。現在の SCP は {source} からの {profile} を、そのすべてのルーティング先({regions})ですでに許可しています。',
+    '保証: ポリシーの変更は不要です。現在の SCP は {source} からの {profile} を、そのすべてのルーティング先（{regions}）ですでに許可しています。',
   'guarantee.none': '保証なし: 評価していません。',
   'note.invalidPolicy': 'ポリシー {policy} は有効な SCP ではないため無視しました: {reason}。',
-  'render.generated': 'これらのパラメータから Control Tower が {name} として生成する SCP に対して検証済みです(貼り付け用ではありません。Control Tower が書き込みます)。',
-  'outcome.verified': '適用中の SCP に対して検証済み(監査ツールが知りえないキー(タグなど)の値にかかわらず成立)',
+  'render.generated': 'これらのパラメータから Control Tower が {name} として生成する SCP に対して検証済みです（貼り付け用ではありません。Control Tower が書き込みます）。',
+  'outcome.verified': '適用中の SCP に対して検証済み（監査ツールが知りえないキー（タグなど）の値にかかわらず成立）',
   'outcome.verified-assuming': '適用中の SCP に対して、次を前提として検証済み: {assumptions}',
   'outcome.not-verified': '未検証',
   'assumption.notValue': 'リクエストに {key} = "{value}" が含まれないこと',
-  'useAllowedProfile.title': '代わりに {profile} を呼び出す(ガードレールが許可するプロファイル)',
+  'useAllowedProfile.title': '代わりに {profile} を呼び出す（ガードレールが許可するプロファイル）',
   'useAllowedProfile.summary':
-    'SCP は意図的に推論を特定のプロファイルに限っています。{profile} は {source} から同じモデルを提供し、現在の SCP はそのすべてのルーティング先({regions})ですでに許可しています。ポリシーを変えずにこちらを呼び出してください。',
+    'SCP は意図的に推論を特定のプロファイルに限っています。{profile} は {source} から同じモデルを提供し、現在の SCP はそのすべてのルーティング先（{regions}）ですでに許可しています。ポリシーを変えずにこちらを呼び出してください。',
   'useAllowedProfile.tradeoffs': 'ポリシー変更なしでガードレールも維持されます。別のプロファイルはクォータや料金が異なる場合があります。',
   'note.deliberate':
-    '{policy} のステートメント {statement} は意図的な制限です({why})。この拒否はガードレールが正しく機能した結果です。ここでは解除しません。許可されたプロファイルかリージョン内モデルを使ってください。',
+    '{policy} のステートメント {statement} は意図的な制限です（{why}）。この拒否はガードレールが正しく機能した結果です。ここでは解除しません。許可されたプロファイルかリージョン内モデルを使ってください。',
   'note.deliberateWhy.profile-keyed': 'bedrock:InferenceProfileArn をキーとする Bedrock 専用の制御',
-  'note.deliberateWhy.unspecified': 'aws:RequestedRegion "unspecified"(グローバルプロファイル)を拒否',
+  'note.deliberateWhy.unspecified': 'aws:RequestedRegion "unspecified"（グローバルプロファイル）を拒否',
   'note.deliberateWhy.bedrock-geography': 'Bedrock 専用のリージョン許可リスト',
   'note.deliberateNoAlternative':
     '現在の SCP が {source} から許可する同じモデルのプロファイルはカタログにありません。準拠した解決策はリージョン内モデルです。',
   'note.split':
     'パッチ後の {name} は空白除去後でも {minified} 文字となり上限 {limit} 文字を超えるため、新しいステートメントは同じターゲットにアタッチする別の SCP に分け、{name} には最小限の編集だけを加えます。両方を組み合わせて検証済みです。',
   'note.quota':
-    '{name} を分割するにはターゲットに SCP をもう 1 つアタッチする必要がありますが、すでに {count} 個あります(AWS Organizations の上限はターゲットごとに 5 個、FullAWSAccess を含む)。先に枠を空けるかポリシーを統合してください。',
+    '{name} を分割するにはターゲットに SCP をもう 1 つアタッチする必要がありますが、すでに {count} 個あります（AWS Organizations の上限はターゲットごとに 5 個、FullAWSAccess を含む）。先に枠を空けるかポリシーを統合してください。',
   'note.ctParametersInForce':
-    '表示したパラメータは完全なセットです。Control Tower は指定したパラメータでコントロールのパラメータを置き換えるため、現在有効なもの({source})を維持したうえで {actions} を追加しています。',
+    '表示したパラメータは完全なセットです。Control Tower は指定したパラメータでコントロールのパラメータを置き換えるため、現在有効なもの（{source}）を維持したうえで {actions} を追加しています。',
   'note.ctParametersFromText':
     '現在有効なパラメータは SCP の本文から読み取りました。更新前に `aws controltower get-enabled-control --enabled-control-identifier <ARN>` で確認してください。',
-  'nextStep.title.identityExplicitDeny': 'ID ベースのポリシーの Deny ステートメントを変更する',
+  'nextStep.title.identityExplicitDeny': 'アイデンティティベースのポリシーの Deny ステートメントを変更する',
   'nextStep.summary.identityExplicitDeny':
-    '{principal} の ID ベースのポリシー{policy}の明示的な Deny が {resource} に対する {action} を拒否しています。Allow は明示的な Deny を上書きできないため、Allow ステートメントを追加しても解決しません。その Deny ステートメントを編集する(この呼び出しを除外する。例: Condition にプロファイルの ArnNotLike bedrock:InferenceProfileArn を追加する、リージョンをリストから外す)か、削除してください。',
+    '{principal} のアイデンティティベースのポリシー{policy}の明示的な Deny が {resource} に対する {action} を拒否しています。Allow は明示的な Deny を上書きできないため、Allow ステートメントを追加しても解決しません。その Deny ステートメントを編集する（この呼び出しを除外する。例: Condition にプロファイルの ArnNotLike bedrock:InferenceProfileArn を追加する、リージョンをリストから外す）か、削除してください。',
 };
 
 /** Every text, per language. The `ja` table is typed against the `en` keys, so none is missing. */

@@ -77,7 +77,8 @@ export function renderFixText(fix: Fix, options: RenderFixTextOptions = {}): str
   const status = verificationText(recommended?.outcome !== undefined ? recommended : legacy, lang) ?? message(lang, `render.status.${fix.verification.status}`);
   lines.push('', `${message(lang, 'render.verification')}: ${status}`);
   for (const check of fix.verification.checks) {
-    lines.push(`  [${check.passed ? 'pass' : 'FAIL'}] ${check.name}: expected ${check.expected}, got ${check.actual}`);
+    const result = message(lang, check.passed ? 'render.checkPassed' : 'render.checkFailed');
+    lines.push(`  ${message(lang, 'render.check', { result, name: check.name, expected: check.expected, actual: check.actual })}`);
   }
   const shown = (recommended?.patches ?? fix.scpPatches ?? (fix.scp === null ? [] : [fix.scp])).filter((p) => p.mode !== 'control-tower-generated');
   for (const patch of shown) lines.push('', ...patchLines(fix, patch));

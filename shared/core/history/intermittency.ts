@@ -166,25 +166,61 @@ function orList(items: string[], lang: Language): string {
  * the sentence for their channel.
  */
 export function describeIntermittency(row: IntermittencyRow, lang: Language): string {
+  const t = INTERMITTENCY_TEXT[lang];
   const calls = row.calls.toLocaleString('en-US');
   const source = row.sourceRegion ?? '?';
-  const denied = Object.keys(row.denialsByRegion).sort();
+  const denied = orList(Object.keys(row.denialsByRegion).sort(), lang);
   const others = Object.entries(row.otherErrors).sort(([a], [b]) => (a < b ? -1 : 1));
   const deniedCount = Object.values(row.denialsByRegion).reduce((sum, n) => sum + n, 0);
-  const by = row.deniedBy.length === 0 ? '' : lang === 'ja' ? `（拒否したポリシー: ${row.deniedBy.join('、')}）` : `, denied by ${row.deniedBy.join(', ')}`;
-  if (lang === 'ja') {
-    const head = `${row.profile}（${source} から）: ${calls} 回の呼び出しのうち ${percent(row.failedShare)} が失敗`;
-    if (row.failures === 0) return `${head}。`;
-    if (others.length === 0) return `${head}。失敗はすべて ${orList(denied, lang)} へのルーティングで拒否されました${by}。`;
-    const parts = [...(deniedCount > 0 ? [`拒否 ${deniedCount} 回（${orList(denied, lang)}）${by}`] : []), ...others.map(([code, n]) => `${code} ${n} 回`)];
-    return `${head}。内訳: ${parts.join('、')}。`;
-  }
-  const head = `${row.profile} from ${source}: ${percent(row.failedShare)} of ${calls} calls failed`;
-  if (row.failures === 0) return `${head}.`;
-  if (others.length === 0) {
-    return `${head}; ${row.failures === 1 ? 'the failure was' : 'every failure was'} routed to ${orList(denied, lang)}${by}.`;
-  }
-  const byShort = row.deniedBy.length === 0 ? '' : ` by ${row.deniedBy.join(', ')}`;
-  const parts = [...(deniedCount > 0 ? [`${deniedCount} denied in ${orList(denied, lang)}${byShort}`] : []), ...others.map(([code, n]) => `${n} ${code}`)];
-  return `${head}: ${parts.join('; ')}.`;
+  const policies = row.deniedBy.join(t.separator);
+  const head = t.head({ profile: row.profile, source, calls, percent: percent(row.failedShare) });
+  if (row.failures === 0) return t.noFailures({ head });
+  if (others.length === 0) return t.allDenied({ head, denied, by: row.deniedBy.length === 0 ? '' : t.deniedBy({ policies }), failures: row.failures });
+  const by = row.deniedBy.length === 0 ? '' : t.deniedByShort({ policies });
+  const parts = [...(deniedCount > 0 ? [t.deniedPart({ deniedCount, denied, by })] : []), ...others.map(([code, n]) => t.otherPart({ code, n }))];
+  return t.breakdown({ head, parts: parts.join(t.partsSeparator) });
 }
+
+/** The texts of {@link describeIntermittency}, per language; profile IDs, Regions and error codes are inserted verbatim. */
+export const INTERMITTENCY_TEXT: Readonly<
+  Record<
+    Language,
+    {
+      separator: string;
+      partsSeparator: string;
+      head: (v: { profile: string; source: string; calls: string; percent: string }) => string;
+      noFailures: (v: { head: string }) => string;
+      allDenied: (v: { head: string; denied: string; by: string; failures: number }) => string;
+      deniedBy: (v: { policies: string }) => string;
+      deniedByShort: (v: { policies: string }) => string;
+      deniedPart: (v: { deniedCount: number; denied: string; by: string }) => string;
+      otherPart: (v: { code: string; n: number }) => string;
+      breakdown: (v: { head: string; parts: string }) => string;
+    }
+  >
+> = {
+  en: {
+    separator: ', ',
+    partsSeparator: '; ',
+    head: ({ profile, source, calls, percent }) => `${profile} from ${source}: ${percent} of ${calls} calls failed`,
+    noFailures: ({ head }) => `${head}.`,
+    allDenied: ({ head, denied, by, failures }) => `${head}; ${failures === 1 ? 'the failure was' : 'every failure was'} routed to ${denied}${by}.`,
+    deniedBy: ({ policies }) => `, denied by ${policies}`,
+    deniedByShort: ({ policies }) => ` by ${policies}`,
+    deniedPart: ({ deniedCount, denied, by }) => `${deniedCount} denied in ${denied}${by}`,
+    otherPart: ({ code, n }) => `${n} ${code}`,
+    breakdown: ({ head, parts }) => `${head}: ${parts}.`,
+  },
+  ja: {
+    separator: '、',
+    partsSeparator: '、',
+    head: ({ profile, source, calls, percent }) => `${profile}（送信元リージョン ${source}）: ${calls} 回の呼び出しのうち ${percent} が失敗`,
+    noFailures: ({ head }) => `${head}。`,
+    allDenied: ({ head, denied, by, failures }) => `${head}。${failures === 1 ? '失敗は' : '失敗はすべて'} ${denied} へのルーティングで拒否されました${by}。`,
+    deniedBy: ({ policies }) => `（拒否したポリシー: ${policies}）`,
+    deniedByShort: ({ policies }) => `（拒否したポリシー: ${policies}）`,
+    deniedPart: ({ deniedCount, denied, by }) => `拒否 ${deniedCount} 回（${denied}）${by}`,
+    otherPart: ({ code, n }) => `${code} ${n} 回`,
+    breakdown: ({ head, parts }) => `${head}。内訳: ${parts}。`,
+  },
+};

@@ -15,6 +15,8 @@ export interface PreflightMessages {
   fix: string;
   noFix: string;
   sourceDenied: string;
+  /** The fix engine's verification status, as a person reads it. */
+  verificationLabels: Record<'verified' | 'failed' | 'unverified', string>;
   summary: (values: { rows: number; ready: number; blocked: number; targets: number; chains: number; profiles: number; regions: number; evaluations: number; fixes: number }) => string;
   nothing: string;
   unknownRoutes: (count: number, list: string) => string;
@@ -35,16 +37,17 @@ export const PREFLIGHT_MESSAGES: Record<Language, PreflightMessages> = {
     fix: 'fix',
     noFix: 'no option passed verification',
     sourceDenied: 'source',
+    verificationLabels: { verified: 'verified', failed: 'failed', unverified: 'unverified' },
     summary: (v) =>
       `${v.rows} checks: ${v.ready} ready, ${v.blocked} blocked · ${v.targets} targets in ${v.chains} distinct SCP chains × ${v.profiles} profiles × ${v.regions} source Regions · ${v.evaluations} evaluations, ${v.fixes} fix-engine runs`,
     nothing: 'Nothing to check: no profile is available from the source Regions given.',
-    unknownRoutes: (count, list) => `${count} profile/Region pairs unknown to the catalog, skipped: ${list}`,
+    unknownRoutes: (count, list) => (count > 0 ? `${count} profile/Region pairs unknown to the catalog, skipped: ${list}` : ''),
   },
   ja: {
     title: 'プリフライト: クロスリージョン推論の準備状況',
     profile: 'プロファイル',
-    source: '呼び出し元',
-    columns: '列 (同じ SCP チェーンのターゲットは同じ結果になります)',
+    source: '送信元リージョン',
+    columns: '列（同じ SCP チェーンのターゲットは同じ結果になります）',
     accounts: 'アカウント',
     ous: 'OU',
     supplied: '指定された SCP',
@@ -53,10 +56,11 @@ export const PREFLIGHT_MESSAGES: Record<Language, PreflightMessages> = {
     level: 'レベル',
     fix: '修正',
     noFix: '検証に通った選択肢はありません',
-    sourceDenied: '呼び出し元',
+    sourceDenied: '送信元',
+    verificationLabels: { verified: '検証済み', failed: '検証に失敗', unverified: '未検証' },
     summary: (v) =>
-      `${v.rows} 件: 準備完了 ${v.ready}、ブロック ${v.blocked} · ターゲット ${v.targets} (SCP チェーン ${v.chains} 種類) × プロファイル ${v.profiles} × 呼び出し元リージョン ${v.regions} · 評価 ${v.evaluations} 回、修正エンジン ${v.fixes} 回`,
-    nothing: '確認対象がありません: 指定された呼び出し元リージョンで使えるプロファイルがありません。',
-    unknownRoutes: (count, list) => `カタログにないプロファイル/リージョンの組 ${count} 件をスキップしました: ${list}`,
+      `${v.rows > 0 ? `チェック ${v.rows} 件` : 'チェックなし'}: 準備完了 ${v.ready}、ブロック ${v.blocked} · ターゲット ${v.targets}（SCP チェーン ${v.chains} 種類）× プロファイル ${v.profiles} × 送信元リージョン ${v.regions} · 評価 ${v.evaluations} 回、修正エンジン ${v.fixes} 回`,
+    nothing: '確認対象がありません: 指定された送信元リージョンで使えるプロファイルがありません。',
+    unknownRoutes: (count, list) => (count > 0 ? `カタログにないプロファイルと送信元リージョンの組 ${count} 件をスキップしました: ${list}` : ''),
   },
 };

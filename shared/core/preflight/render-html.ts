@@ -19,7 +19,8 @@ export interface RenderPreflightHtmlOptions {
   targets: readonly PreflightTarget[];
 }
 
-const HTML_TEXT: Record<Language, Record<string, string>> = {
+/** Fixed texts of the page, per language. */
+export const PREFLIGHT_HTML_TEXT: Record<Language, Record<string, string>> = {
   en: {
     filterOu: 'OU', filterProfile: 'Profile', all: 'all', detail: 'Click a cell for its detail.', targets: 'Targets',
     destinations: 'Destinations', denied: 'Denied', deniedBy: 'Denied by', fix: 'Recommended fix', verification: 'verification',
@@ -28,8 +29,8 @@ const HTML_TEXT: Record<Language, Record<string, string>> = {
   },
   ja: {
     filterOu: 'OU', filterProfile: 'プロファイル', all: 'すべて', detail: 'セルをクリックすると詳細を表示します。', targets: 'ターゲット',
-    destinations: '宛先リージョン', denied: '拒否されたリージョン', deniedBy: '拒否元', fix: '推奨される修正', verification: '検証',
-    ready: '準備完了', blocked: 'ブロック', none: 'なし', source: '呼び出し元リージョンでの呼び出しが拒否されます', level: 'レベル', implicit: 'このレベルに許可する SCP がありません',
+    destinations: '送信先リージョン', denied: '拒否されたリージョン', deniedBy: '拒否元', fix: '推奨される修正', verification: '検証',
+    ready: '準備完了', blocked: 'ブロック', none: 'なし', source: '送信元リージョンでの呼び出しが拒否されます', level: 'レベル', implicit: 'このレベルに許可する SCP がありません',
     noFix: '検証に通った選択肢はありません', notes: '注記', more: '件ほか',
   },
 };
@@ -69,7 +70,7 @@ cols.forEach(function(c){var th=el('th',null,D.columns[c].label);th.title=D.colu
 D.routes.forEach(function(r,ri){if(q&&r.profile.toLowerCase().indexOf(q)<0)return;var tr=el('tr');
 tr.appendChild(el('td','route',r.profile));tr.appendChild(el('td','route',r.source));
 cols.forEach(function(c){var k=D.cells[ri][c],td;if(k==null){td=el('td','cell','-')}else{var o=D.outcomes[k];
-var dl=(o.sourceDenied?['source']:[]).concat(o.denied);td=el('td','cell '+o.status,o.status==='ready'?'\\u2713':'\\u2717 '+(dl.length<=2?dl.join(', '):dl[0]+' +'+(dl.length-1)));td.title=dl.join(', ');
+var dl=(o.sourceDenied?[D.labels.sourceDenied]:[]).concat(o.denied);td=el('td','cell '+o.status,o.status==='ready'?'\\u2713':'\\u2717 '+(dl.length<=2?dl.join(', '):dl[0]+' +'+(dl.length-1)));td.title=dl.join(', ');
 td.setAttribute('data-route',String(ri));td.setAttribute('data-column',String(c));td.addEventListener('click',function(){show(ri,c,td)})}tr.appendChild(td)});
 tbl.appendChild(tr)})}
 function section(p,title){p.appendChild(el('h3',null,title))}
@@ -88,7 +89,7 @@ ou.addEventListener('change',render);pf.addEventListener('input',render);render(
 /** Renders the page. Contract: pure; one HTML document with no external reference. */
 export function renderPreflightHtml(matrix: PreflightMatrix, stats: PreflightStats, options: RenderPreflightHtmlOptions): string {
   const m = PREFLIGHT_MESSAGES[options.lang];
-  const text = HTML_TEXT[options.lang];
+  const text = PREFLIGHT_HTML_TEXT[options.lang];
   const outcomes: unknown[] = [];
   const outcomeIndex = new Map<string, number>();
   const fixes: unknown[] = [];
@@ -99,7 +100,7 @@ export function renderPreflightHtml(matrix: PreflightMatrix, stats: PreflightSta
       if (row === undefined) return null;
       let fix: number | null = null;
       if (row.fix !== null) {
-        const f = { title: clean(row.fix.title), verification: row.fix.verification, snippet: clean(row.fix.snippet), notes: row.fix.notes.map((n) => clean(n)) };
+        const f = { title: clean(row.fix.title), verification: m.verificationLabels[row.fix.verification as 'verified'] ?? row.fix.verification, snippet: clean(row.fix.snippet), notes: row.fix.notes.map((n) => clean(n)) };
         const key = JSON.stringify(f);
         fix = fixIndex.get(key) ?? fixes.push(f) - 1;
         fixIndex.set(key, fix);
@@ -126,7 +127,7 @@ export function renderPreflightHtml(matrix: PreflightMatrix, stats: PreflightSta
     targets: column.targets.map((t) => ({ id: t.id, name: clean(t.name), path: byId.get(t.id)?.path ?? [] })),
   }));
   const routes = matrix.routes.map((r) => ({ profile: r.profile, source: r.sourceRegion }));
-  const data = { text, labels: { profile: m.profile, source: m.source }, ous, columns, routes, cells, outcomes, fixes };
+  const data = { text, labels: { profile: m.profile, source: m.source, sourceDenied: m.sourceDenied }, ous, columns, routes, cells, outcomes, fixes };
   const summary = m.summary({
     rows: stats.rows,
     ready: stats.rows - stats.blocked,

@@ -96,7 +96,8 @@ export function renderPreflightText(matrix: PreflightMatrix, stats: PreflightSta
       const row = line[columnIndex];
       if (row === undefined || row.status !== 'blocked') continue;
       for (const denier of row.deniedBy) deniers.set(denierText(denier, options.lang), '');
-      const fixLabel = row.fix === null ? m.noFix : row.fix.option === null ? `${m.noFix} [${row.fix.verification}]` : `${row.fix.title ?? row.fix.option} [${row.fix.verification}]`;
+      const status = m.verificationLabels[row.fix?.verification as 'verified'] ?? row.fix?.verification;
+      const fixLabel = row.fix === null ? m.noFix : row.fix.option === null ? `${m.noFix} [${status}]` : `${row.fix.title ?? row.fix.option} [${status}]`;
       fixes.set(fixLabel, (fixes.get(fixLabel) ?? 0) + 1);
     }
     if (deniers.size > 0) out.push(`     ${m.deniedBy}: ${safe([...deniers.keys()].join('; '))}`);

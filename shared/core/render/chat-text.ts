@@ -43,7 +43,7 @@ const JA: ChatLabels = {
   },
   openCloudTrailEvent: 'CloudTrail イベントを開く',
   openPolicy: 'AWS Organizations で SCP を開く',
-  snippetCut: (lines) => `… 残り ${lines} 行 (SNS の通知と CLI に修正案の全文があります)`,
+  snippetCut: (lines) => `… 残り ${lines} 行（SNS の通知と CLI に修正案の全文があります）`,
   digestTitle: 'cris-auditor 日次ダイジェスト',
   replayButton: 'このアカウントの 24 時間を再監査',
   explainButton: '適用中の SCP で再説明',

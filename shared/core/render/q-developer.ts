@@ -146,7 +146,7 @@ function recommendedStep(finding: Finding, lang: Language): string {
   const verification = verificationText(finding, lang);
   const alternatives = Math.max(0, (finding.fix?.options.length ?? 1) - 1);
   return truncateEscaped(
-    `*${labels.recommendedFix}:* ${mrkdwnProse(recommended.title, identifiers)}${verification === null ? '' : ` _(${escapeMrkdwn(verification)})_`} — ${mrkdwnProse(recommended.summary, identifiers)} (${labels.alternatives(alternatives)})`,
+    `*${labels.recommendedFix}:* ${mrkdwnProse(recommended.title, identifiers)}${verification === null ? '' : ` _(${escapeMrkdwn(verification)})_`} — ${mrkdwnProse(recommended.summary, identifiers)}${alternatives > 0 ? ` (${labels.alternatives(alternatives)})` : ''}`,
     Q_DEVELOPER_LIMITS.nextStepChars,
   );
 }
@@ -231,22 +231,20 @@ export function renderQDeveloperDigest(content: DigestSummaryContent): QDevelope
   const chat = chatLabels(lang);
   const labels = alertLabels(lang);
   const day = content.window.to.slice(0, 10);
-  const title =
-    lang === 'ja'
-      ? `${chat.digestTitle} ${day}: 拒否 ${totals.count} 件 / ${totals.fingerprints} 種類 (新規 ${totals.newFingerprints})`
-      : `${chat.digestTitle} ${day}: ${totals.count} denials, ${totals.fingerprints} distinct (${totals.newFingerprints} new)`;
+  const t = Q_DEVELOPER_TEXT[lang];
+  const title = t.digestTitle({ title: chat.digestTitle, day, count: totals.count, fingerprints: totals.fingerprints, newFingerprints: totals.newFingerprints });
   const lines = [
-    `${lang === 'ja' ? '*期間*' : '*Window*'} ${inlineCode(content.window.from)} → ${inlineCode(content.window.to)} (${escapeMrkdwn(content.window.timeZone)})`,
+    `*${t.window}* ${inlineCode(content.window.from)} → ${inlineCode(content.window.to)} (${escapeMrkdwn(content.window.timeZone)})`,
     content.byVerdict.map(({ verdict, count }) => `${inlineCode(verdict)} ${count}`).join(' · '),
   ];
   for (const group of content.groups.slice(0, 10)) {
     const finding = group.finding;
     const fix = group.recommendedTitle === null ? '' : ` — ${mrkdwnProse(group.recommendedTitle, findingIdentifiers(finding))}`;
     lines.push(
-      `• ${group.count}× ${inlineCode(finding.accountId)} ${inlineCode(profileOrModel(finding))} ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${group.isNew ? (lang === 'ja' ? ' *新規*' : ' *new*') : ''}${fix}`,
+      `• ${group.count}× ${inlineCode(finding.accountId)} ${inlineCode(profileOrModel(finding))} ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${group.isNew ? ` *${t.newBadge}*` : ''}${fix}`,
     );
   }
-  const summary = lang === 'ja' ? `拒否 ${totals.count} 件 (前日比 ${totals.change >= 0 ? '+' : ''}${totals.change})` : `${totals.count} denials (${totals.change >= 0 ? '+' : ''}${totals.change} on the day before)`;
+  const summary = t.digestSummary({ count: totals.count, change: totals.change });
   return {
     version: '1.0',
     source: 'custom',
@@ -255,8 +253,8 @@ export function renderQDeveloperDigest(content: DigestSummaryContent): QDevelope
       textType: 'client-markdown',
       title: truncateEscaped(`📋 ${escapeMrkdwn(title)}`, Q_DEVELOPER_LIMITS.title),
       description: truncateEscaped(lines.join('\n'), Q_DEVELOPER_LIMITS.description),
-      nextSteps: [escapeMrkdwn(lang === 'ja' ? '全文はダイジェストのメールにあります' : 'The digest email has every group with its fix')],
-      keywords: lang === 'ja' ? ['ダイジェスト', '日次'] : ['digest', 'daily'],
+      nextSteps: [escapeMrkdwn(t.digestNextStep)],
+      keywords: [...t.digestKeywords],
     },
     metadata: {
       threadId: `digest-${day}`,
@@ -268,3 +266,36 @@ export function renderQDeveloperDigest(content: DigestSummaryContent): QDevelope
     },
   };
 }
+
+/** The fixed texts of the digest notification, per language; counts and IDs are inserted verbatim. */
+export const Q_DEVELOPER_TEXT: Readonly<
+  Record<
+    Language,
+    {
+      digestTitle: (v: { title: string; day: string; count: number; fingerprints: number; newFingerprints: number }) => string;
+      window: string;
+      newBadge: string;
+      digestSummary: (v: { count: number; change: number }) => string;
+      digestNextStep: string;
+      digestKeywords: readonly string[];
+    }
+  >
+> = {
+  en: {
+    digestTitle: ({ title, day, count, fingerprints, newFingerprints }) => `${title} ${day}: ${count} denials, ${fingerprints} distinct (${newFingerprints} new)`,
+    window: 'Window',
+    newBadge: 'new',
+    digestSummary: ({ count, change }) => `${count} denials (${change >= 0 ? '+' : ''}${change} on the day before)`,
+    digestNextStep: 'The digest email has every group with its fix',
+    digestKeywords: ['digest', 'daily'],
+  },
+  ja: {
+    digestTitle: ({ title, day, count, fingerprints, newFingerprints }) =>
+      count === 0 ? `${title} ${day}: 拒否なし` : `${title} ${day}: 拒否 ${count} 件（${fingerprints} 種類${newFingerprints > 0 ? `、うち新規 ${newFingerprints} 種類` : ''}）`,
+    window: '期間',
+    newBadge: '新規',
+    digestSummary: ({ count, change }) => `${count === 0 ? '拒否なし' : `拒否 ${count} 件`}（前日比 ${change >= 0 ? '+' : ''}${change}）`,
+    digestNextStep: '全文はダイジェストのメールにあります',
+    digestKeywords: ['ダイジェスト', '日次'],
+  },
+};

@@ -138,7 +138,9 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
   if (finding.errorMessage !== null) blocks.push({ type: 'section', text: labelledCodeBlock(labels.errorMessage, finding.errorMessage) });
 
   const context: SlackText[] = [];
-  if (fix !== null) context.push({ type: 'mrkdwn', text: labels.alternatives(Math.max(0, fix.options.length - (recommended === null ? 0 : 1))) });
+  const alternatives = fix === null ? 0 : Math.max(0, fix.options.length - (recommended === null ? 0 : 1));
+  // No "0 alternatives" line: an empty list is left out.
+  if (alternatives > 0) context.push({ type: 'mrkdwn', text: labels.alternatives(alternatives) });
   if (repeats > 0) context.push({ type: 'mrkdwn', text: labels.repeats(repeats) });
   if (links.cloudTrailEvent !== null) context.push({ type: 'mrkdwn', text: `<${links.cloudTrailEvent}|${labels.cloudTrailEvent}>` });
   context.push({ type: 'mrkdwn', text: `${labels.fingerprint} ${inlineCode(fingerprint, 64)}` });

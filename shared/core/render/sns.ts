@@ -102,7 +102,8 @@ export function renderAlertText(content: AlertContent): string {
     if (recommended.snippet !== null) lines.push('', printableBlock(recommended.snippet.content));
   }
   lines.push('');
-  if (fix !== null) lines.push(labels.alternatives(Math.max(0, fix.options.length - (recommended === null ? 0 : 1))));
+  const alternatives = fix === null ? 0 : Math.max(0, fix.options.length - (recommended === null ? 0 : 1));
+  if (alternatives > 0) lines.push(labels.alternatives(alternatives));
   if (repeats > 0) lines.push(labels.repeats(repeats));
   lines.push(line(labels.caller, [finding.userAgent, finding.sourceIpAddress].filter((part) => part !== null).join(' ') || null));
   if (finding.errorMessage !== null) lines.push(line(labels.errorMessage, finding.errorMessage));

@@ -171,7 +171,8 @@ function buildCard(content: AlertContent, allowance: Allowance): AdaptiveCard {
   const tail: CardElement[] = [fact(labels.caller, caller === '' ? null : caller, allowance.callerChars)];
   if (finding.errorMessage !== null) tail.push(fact(labels.errorMessage, finding.errorMessage, allowance.errorChars));
   const context: string[] = [];
-  if (fix !== null) context.push(labels.alternatives(Math.max(0, fix.options.length - (recommended === null ? 0 : 1))));
+  const alternatives = fix === null ? 0 : Math.max(0, fix.options.length - (recommended === null ? 0 : 1));
+  if (alternatives > 0) context.push(labels.alternatives(alternatives));
   if (repeats > 0) context.push(labels.repeats(repeats));
   if (context.length > 0) tail.push({ type: 'RichTextBlock', spacing: 'Small', inlines: [run(context.join(' · '), { isSubtle: true })] });
   tail.push(fact(labels.fingerprint, fingerprint, 64));

@@ -18,8 +18,14 @@ function summaryList(models: readonly InRegionModel[], lang: Language): string {
   const named = listText(models.slice(0, SUMMARY_MODELS).map((model) => model.modelId));
   const more = models.length - SUMMARY_MODELS;
   if (more <= 0) return named;
-  return lang === 'ja' ? `${named} ほか ${more} 件` : `${named} and ${more} more`;
+  return IN_REGION_TEXT[lang].andMore({ named, more });
 }
+
+/** The texts this option builds itself, per language (the rest is in `../messages.ts`). */
+export const IN_REGION_TEXT: Readonly<Record<Language, { andMore: (v: { named: string; more: number }) => string }>> = {
+  en: { andMore: ({ named, more }) => (more > 0 ? `${named} and ${more} more` : named) },
+  ja: { andMore: ({ named, more }) => (more > 0 ? `${named} ほか ${more} 件` : named) },
+};
 
 function snippetOf(models: readonly InRegionModel[]): FixOption['snippet'] {
   const width = Math.max(...models.map((model) => model.modelId.length));

@@ -26,9 +26,9 @@ describe('explainFinding', () => {
   });
 
   it.each([
-    ['cross-region-scp-apac-converse', 'サービスコントロールポリシー (SCP) が ap-southeast-1 で bedrock:InvokeModel を拒否しました。これは ap-northeast-1 から呼び出した プロファイル apac.anthropic.claude-3-5-sonnet-20241022-v2:0 の推論先リージョンです。このプロファイルは 6 リージョンにルーティングされるため、すべてを許可する必要があります。'],
-    ['permissions-boundary', 'permissions boundary が モデル amazon.nova-micro-v1:0 に対する us-east-1 で bedrock:InvokeModel を許可していません。'],
-    ['model-access-marketplace', 'モデルアクセスに必要な AWS Marketplace の権限が呼び出し元にないため、Bedrock が呼び出しを拒否しました。'],
+    ['cross-region-scp-apac-converse', 'ap-northeast-1 から呼び出した推論プロファイル apac.anthropic.claude-3-5-sonnet-20241022-v2:0 の送信先である ap-southeast-1 で、サービスコントロールポリシー (SCP) が bedrock:InvokeModel を拒否しました。このプロファイルの送信先リージョンは 6 か所あり、すべてを許可する必要があります。'],
+    ['permissions-boundary', 'モデル amazon.nova-micro-v1:0 の us-east-1 での bedrock:InvokeModel を許可するアクセス許可の境界がありません。'],
+    ['model-access-marketplace', 'モデルアクセスに必要な AWS Marketplace のアクセス許可が呼び出し元にないため、Bedrock が呼び出しを拒否しました。'],
   ])('explains %s exactly', (name, expected) => {
     const finding = classifyRecord(loadEvent(`cloudtrail/${name}.json`), { catalog }) as Finding;
 

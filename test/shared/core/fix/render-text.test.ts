@@ -39,7 +39,7 @@ describe('renderFixText', () => {
 
     // Assess
     expect(text.startsWith('推奨: この推論プロファイルだけを許可する\n')).toBe(true);
-    expect(text).toContain('検証: 未検証(適用中の SCP が不明)');
+    expect(text).toContain('検証: 未検証（適用中の SCP が不明）');
     expect(text.match(/```json/g)).toHaveLength(1);
   });
 

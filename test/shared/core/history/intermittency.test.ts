@@ -32,7 +32,7 @@ describe('intermittency', () => {
     const [row] = acc.rows();
     expect(row?.failedShare).toBe(0.3696);
     expect(describeIntermittency(row!, 'en')).toBe(`${PROFILE} from ap-northeast-1: 37% of 1,204 calls failed; every failure was routed to ap-northeast-3, denied by p-tokyoonly.`);
-    expect(describeIntermittency(row!, 'ja')).toBe(`${PROFILE}（ap-northeast-1 から）: 1,204 回の呼び出しのうち 37% が失敗。失敗はすべて ap-northeast-3 へのルーティングで拒否されました（拒否したポリシー: p-tokyoonly）。`);
+    expect(describeIntermittency(row!, 'ja')).toBe(`${PROFILE}（送信元リージョン ap-northeast-1）: 1,204 回の呼び出しのうち 37% が失敗。失敗はすべて ap-northeast-3 へのルーティングで拒否されました（拒否したポリシー: p-tokyoonly）。`);
   });
 
   it('lists denials and other errors apart when both happened', () => {

@@ -69,7 +69,7 @@ describe('renderSlackMessage', () => {
     expect(all).toContain('*アカウント*\n`111122223333`');
     expect(all).toContain('前回の通知以降さらに 3 件');
     expect(all).toContain('代替案 2 件');
-    expect(all.find((text) => text.startsWith('*理由*'))).toMatch(/^\*理由\*\nサービスコントロールポリシー \(SCP\) が .+ を拒否しました。/);
+    expect(all.find((text) => text.startsWith('*理由*'))).toMatch(/^\*理由\*\n.+、サービスコントロールポリシー \(SCP\) が .+ を拒否しました。/);
   });
 
   it('keeps every block within Block Kit limits and marks what it cut', () => {
