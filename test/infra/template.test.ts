@@ -395,7 +395,7 @@ describe('functions', () => {
       ORG_READ_ROLE_ARN: 'arn:aws:iam::999999999999:role/cris-auditor-org-read',
     });
     expect(Object.keys(env('Guard')).filter((name) => name.startsWith('TEAMS_'))).toEqual([]);
-    expect(Object.keys(env('Refresh')).sort()).toEqual(['LOCALE', 'NODE_OPTIONS', 'ORG_READ_ROLE_ARN', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME']);
+    expect(Object.keys(env('Refresh')).sort()).toEqual(['LOCALE', 'ORG_READ_ROLE_ARN', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME']);
     expect(resource('RefreshSchedule').Properties).toMatchObject({ ScheduleExpression: 'cron(30 3 * * ? *)', ScheduleExpressionTimezone: 'UTC' });
   });
 
