@@ -3,11 +3,11 @@
  * gunzip, split and classify them, and their batches are yielded here strictly in input order, so
  * the output is the same, byte for byte, as reading in this thread.
  */
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CloudTrailInput } from '../shared/adapters/cloudtrail-files.js';
 import type { AnalyzeItem } from './analyze-items.js';
 import type { FromWorker, ToWorker } from './analyze-worker.js';
+import { workerEntry } from './worker-bundle.js';
 
 interface Slot {
   batches: AnalyzeItem[][];
@@ -25,7 +25,8 @@ function instant(input: Exclude<CloudTrailInput, { kind: 'read' }>): AnalyzeItem
 
 /** Batches of every input, in input order, read by `threads` workers. */
 export async function* parallelBatches(inputs: readonly CloudTrailInput[], threads: number): AsyncGenerator<AnalyzeItem[], void, undefined> {
-  const workers = Array.from({ length: threads }, () => new Worker(join(__dirname, 'analyze-worker.mjs')));
+  const entry = await workerEntry();
+  const workers = Array.from({ length: threads }, () => new Worker(entry));
   const idle: Worker[] = [...workers];
   const slots = new Map<number, Slot>();
   let next = 0;

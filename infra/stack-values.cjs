@@ -41,7 +41,6 @@ async function common(resolveVariable) {
       POWERTOOLS_LOG_LEVEL: (await text(resolveVariable, 'logLevel')) || 'INFO',
       LOCALE: (await text(resolveVariable, 'locale')) || 'en',
       TABLE_NAME: local ? await text(resolveVariable, 'localTableName') : { Ref: 'AuditTable' },
-      NODE_OPTIONS: '--enable-source-maps',
     },
   };
 }

@@ -329,7 +329,7 @@ describe('functions', () => {
     'TABLE_NAME', 'SLACK_WEBHOOK_URL', 'SLACK_WEBHOOK_SECRET_ARN', 'SLACK_WEBHOOK_PARAMETER_NAME', 'ALERT_TOPIC_ARN',
     'SUPPRESSION_WINDOW_MINUTES', 'LOCALE', 'DIGEST_RECIPIENTS', 'DIGEST_SENDER', 'DIGEST_TIME_ZONE', 'DIGEST_EMPTY_DAY',
     'DIGEST_TOPIC_ARN', 'REPLAY_REGIONS', 'REPLAY_ROLE_NAME', 'ORG_READ_ROLE_ARN', 'POWERTOOLS_SERVICE_NAME',
-    'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'AUTHORITATIVE_FIXES',
+    'POWERTOOLS_LOG_LEVEL', 'AUTHORITATIVE_FIXES',
     'TEAMS_WEBHOOK_URL', 'TEAMS_WEBHOOK_SECRET_ARN', 'TEAMS_WEBHOOK_PARAMETER_NAME', 'Q_DEVELOPER_TOPIC_ARN',
   ]);
   const functions = () => ofType('AWS::Lambda::Function').filter(([id]) => id !== 'CustomDashresourceDasheventDashbridgeLambdaFunction');
@@ -404,7 +404,7 @@ describe('stages', () => {
   it('a stage with only defaults leaves unset optional features out entirely', async () => {
     const config = await print('prod');
     expect(Object.keys(config.functions.alert.environment).sort()).toEqual([
-      'ALERT_TOPIC_ARN', 'LOCALE', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'SUPPRESSION_WINDOW_MINUTES', 'TABLE_NAME',
+      'ALERT_TOPIC_ARN', 'LOCALE', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'SUPPRESSION_WINDOW_MINUTES', 'TABLE_NAME',
     ]);
     expect(config.functions.replay.environment.REPLAY_REGIONS).toBe('ap-northeast-1');
     expect(Object.keys(config.resources.Resources).filter((id) => id.startsWith('AlertEmailSubscription'))).toEqual([]);
