@@ -9,6 +9,9 @@ import type { AnalyzeItem } from './analyze-items.js';
 import type { FromWorker, ToWorker } from './analyze-worker.js';
 import { workerEntry } from './worker-bundle.js';
 
+/** Young-generation size of each worker's heap, in MiB. */
+const WORKER_YOUNG_GENERATION_MB = 8;
+
 interface Slot {
   batches: AnalyzeItem[][];
   done: boolean;
@@ -26,7 +29,10 @@ function instant(input: Exclude<CloudTrailInput, { kind: 'read' }>): AnalyzeItem
 /** Batches of every input, in input order, read by `threads` workers. */
 export async function* parallelBatches(inputs: readonly CloudTrailInput[], threads: number): AsyncGenerator<AnalyzeItem[], void, undefined> {
   const entry = await workerEntry();
-  const workers = Array.from({ length: threads }, () => new Worker(entry));
+  // A worker's garbage is short-lived (record texts, chunks): a young generation of 8 MiB instead
+  // of V8's default keeps each worker ~20 MB smaller at the same CPU time (measured on the org-trail
+  // bench: 2-worker peak RSS 345 -> 300 MB, user time unchanged).
+  const workers = Array.from({ length: threads }, () => new Worker(entry, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }));
   const idle: Worker[] = [...workers];
   const slots = new Map<number, Slot>();
   let next = 0;

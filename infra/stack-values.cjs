@@ -125,6 +125,26 @@ module.exports.replayEnvironment = async ({ resolveVariable }) => {
   return env;
 };
 
+/** The SCP-change guard: the alert channels (Slack, the alert topic), the org read role, the pinned profiles. */
+module.exports.guardEnvironment = async ({ resolveVariable }) => {
+  const { local, env } = await common(resolveVariable);
+  env.ALERT_TOPIC_ARN = await alertTopic(resolveVariable, local);
+  await slack(resolveVariable, env);
+  // The guard posts to Slack and the alert topic only.
+  delete env.TEAMS_WEBHOOK_SECRET_ARN;
+  delete env.TEAMS_WEBHOOK_PARAMETER_NAME;
+  optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
+  optional(env, 'GUARD_PROFILES', list(await text(resolveVariable, 'guardProfiles')).join(','));
+  return env;
+};
+
+/** The daily organization refresh: the table and the org read role. */
+module.exports.refreshEnvironment = async ({ resolveVariable }) => {
+  const { env } = await common(resolveVariable);
+  optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
+  return env;
+};
+
 /** One `AWS::SNS::Subscription` (protocol email) on the alert topic per address in `alertEmails`. */
 module.exports.alertSubscriptions = async ({ resolveVariable }) => {
   const resources = {};

@@ -27,6 +27,7 @@ import { CHAT_ACTION_TEXT } from '../../../shared/core/chat/actions.js';
 import { INTERMITTENCY_TEXT } from '../../../shared/core/history/intermittency.js';
 import { IN_REGION_TEXT } from '../../../shared/core/fix/options/in-region-model.js';
 import { Q_DEVELOPER_TEXT } from '../../../shared/core/render/q-developer.js';
+import { GUARD_MESSAGES } from '../../../shared/core/guard/messages.js';
 import type { CloudTrailRecord } from '../../../shared/core/types.js';
 import { BOTH_RULES, JA_RULES, setVerbatim, violations, type Rendered } from '../../helpers/ja-rules.js';
 
@@ -42,6 +43,11 @@ const CATALOGS: Record<string, Catalog> = {
   'shared/core/render/alert-text.ts': { en: alertLabels('en'), ja: alertLabels('ja') },
   'shared/core/render/chat-text.ts': { en: chatLabels('en'), ja: chatLabels('ja') },
   'shared/core/render/q-developer.ts': Q_DEVELOPER_TEXT,
+  'shared/core/guard/messages.ts': {
+    ...GUARD_MESSAGES,
+    // A guard alert always has a flip (breaks or repairs); "and N more" and "N more groups" are never 0.
+    samples: { breaks: [5, 0, 3], repairs: [0, 2, 1], count: [3, 1], eventId: ['e1a2b3c4-0001-4d5e-8f90-a1b2c3d4e5f6'], takenAt: ['2026-12-01T03:30:12.000Z'], affected: [5, 1], target: ['ou-ab12-cris1234', 'r-ab12'], parent: ['ou-ab12-strict12'] },
+  },
   'shared/core/classify/policy-types.ts': POLICY_TYPE_NAMES,
   'shared/core/chat/actions.ts': CHAT_ACTION_TEXT,
   'shared/core/history/intermittency.ts': INTERMITTENCY_TEXT,
