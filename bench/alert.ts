@@ -1,5 +1,5 @@
 /**
- * The alert function's throughput against dynalite (events/s, p50/p99 per event, with Slack and SNS
+ * The alert function's throughput against DynamoDB Local (events/s, p50/p99 per event, with Slack and SNS
  * on loopback) and its cold-start cost: the bundle of each function built as serverless.yml builds
  * it, and the time a fresh Node process takes to load it, as a ratio to an empty handler bundle
  * measured in the same run.
@@ -26,6 +26,11 @@ export interface AlertBench {
   loadMs: Record<string, number>;
   /** `loadMs` of each function divided by that of an empty handler bundle. */
   loadRatio: Record<string, number>;
+  /**
+   * The alert bundle as deployed (linked source map) loaded with and without
+   * `NODE_OPTIONS=--enable-source-maps`: median load ms and peak RSS MiB of each, and their ratios.
+   */
+  sourceMaps: { loadMsOff: number; loadMsOn: number; loadRatio: number; rssMbOff: number; rssMbOn: number; rssDeltaMb: number };
 }
 
 const ROOT = join(__dirname, '..');
@@ -43,8 +48,8 @@ async function throughput(events: number, fingerprints: number, concurrency: num
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
-  const [{ startLocalDynamoDb }, { SNSClient }, { createAlertHandler }, store, slack, sns, classify, fix, catalogModule, sinks] = await Promise.all([
-    import('../cli/local-dynamodb.js'),
+  const [{ createProjectTable, localClient, startDynamoDbLocal }, { SNSClient }, { createAlertHandler }, store, slack, sns, classify, fix, catalogModule, sinks] = await Promise.all([
+    import('../cli/dynamodb-local.js'),
     import('@aws-sdk/client-sns'),
     import('../functions/alert.js'),
     import('../shared/adapters/dynamodb-alert-store.js'),
@@ -55,10 +60,12 @@ async function throughput(events: number, fingerprints: number, concurrency: num
     import('../shared/core/classify/profile-catalog.js'),
     import('../cli/local-sinks.js'),
   ]);
-  const database = await startLocalDynamoDb();
-  const { client } = database;
+  // AWS's DynamoDB Local (the store's transactions need it), as the tests run it.
+  const database = await startDynamoDbLocal();
+  await database.ready;
+  const client = localClient(database.endpoint);
   const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-  await database.createTable('bench');
+  await createProjectTable(client, 'bench');
   let delivered = 0;
   const slackSink = await sinks.startLocalSlack(0, () => void (delivered += 1));
   const snsSink = await sinks.startLocalSns(0, () => undefined);
@@ -95,13 +102,14 @@ async function throughput(events: number, fingerprints: number, concurrency: num
     }),
   );
   const elapsed = performance.now() - started;
+  client.destroy();
   await Promise.all([slackSink.close(), snsSink.close(), database.stop()]);
   latencies.sort((a, b) => a - b);
   return { eventsPerSecond: (events / elapsed) * 1000, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), alertsSent: delivered };
 }
 
 /** Bundles each function as serverless.yml does (serverless-esbuild options) and times its load. */
-async function coldStart(): Promise<Pick<AlertBench, 'bundleKb' | 'loadMs' | 'loadRatio'>> {
+async function coldStart(): Promise<Pick<AlertBench, 'bundleKb' | 'loadMs' | 'loadRatio' | 'sourceMaps'>> {
   const { build } = await import('esbuild');
   const dir = mkdtempSync(join(tmpdir(), 'cris-bench-'));
   try {
@@ -143,10 +151,41 @@ async function coldStart(): Promise<Pick<AlertBench, 'bundleKb' | 'loadMs' | 'lo
     }
     const base = loadMs['empty'] ?? 1;
     const loadRatio = Object.fromEntries(Object.entries(loadMs).filter(([name]) => name !== 'empty').map(([name, ms]) => [name, ms / base]));
-    return { bundleKb, loadMs, loadRatio };
+    return { bundleKb, loadMs, loadRatio, sourceMaps: await sourceMapCost(build, dir, entries['alert']!) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What `--enable-source-maps` costs the alert function at load: the bundle built with a linked
+ * source map (as serverless.yml builds it), required in a fresh process with and without the flag,
+ * taken in turn; peak RSS from the process itself once loaded.
+ */
+async function sourceMapCost(build: typeof import('esbuild').build, dir: string, entry: string): Promise<AlertBench['sourceMaps']> {
+  const outfile = join(dir, 'alert-mapped.js');
+  await build({ entryPoints: [entry], outfile, bundle: true, minify: true, sourcemap: true, sourcesContent: false, platform: 'node', target: 'node22', format: 'cjs', mainFields: ['module', 'main'], keepNames: true, logLevel: 'silent' });
+  const script = `require(${JSON.stringify(outfile)}); process.stdout.write(String(process.resourceUsage().maxRSS))`;
+  const off: number[] = [];
+  const on: number[] = [];
+  const rssOff: number[] = [];
+  const rssOn: number[] = [];
+  for (let run = 0; run < 9; run += 1) {
+    for (const [flag, times, rss] of [['', off, rssOff], ['--enable-source-maps', on, rssOn]] as const) {
+      const begin = performance.now();
+      const out = execFileSync(process.execPath, ['-e', script], {
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', NODE_OPTIONS: flag },
+        encoding: 'utf8',
+      });
+      times.push(performance.now() - begin);
+      rss.push(Number(out) / 1024);
+    }
+  }
+  const loadMsOff = median(off);
+  const loadMsOn = median(on);
+  const rssMbOff = median(rssOff);
+  const rssMbOn = median(rssOn);
+  return { loadMsOff, loadMsOn, loadRatio: loadMsOn / loadMsOff, rssMbOff, rssMbOn, rssDeltaMb: rssMbOn - rssMbOff };
 }
 
 /** Runs both measurements. */
