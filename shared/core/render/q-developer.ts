@@ -2,6 +2,7 @@ import { explainFinding } from '../classify/explain.js';
 import { aside, bracketed } from './punctuation.js';
 import { severityOf } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
+import { neutralizeText } from '../text-safety.js';
 import { alertLabels, consoleLinks, findingIdentifiers, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
 import { SEVERITY_SYMBOL, chatLabels, verificationText } from './chat-text.js';
 import { codeBlock, escapeMrkdwn, inlineCode, mrkdwnProse, truncateEscaped } from './mrkdwn.js';
@@ -251,11 +252,12 @@ export function renderQDeveloperDigest(content: DigestSummaryContent): QDevelope
   }
   const failing = (content.intermittency ?? []).slice(0, 5);
   if (failing.length > 0) lines.push(`*${t.intermittencyHeading}*`);
-  for (const row of failing) lines.push(`• ${inlineCode(row.accountId)} ${escapeMrkdwn(row.sentence)}`);
+  // Single-lined first: a model ID from a log must not forge a line of the description.
+  for (const row of failing) lines.push(`• ${inlineCode(row.accountId)} ${escapeMrkdwn(neutralizeText(row.sentence))}`);
   const breaks = (content.willBreak ?? []).slice(0, 5);
   if (breaks.length > 0) lines.push(`*${t.willBreakHeading}*`);
   for (const item of breaks) {
-    const fix = item.recommendedTitle === null ? '' : ` — ${escapeMrkdwn(item.recommendedTitle)}`;
+    const fix = item.recommendedTitle === null ? '' : ` — ${escapeMrkdwn(neutralizeText(item.recommendedTitle))}`;
     lines.push(`• ${inlineCode(item.profile)} ${inlineCode(item.sourceRegion)} → ${item.deniedDestinations.map((r) => inlineCode(r)).join(' ')}: ${t.blockedIn({ targets: item.targetsTotal })}${fix}`);
   }
   const summary = t.digestSummary({ count: totals.count, change: totals.change });
