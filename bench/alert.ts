@@ -26,6 +26,11 @@ export interface AlertBench {
   loadMs: Record<string, number>;
   /** `loadMs` of each function divided by that of an empty handler bundle. */
   loadRatio: Record<string, number>;
+  /**
+   * The alert bundle as deployed (linked source map) loaded with and without
+   * `NODE_OPTIONS=--enable-source-maps`: median load ms and peak RSS MiB of each, and their ratios.
+   */
+  sourceMaps: { loadMsOff: number; loadMsOn: number; loadRatio: number; rssMbOff: number; rssMbOn: number; rssDeltaMb: number };
 }
 
 const ROOT = join(__dirname, '..');
@@ -104,7 +109,7 @@ async function throughput(events: number, fingerprints: number, concurrency: num
 }
 
 /** Bundles each function as serverless.yml does (serverless-esbuild options) and times its load. */
-async function coldStart(): Promise<Pick<AlertBench, 'bundleKb' | 'loadMs' | 'loadRatio'>> {
+async function coldStart(): Promise<Pick<AlertBench, 'bundleKb' | 'loadMs' | 'loadRatio' | 'sourceMaps'>> {
   const { build } = await import('esbuild');
   const dir = mkdtempSync(join(tmpdir(), 'cris-bench-'));
   try {
@@ -146,10 +151,41 @@ async function coldStart(): Promise<Pick<AlertBench, 'bundleKb' | 'loadMs' | 'lo
     }
     const base = loadMs['empty'] ?? 1;
     const loadRatio = Object.fromEntries(Object.entries(loadMs).filter(([name]) => name !== 'empty').map(([name, ms]) => [name, ms / base]));
-    return { bundleKb, loadMs, loadRatio };
+    return { bundleKb, loadMs, loadRatio, sourceMaps: await sourceMapCost(build, dir, entries['alert']!) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What `--enable-source-maps` costs the alert function at load: the bundle built with a linked
+ * source map (as serverless.yml builds it), required in a fresh process with and without the flag,
+ * taken in turn; peak RSS from the process itself once loaded.
+ */
+async function sourceMapCost(build: typeof import('esbuild').build, dir: string, entry: string): Promise<AlertBench['sourceMaps']> {
+  const outfile = join(dir, 'alert-mapped.js');
+  await build({ entryPoints: [entry], outfile, bundle: true, minify: true, sourcemap: true, sourcesContent: false, platform: 'node', target: 'node22', format: 'cjs', mainFields: ['module', 'main'], keepNames: true, logLevel: 'silent' });
+  const script = `require(${JSON.stringify(outfile)}); process.stdout.write(String(process.resourceUsage().maxRSS))`;
+  const off: number[] = [];
+  const on: number[] = [];
+  const rssOff: number[] = [];
+  const rssOn: number[] = [];
+  for (let run = 0; run < 9; run += 1) {
+    for (const [flag, times, rss] of [['', off, rssOff], ['--enable-source-maps', on, rssOn]] as const) {
+      const begin = performance.now();
+      const out = execFileSync(process.execPath, ['-e', script], {
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', NODE_OPTIONS: flag },
+        encoding: 'utf8',
+      });
+      times.push(performance.now() - begin);
+      rss.push(Number(out) / 1024);
+    }
+  }
+  const loadMsOff = median(off);
+  const loadMsOn = median(on);
+  const rssMbOff = median(rssOff);
+  const rssMbOn = median(rssOn);
+  return { loadMsOff, loadMsOn, loadRatio: loadMsOn / loadMsOff, rssMbOff, rssMbOn, rssDeltaMb: rssMbOn - rssMbOff };
 }
 
 /** Runs both measurements. */

@@ -3,11 +3,14 @@
  * gunzip, split and classify them, and their batches are yielded here strictly in input order, so
  * the output is the same, byte for byte, as reading in this thread.
  */
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CloudTrailInput } from '../shared/adapters/cloudtrail-files.js';
 import type { AnalyzeItem } from './analyze-items.js';
 import type { FromWorker, ToWorker } from './analyze-worker.js';
+import { workerEntry } from './worker-bundle.js';
+
+/** Young-generation size of each worker's heap, in MiB. */
+const WORKER_YOUNG_GENERATION_MB = 8;
 
 interface Slot {
   batches: AnalyzeItem[][];
@@ -25,7 +28,11 @@ function instant(input: Exclude<CloudTrailInput, { kind: 'read' }>): AnalyzeItem
 
 /** Batches of every input, in input order, read by `threads` workers. */
 export async function* parallelBatches(inputs: readonly CloudTrailInput[], threads: number): AsyncGenerator<AnalyzeItem[], void, undefined> {
-  const workers = Array.from({ length: threads }, () => new Worker(join(__dirname, 'analyze-worker.mjs')));
+  const entry = await workerEntry();
+  // A worker's garbage is short-lived (record texts, chunks): a young generation of 8 MiB instead
+  // of V8's default keeps each worker ~20 MB smaller at the same CPU time (measured on the org-trail
+  // bench: 2-worker peak RSS 345 -> 300 MB, user time unchanged).
+  const workers = Array.from({ length: threads }, () => new Worker(entry, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }));
   const idle: Worker[] = [...workers];
   const slots = new Map<number, Slot>();
   let next = 0;

@@ -184,7 +184,7 @@ function renderFix(fix: Fix): string {
 }
 
 /** Compressed bytes from which reading on worker threads pays for their start-up. */
-const PARALLEL_MIN_BYTES = 24 * 1024 * 1024;
+const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 
 /**
  * Worker threads for this run: none for small inputs, stdin (read here) or `--unique` (which

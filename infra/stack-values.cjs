@@ -41,7 +41,6 @@ async function common(resolveVariable) {
       POWERTOOLS_LOG_LEVEL: (await text(resolveVariable, 'logLevel')) || 'INFO',
       LOCALE: (await text(resolveVariable, 'locale')) || 'en',
       TABLE_NAME: local ? await text(resolveVariable, 'localTableName') : { Ref: 'AuditTable' },
-      NODE_OPTIONS: '--enable-source-maps',
     },
   };
 }
@@ -123,6 +122,26 @@ module.exports.replayEnvironment = async ({ resolveVariable }) => {
   // source: athena, when the stage sets historyBucket (infra/history.cjs).
   Object.assign(env, await require('./history.cjs').historyEnvironment(resolveVariable, local));
   await qDeveloperTopic(resolveVariable, env, local);
+  return env;
+};
+
+/** The SCP-change guard: the alert channels (Slack, the alert topic), the org read role, the pinned profiles. */
+module.exports.guardEnvironment = async ({ resolveVariable }) => {
+  const { local, env } = await common(resolveVariable);
+  env.ALERT_TOPIC_ARN = await alertTopic(resolveVariable, local);
+  await slack(resolveVariable, env);
+  // The guard posts to Slack and the alert topic only.
+  delete env.TEAMS_WEBHOOK_SECRET_ARN;
+  delete env.TEAMS_WEBHOOK_PARAMETER_NAME;
+  optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
+  optional(env, 'GUARD_PROFILES', list(await text(resolveVariable, 'guardProfiles')).join(','));
+  return env;
+};
+
+/** The daily organization refresh: the table and the org read role. */
+module.exports.refreshEnvironment = async ({ resolveVariable }) => {
+  const { env } = await common(resolveVariable);
+  optional(env, 'ORG_READ_ROLE_ARN', await text(resolveVariable, 'orgReadRoleArn'));
   return env;
 };
 

@@ -48,9 +48,13 @@ export interface DynamoDbOrgSnapshotStoreOptions {
 
 /** The stored snapshot could not be read or written; the message says which and why. */
 export class OrgSnapshotStoreError extends CrisAuditorError {
-  public constructor(message: string, options?: { cause?: unknown }) {
+  /** The version of the stored head when it could be read (a refresh overwrites that version), else null. */
+  public readonly version: number | null;
+
+  public constructor(message: string, options?: { cause?: unknown; version?: number | null }) {
     super(message, options);
     this.name = 'OrgSnapshotStoreError';
+    this.version = options?.version ?? null;
   }
 }
 
@@ -72,7 +76,7 @@ function headOf(item: Record<string, unknown> | undefined): Head | null {
   if (item === undefined) return null;
   const { version, writeId, chunks, bytes, sha256, savedAt, ttl } = item;
   if (typeof version !== 'number' || typeof writeId !== 'string' || typeof chunks !== 'number' || typeof bytes !== 'number' || typeof sha256 !== 'string') {
-    throw new OrgSnapshotStoreError('the stored snapshot head is malformed (version, writeId, chunks, bytes, sha256)');
+    throw new OrgSnapshotStoreError('the stored snapshot head is malformed (version, writeId, chunks, bytes, sha256)', { version: typeof version === 'number' ? version : null });
   }
   return { version, writeId, chunks, bytes, sha256, savedAt: typeof savedAt === 'string' ? savedAt : '', ttl: typeof ttl === 'number' ? ttl : Number.POSITIVE_INFINITY };
 }
@@ -128,17 +132,18 @@ export function createDynamoDbOrgSnapshotStore(options: DynamoDbOrgSnapshotStore
         if (again !== null && again.writeId !== head.writeId) continue;
         throw new OrgSnapshotStoreError(
           `stored snapshot version ${head.version} is incomplete: ${parts.length} of ${head.chunks} chunks, ${gzip.length} of ${head.bytes} bytes (expired chunks? run the refresh)`,
+          { version: head.version },
         );
       }
-      if (createHash('sha256').update(gzip).digest('hex') !== head.sha256) throw new OrgSnapshotStoreError(`stored snapshot version ${head.version} fails its SHA-256 check`);
+      if (createHash('sha256').update(gzip).digest('hex') !== head.sha256) throw new OrgSnapshotStoreError(`stored snapshot version ${head.version} fails its SHA-256 check`, { version: head.version });
       let parsed: unknown;
       try {
         parsed = JSON.parse(gunzipSync(gzip).toString('utf8'));
       } catch (error) {
-        throw new OrgSnapshotStoreError(`stored snapshot version ${head.version} is not gzipped JSON`, { cause: error });
+        throw new OrgSnapshotStoreError(`stored snapshot version ${head.version} is not gzipped JSON`, { cause: error, version: head.version });
       }
       const snapshot = parseOrgSnapshot(parsed);
-      if (!snapshot.ok) throw new OrgSnapshotStoreError(`stored snapshot version ${head.version} is invalid: ${snapshot.reason}`);
+      if (!snapshot.ok) throw new OrgSnapshotStoreError(`stored snapshot version ${head.version} is invalid: ${snapshot.reason}`, { version: head.version });
       return { snapshot: snapshot.value, version: head.version, savedAt: head.savedAt };
     }
     throw new OrgSnapshotStoreError('the stored snapshot kept changing while it was read; try again');

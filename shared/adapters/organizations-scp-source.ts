@@ -166,6 +166,8 @@ export interface OrganizationsClientOptions {
   sessionName?: string;
   /** Current time, for credential expiry; defaults to `Date.now`. */
   now?: () => number;
+  /** Attempts per call, the first included (the SDK default is 3; the tree reader wants more). */
+  maxAttempts?: number;
 }
 
 /** Thrown when the SCP read role cannot be assumed; the message names the role. */
@@ -219,6 +221,7 @@ export function createOrganizationsClient(options: OrganizationsClientOptions): 
   return new OrganizationsClient({
     region,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     ...(roleArn === null || roleArn === '' ? {} : { credentials }),
   });
 }

@@ -15,6 +15,7 @@ import {
   type SnapshotNode,
   type SnapshotPolicy,
 } from '../core/preflight/index.js';
+import type { PolicyDescriber } from '../core/guard/index.js';
 
 /**
  * Reads the whole organization tree once into an {@link OrgSnapshot}: `ListRoots`, then per parent
@@ -205,5 +206,40 @@ export async function readOrgSnapshot(options: ReadOrgSnapshotOptions): Promise<
     organizationalUnits: ous.sort(byId),
     accounts: accounts.sort(byId),
     policies: policies.sort(byId),
+  };
+}
+
+/**
+ * `DescribePolicy` for the guard: the policy an `AttachPolicy` event names when the snapshot does not
+ * hold it, with its type (only SCPs matter). Null when Organizations answers
+ * `PolicyNotFoundException` (deleted since); `AccessDeniedException` is read as "not an SCP" (the
+ * org read role may describe SCPs only, so a tag or backup policy is refused); other failures throw
+ * {@link OrgReadError}.
+ * @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribePolicy.html
+ */
+export function createPolicyDescriber(client: OrganizationsClient): PolicyDescriber {
+  return async (policyId) => {
+    let out;
+    try {
+      out = await client.send(new DescribePolicyCommand({ PolicyId: policyId }));
+    } catch (error) {
+      const name = (error as { name?: unknown } | null)?.name;
+      if (name === 'PolicyNotFoundException') return null;
+      // The org read role may describe SCPs only (infra/org-read-role.yml): a refusal means another policy type.
+      if (name === 'AccessDeniedException') return { type: 'not readable as an SCP (DescribePolicy: AccessDeniedException)', policy: { id: policyId, arn: policyId, name: policyId, description: '', awsManaged: false, content: '' } };
+      throw new OrgReadError(`DescribePolicy(${policyId}) failed: ${describe(error)}`, { cause: error });
+    }
+    const summary = out.Policy?.PolicySummary;
+    return {
+      type: summary?.Type ?? 'UNKNOWN',
+      policy: {
+        id: summary?.Id ?? policyId,
+        arn: summary?.Arn ?? policyId,
+        name: summary?.Name ?? policyId,
+        description: summary?.Description ?? '',
+        awsManaged: summary?.AwsManaged === true,
+        content: out.Policy?.Content ?? '',
+      },
+    };
   };
 }

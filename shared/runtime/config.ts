@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { LANGUAGES } from '../core/constants.js';
 import { ConfigurationError } from '../core/errors.js';
 import type { Language } from '../core/types.js';
+import { parseRouteList } from '../core/preflight/routes-in-use.js';
 
 /** Settings of the alert function, validated once per cold start. */
 export interface AlertConfig {
@@ -210,4 +211,74 @@ export function oncePerColdStart<T>(load: () => T): { get: () => T; reset: () =>
       value = null;
     },
   };
+}
+
+/** Settings of the SCP-change guard function, validated once per cold start. */
+export interface GuardConfig {
+  tableName: string;
+  slack: SlackSource;
+  topicArn: string | null;
+  locale: Language;
+  /** Role that reads the organization (DescribePolicy of a policy the snapshot lacks); null: such changes are skipped, said why. */
+  orgReadRoleArn: string | null;
+  /** `GUARD_PROFILES`: `profile@region` pairs always treated as in use (profiles that never failed leave no finding). */
+  profiles: { profile: string; sourceRegion: string }[];
+  /** `GUARD_LOOKBACK_HOURS`: hours of stored findings that say which profiles are in use (default 168, 7 days). */
+  lookbackHours: number;
+}
+
+const guardEnvironment = z.object({
+  TABLE_NAME: z.string({ error: 'is required' }).check(z.trim(), z.minLength(1, 'is required')),
+  SLACK_WEBHOOK_URL: channelEnvironment.SLACK_WEBHOOK_URL,
+  SLACK_WEBHOOK_SECRET_ARN: channelEnvironment.SLACK_WEBHOOK_SECRET_ARN,
+  SLACK_WEBHOOK_PARAMETER_NAME: channelEnvironment.SLACK_WEBHOOK_PARAMETER_NAME,
+  ALERT_TOPIC_ARN: channelEnvironment.ALERT_TOPIC_ARN,
+  LOCALE: channelEnvironment.LOCALE,
+  ORG_READ_ROLE_ARN: optionalSetting(matching(ARN, 'must be an IAM role ARN')),
+  GUARD_PROFILES: optionalText,
+  GUARD_LOOKBACK_HOURS: optionalSetting(
+    z.pipe(
+      z.pipe(matching(/^\d+$/, 'must be a whole number of hours'), z.transform(Number)),
+      z.number().check(z.minimum(1, 'must be at least 1'), z.maximum(840, 'must be at most 840 (35 days, the retention of stored findings)')),
+    ),
+  ),
+});
+
+/** Loads and validates the guard's configuration: Slack and/or SNS must be set. Throws `ConfigurationError` naming the bad setting. */
+export function loadGuardConfig(env: Record<string, string | undefined> = process.env): GuardConfig {
+  const parsed = parseEnvironment(guardEnvironment, env, 'guard');
+  const slack = slackSourceOf(parsed);
+  const topicArn = parsed.ALERT_TOPIC_ARN ?? null;
+  if (slack === null && topicArn === null) {
+    throw new ConfigurationError('Invalid configuration of the guard function: no alert channel; set SLACK_WEBHOOK_SECRET_ARN, SLACK_WEBHOOK_PARAMETER_NAME or SLACK_WEBHOOK_URL, and/or ALERT_TOPIC_ARN');
+  }
+  const profiles = parseRouteList(parsed.GUARD_PROFILES ?? '');
+  if (!profiles.ok) throw new ConfigurationError(`Invalid configuration of the guard function: GUARD_PROFILES ${profiles.reason}`);
+  return {
+    tableName: parsed.TABLE_NAME,
+    slack,
+    topicArn,
+    locale: parsed.LOCALE ?? 'en',
+    orgReadRoleArn: parsed.ORG_READ_ROLE_ARN ?? null,
+    profiles: profiles.value,
+    lookbackHours: parsed.GUARD_LOOKBACK_HOURS ?? 168,
+  };
+}
+
+/** Settings of the daily organization refresh. */
+export interface OrgRefreshConfig {
+  tableName: string;
+  /** The role that reads the organization tree (infra/org-read-role.yml). */
+  orgReadRoleArn: string;
+}
+
+const orgRefreshEnvironment = z.object({
+  TABLE_NAME: z.string({ error: 'is required' }).check(z.trim(), z.minLength(1, 'is required')),
+  ORG_READ_ROLE_ARN: z.string({ error: 'is required (the role of infra/org-read-role.yml)' }).check(z.regex(ARN, 'must be an IAM role ARN')),
+});
+
+/** Loads and validates the refresh function's configuration. */
+export function loadOrgRefreshConfig(env: Record<string, string | undefined> = process.env): OrgRefreshConfig {
+  const parsed = parseEnvironment(orgRefreshEnvironment, env, 'refresh');
+  return { tableName: parsed.TABLE_NAME, orgReadRoleArn: parsed.ORG_READ_ROLE_ARN };
 }

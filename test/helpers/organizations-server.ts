@@ -22,6 +22,8 @@ export interface ServerPolicy {
   Description?: string;
   AwsManaged?: boolean;
   Content: string;
+  /** `SERVICE_CONTROL_POLICY` (default), `TAG_POLICY`, `RESOURCE_CONTROL_POLICY`, … */
+  Type?: string;
 }
 
 /** The organization tree the server serves. */
@@ -126,14 +128,14 @@ export async function startOrganizationsServer(model: OrganizationModel, options
   const rootArn = (id: string): string => `arn:aws:organizations::${model.managementAccountId}:root/${model.organizationId}/${id}`;
   const arnOf = (policy: ServerPolicy): string =>
     policy.AwsManaged === true
-      ? `arn:aws:organizations::aws:policy/service_control_policy/${policy.Id}`
-      : `arn:aws:organizations::${model.managementAccountId}:policy/${model.organizationId}/service_control_policy/${policy.Id}`;
+      ? `arn:aws:organizations::aws:policy/${(policy.Type ?? 'SERVICE_CONTROL_POLICY').toLowerCase()}/${policy.Id}`
+      : `arn:aws:organizations::${model.managementAccountId}:policy/${model.organizationId}/${(policy.Type ?? 'SERVICE_CONTROL_POLICY').toLowerCase()}/${policy.Id}`;
   const summaryOf = (policy: ServerPolicy) => ({
     Id: policy.Id,
     Arn: arnOf(policy),
     Name: policy.Name,
     Description: policy.Description ?? '',
-    Type: 'SERVICE_CONTROL_POLICY',
+    Type: policy.Type ?? 'SERVICE_CONTROL_POLICY',
     AwsManaged: policy.AwsManaged ?? false,
   });
   const known = (id: string): boolean => id in model.parents || id in model.attachments || Object.values(model.parents).includes(id);
@@ -189,7 +191,7 @@ export async function startOrganizationsServer(model: OrganizationModel, options
         const target = String(params.TargetId ?? '');
         if (params.Filter !== 'SERVICE_CONTROL_POLICY') return error(400, 'InvalidInputException', 'Filter must be SERVICE_CONTROL_POLICY');
         if (!known(target)) return error(400, 'TargetNotFoundException', `Target ${target} not found`);
-        const attached = (model.attachments[target] ?? []).flatMap((id) => model.policies.filter((p) => p.Id === id));
+        const attached = (model.attachments[target] ?? []).flatMap((id) => model.policies.filter((p) => p.Id === id && (p.Type ?? 'SERVICE_CONTROL_POLICY') === 'SERVICE_CONTROL_POLICY'));
         return paged(attached, 'Policies', summaryOf);
       }
       case 'DescribePolicy': {

@@ -103,17 +103,21 @@ describe('infra/replay-reader-role.yml', () => {
 describe('infra/org-read-role.yml', () => {
   const template = readCfnYaml(infra('org-read-role.yml'));
 
-  it('allows exactly the three Organizations reads the fix engine needs, each on organization ARNs', () => {
+  it('allows exactly the Organizations reads of the fix engine and of the tree reading, each on organization ARNs but ListRoots', () => {
     const statements = identityStatements(template).map(({ statement }) => statement);
     expect(statements.flatMap(actionsOf).sort()).toEqual([
       'organizations:DescribePolicy',
+      'organizations:ListAccountsForParent',
+      'organizations:ListOrganizationalUnitsForParent',
       'organizations:ListParents',
       'organizations:ListPoliciesForTarget',
+      'organizations:ListRoots',
     ]);
-    expect(statements.flatMap(resourcesOf)).not.toContain('*');
+    // ListRoots names no resource type in the service authorization reference: '*' is its only form.
+    expect(statements.filter((statement) => resourcesOf(statement).includes('*')).flatMap(actionsOf)).toEqual(['organizations:ListRoots']);
   });
 
-  it('trusts only the alert and replay function roles of the audit account, inside the organization', () => {
+  it('trusts only the alert, replay, guard and refresh function roles of the audit account, inside the organization', () => {
     const role = template.Resources['OrgReadRole'];
     expect((role?.Properties?.['AssumeRolePolicyDocument'] as { Statement: unknown[] }).Statement).toEqual([
       {
@@ -125,6 +129,8 @@ describe('infra/org-read-role.yml', () => {
             'aws:PrincipalArn': [
               { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditAccountId}:role/${TrustedRoleNamePattern}' },
               { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditAccountId}:role/${TrustedReplayRoleNamePattern}' },
+              { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditAccountId}:role/${TrustedGuardRoleNamePattern}' },
+              { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AuditAccountId}:role/${TrustedRefreshRoleNamePattern}' },
             ],
           },
           StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } },
@@ -133,6 +139,8 @@ describe('infra/org-read-role.yml', () => {
     ]);
     expect(template.Parameters?.['TrustedRoleNamePattern']?.['Default']).toBe('cris-auditor-*-alert');
     expect(template.Parameters?.['TrustedReplayRoleNamePattern']?.['Default']).toBe('cris-auditor-*-replay');
+    expect(template.Parameters?.['TrustedGuardRoleNamePattern']?.['Default']).toBe('cris-auditor-*-guard');
+    expect(template.Parameters?.['TrustedRefreshRoleNamePattern']?.['Default']).toBe('cris-auditor-*-refresh');
   });
 
   it('scopes the reads to the organization named by the parameters', () => {

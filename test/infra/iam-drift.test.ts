@@ -125,6 +125,8 @@ const FUNCTIONS = [
   { name: 'digest', role: 'DigestRole', file: 'iam.yml' },
   { name: 'replay', role: 'ReplayRole', file: 'iam.yml' },
   { name: 'chat', role: 'ChatActionRole', file: 'chat.yml' },
+  { name: 'guard', role: 'GuardRole', file: 'guard.yml' },
+  { name: 'refresh', role: 'RefreshRole', file: 'guard.yml' },
 ].filter(({ name }) => existsSync(join(ROOT, 'functions', `${name}.ts`)));
 
 describe('IAM follows the code', () => {

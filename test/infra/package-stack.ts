@@ -9,7 +9,7 @@ const run = promisify(execFile);
 /** The repository root. */
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
-export const HANDLERS = ['alert', 'digest', 'replay', 'chat'] as const;
+export const HANDLERS = ['alert', 'digest', 'replay', 'chat', 'guard', 'refresh'] as const;
 
 const SKIPPED = new Set(['node_modules', '.git', '.serverless', '.esbuild', 'coverage', 'dist', '.bench']);
 

@@ -159,7 +159,7 @@ describe('IAM', () => {
 
   it('reads the Slack webhook secret by its exact ARN only', () => {
     const secretStatements = statements().filter(({ statement }) => actionsOf(statement).includes('secretsmanager:GetSecretValue'));
-    expect(secretStatements.map(({ where }) => where.split('/')[0])).toEqual(['AlertRole', 'ReplayRole']);
+    expect(secretStatements.map(({ where }) => where.split('/')[0])).toEqual(['AlertRole', 'ReplayRole', 'GuardRole']);
     for (const { statement } of secretStatements) {
       expect(statement['Resource']).toBe(
         'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:cris-auditor/slack-webhook-AbCdEf',
@@ -186,11 +186,13 @@ describe('IAM', () => {
     });
   });
 
-  it('lets only the alert, replay and chat action roles assume the Organizations read role, by its exact ARN', () => {
+  it('lets only the alert, replay, chat action, guard and refresh roles assume the Organizations read role, by its exact ARN', () => {
     const assume = statements().filter(({ where }) => where.endsWith('/ReadServiceControlPolicies'));
     expect(assume.map(({ where, statement }) => [where.split('/')[0], statement['Resource']]).sort()).toEqual([
       ['AlertRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
       ['ChatActionRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
+      ['GuardRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
+      ['RefreshRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
       ['ReplayRole', 'arn:aws:iam::999999999999:role/cris-auditor-org-read'],
     ]);
   });
@@ -203,7 +205,7 @@ describe('IAM', () => {
         StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' } },
       });
     }
-    expect(kms.map(({ where }) => where.split('/')[0]).sort()).toEqual(['AlertRole', 'DigestRole', 'ReplayRole']);
+    expect(kms.map(({ where }) => where.split('/')[0]).sort()).toEqual(['AlertRole', 'DigestRole', 'GuardRole', 'ReplayRole']);
   });
 });
 
@@ -212,7 +214,7 @@ describe('dead letters', () => {
     expect(resource('DeadLetterQueue').Properties).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
   });
 
-  it('lets EventBridge write to the queue only on behalf of the two capture rules', () => {
+  it('lets EventBridge write to the queue only on behalf of the two capture rules and the guard rules that exist', () => {
     const statements = resource('DeadLetterQueuePolicy').Properties?.PolicyDocument.Statement as Record<string, any>[];
     const allow = statements.filter((s) => s['Effect'] === 'Allow');
     expect(allow).toEqual([
@@ -222,7 +224,16 @@ describe('dead letters', () => {
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
         Resource: getAtt('DeadLetterQueue', 'Arn'),
-        Condition: { ArnEquals: { 'aws:SourceArn': [getAtt('CentralCaptureRule', 'Arn'), getAtt('LocalCaptureRule', 'Arn')] } },
+        Condition: {
+          ArnEquals: {
+            'aws:SourceArn': [
+              getAtt('CentralCaptureRule', 'Arn'),
+              getAtt('LocalCaptureRule', 'Arn'),
+              { 'Fn::If': ['HasOrgReadRole', getAtt('CentralGuardRule', 'Arn'), { Ref: 'AWS::NoValue' }] },
+              { 'Fn::If': ['HasLocalGuardRule', getAtt('LocalGuardRule', 'Arn'), { Ref: 'AWS::NoValue' }] },
+            ],
+          },
+        },
       },
     ]);
   });
@@ -329,18 +340,21 @@ describe('functions', () => {
     'TABLE_NAME', 'SLACK_WEBHOOK_URL', 'SLACK_WEBHOOK_SECRET_ARN', 'SLACK_WEBHOOK_PARAMETER_NAME', 'ALERT_TOPIC_ARN',
     'SUPPRESSION_WINDOW_MINUTES', 'LOCALE', 'DIGEST_RECIPIENTS', 'DIGEST_SENDER', 'DIGEST_TIME_ZONE', 'DIGEST_EMPTY_DAY',
     'DIGEST_TOPIC_ARN', 'REPLAY_REGIONS', 'REPLAY_ROLE_NAME', 'ORG_READ_ROLE_ARN', 'POWERTOOLS_SERVICE_NAME',
-    'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS', 'AUTHORITATIVE_FIXES',
+    'POWERTOOLS_LOG_LEVEL', 'AUTHORITATIVE_FIXES',
     'TEAMS_WEBHOOK_URL', 'TEAMS_WEBHOOK_SECRET_ARN', 'TEAMS_WEBHOOK_PARAMETER_NAME', 'Q_DEVELOPER_TOPIC_ARN',
+    'GUARD_PROFILES', 'GUARD_LOOKBACK_HOURS',
   ]);
   const functions = () => ofType('AWS::Lambda::Function').filter(([id]) => id !== 'CustomDashresourceDasheventDashbridgeLambdaFunction');
   const env = (name: string) => resource(`${name}LambdaFunction`).Properties?.Environment.Variables as Record<string, unknown>;
 
-  it('runs four functions on Node.js 22 on arm64', () => {
+  it('runs six functions on Node.js 22 on arm64', () => {
     expect(functions().map(([id, f]) => [id, f.Properties?.Runtime, f.Properties?.Architectures])).toEqual([
       ['AlertLambdaFunction', 'nodejs22.x', ['arm64']],
       ['DigestLambdaFunction', 'nodejs22.x', ['arm64']],
       ['ReplayLambdaFunction', 'nodejs22.x', ['arm64']],
       ['ChatLambdaFunction', 'nodejs22.x', ['arm64']],
+      ['GuardLambdaFunction', 'nodejs22.x', ['arm64']],
+      ['RefreshLambdaFunction', 'nodejs22.x', ['arm64']],
     ]);
   });
 
@@ -371,6 +385,18 @@ describe('functions', () => {
     });
     expect(env('Replay')['ORG_READ_ROLE_ARN']).toBe('arn:aws:iam::999999999999:role/cris-auditor-org-read');
     expect(env('Digest')['ORG_READ_ROLE_ARN']).toBeUndefined();
+  });
+
+  it('gives the guard Slack, the alert topic and the org read role, and the refresh the table and the role only', () => {
+    expect(env('Guard')).toMatchObject({
+      TABLE_NAME: { Ref: 'AuditTable' },
+      ALERT_TOPIC_ARN: { Ref: 'AlertTopic' },
+      SLACK_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:cris-auditor/slack-webhook-AbCdEf',
+      ORG_READ_ROLE_ARN: 'arn:aws:iam::999999999999:role/cris-auditor-org-read',
+    });
+    expect(Object.keys(env('Guard')).filter((name) => name.startsWith('TEAMS_'))).toEqual([]);
+    expect(Object.keys(env('Refresh')).sort()).toEqual(['LOCALE', 'ORG_READ_ROLE_ARN', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME']);
+    expect(resource('RefreshSchedule').Properties).toMatchObject({ ScheduleExpression: 'cron(30 3 * * ? *)', ScheduleExpressionTimezone: 'UTC' });
   });
 
   it('caps the alert function\'s concurrency and gives replay the full 15 minutes', () => {
@@ -404,7 +430,7 @@ describe('stages', () => {
   it('a stage with only defaults leaves unset optional features out entirely', async () => {
     const config = await print('prod');
     expect(Object.keys(config.functions.alert.environment).sort()).toEqual([
-      'ALERT_TOPIC_ARN', 'LOCALE', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'SUPPRESSION_WINDOW_MINUTES', 'TABLE_NAME',
+      'ALERT_TOPIC_ARN', 'LOCALE', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'SUPPRESSION_WINDOW_MINUTES', 'TABLE_NAME',
     ]);
     expect(config.functions.replay.environment.REPLAY_REGIONS).toBe('ap-northeast-1');
     expect(Object.keys(config.resources.Resources).filter((id) => id.startsWith('AlertEmailSubscription'))).toEqual([]);
@@ -416,6 +442,9 @@ describe('stages', () => {
     expect(JSON.stringify(config.resources)).not.toMatch(/"Resource":""/);
     // No recipients and no digest topic: no schedule, so no daily failure lands in the DLQ.
     expect(config.resources.Resources.DigestSchedule.Condition).toBe('HasDigestDestination');
+    // No org read role: no guard rule and no refresh schedule (the guard would have no snapshot).
+    expect(config.resources.Conditions.HasOrgReadRole).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    expect(['CentralGuardRule', 'LocalGuardRule', 'RefreshSchedule'].map((id) => config.resources.Resources[id].Condition)).toEqual(['HasOrgReadRole', 'HasLocalGuardRule', 'HasOrgReadRole']);
     expect(config.resources.Conditions.HasDigestRecipients).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
   }, 60_000);
 });

@@ -7,6 +7,7 @@
  * | fingerprint state    | `FP#<fingerprint>`      | `STATE`         | alert      | alert (suppression window, repeat counter) |
  * | hourly aggregate     | `HOUR#<yyyy-mm-ddThh>`  | `FP#<fingerprint>` | alert, replay(store) | digest: one Query per hour |
  * | digest sent marker   | `DIGEST#<yyyy-mm-ddThh>` (window end) | `SENT` | digest | digest (one mail per window, across retries) |
+ * | org change claim    | `ORGCHANGE#<eventId>`   | `CLAIM`         | guard      | guard (one alert per change event, conditional claim) |
  * | org snapshot head    | `ORGSNAP`               | `HEAD`          | org refresh, guard | guard, digest (version, which chunks) |
  * | org snapshot chunk   | `ORGSNAP#<writeId>`     | `CHUNK#<nnnn>`  | org refresh, guard | guard, digest (one Query per load) |
  *
@@ -43,6 +44,11 @@ export function stateKey(fingerprint: string): { pk: string; sk: string } {
 /** Key of the marker that records the digest of the window ending at `windowEnd` as sent. */
 export function digestKey(windowEnd: string): { pk: string; sk: string } {
   return { pk: `DIGEST#${hourBucket(windowEnd)}`, sk: 'SENT' };
+}
+
+/** Key of the guard's claim of one Organizations change event (CloudTrail `eventID`). */
+export function orgChangeKey(eventId: string): { pk: string; sk: string } {
+  return { pk: `ORGCHANGE#${eventId}`, sk: 'CLAIM' };
 }
 
 /** Key of the head item of the stored organization snapshot: version and the write its chunks belong to. */

@@ -151,6 +151,30 @@ describe('readCloudTrailInputs', () => {
     expect(brief(items, root)).toEqual(['record multi-member.json.gz m1', 'record multi-member.json.gz m2', 'file multi-member.json.gz read 2']);
   });
 
+  it('reads every record of a whole file whatever its gzip trailer announces', async () => {
+    // Prepare: 400 records (~100 KB each side of the 128 KiB one-call limit) in a first member, and
+    // a tiny last member whose trailer (the only one a reader sees) announces 200-odd bytes.
+    const many = { Records: Array.from({ length: 400 }, (_, i) => ({ ...record(`big-${i}`), padding: 'x'.repeat(400) })) };
+    const path = write('announces-little.json.gz', Buffer.concat([gzipSync(`${JSON.stringify(many)}\n`), gzipSync(JSON.stringify(record('tail')))]));
+    const small = write('small.json.gz', gzipSync(JSON.stringify({ Records: [record('s1'), record('s2')] })));
+
+    // Act
+    const items = await readAll([path, small]);
+
+    // Assess
+    const ids = brief(items, root);
+    expect(ids).toHaveLength(400 + 1 + 1 + 2 + 1);
+    expect(ids.slice(0, 2)).toEqual(['record announces-little.json.gz big-0', 'record announces-little.json.gz big-1']);
+    expect(ids.slice(399, 405)).toEqual([
+      'record announces-little.json.gz big-399',
+      'record announces-little.json.gz tail',
+      'file announces-little.json.gz read 401',
+      'record small.json.gz s1',
+      'record small.json.gz s2',
+      'file small.json.gz read 2',
+    ]);
+  });
+
   it('walks directories recursively in sorted order, skipping other files, hidden entries and digests', async () => {
     // Prepare
     write('tree/b/2.json', JSON.stringify(record('t2')));

@@ -27,7 +27,9 @@ import { CHAT_ACTION_TEXT } from '../../../shared/core/chat/actions.js';
 import { INTERMITTENCY_TEXT } from '../../../shared/core/history/intermittency.js';
 import { IN_REGION_TEXT } from '../../../shared/core/fix/options/in-region-model.js';
 import { Q_DEVELOPER_TEXT } from '../../../shared/core/render/q-developer.js';
+import { GUARD_MESSAGES } from '../../../shared/core/guard/messages.js';
 import type { CloudTrailRecord } from '../../../shared/core/types.js';
+import { BOTH_RULES, JA_RULES, setVerbatim, violations, type Rendered } from '../../helpers/ja-rules.js';
 
 type Catalog = { en: unknown; ja: unknown; samples?: Record<string, readonly unknown[]> };
 
@@ -41,6 +43,11 @@ const CATALOGS: Record<string, Catalog> = {
   'shared/core/render/alert-text.ts': { en: alertLabels('en'), ja: alertLabels('ja') },
   'shared/core/render/chat-text.ts': { en: chatLabels('en'), ja: chatLabels('ja') },
   'shared/core/render/q-developer.ts': Q_DEVELOPER_TEXT,
+  'shared/core/guard/messages.ts': {
+    ...GUARD_MESSAGES,
+    // A guard alert always has a flip (breaks or repairs); "and N more" and "N more groups" are never 0.
+    samples: { breaks: [5, 0, 3], repairs: [0, 2, 1], count: [3, 1], eventId: ['e1a2b3c4-0001-4d5e-8f90-a1b2c3d4e5f6'], takenAt: ['2026-12-01T03:30:12.000Z'], affected: [5, 1], target: ['ou-ab12-cris1234', 'r-ab12'], parent: ['ou-ab12-strict12'] },
+  },
   'shared/core/classify/policy-types.ts': POLICY_TYPE_NAMES,
   'shared/core/chat/actions.ts': CHAT_ACTION_TEXT,
   'shared/core/history/intermittency.ts': INTERMITTENCY_TEXT,
@@ -235,11 +242,6 @@ function callWithSamples(fn: (...args: unknown[]) => unknown, variant: number, o
   return fn(...args);
 }
 
-interface Rendered {
-  path: string;
-  text: string;
-}
-
 /** Every rendering of every leaf of a catalog side, and the placeholder names each leaf uses. */
 function renderAll(node: unknown, overrides: Record<string, readonly unknown[]>, path = ''): { rendered: Rendered[]; shape: Map<string, string> } {
   const rendered: Rendered[] = [];
@@ -278,47 +280,7 @@ function renderAll(node: unknown, overrides: Record<string, readonly unknown[]>,
   return { rendered, shape };
 }
 
-/** Code spans, CLI flags and the sample identifiers: what a rule about Japanese prose must not read. */
-function prose(text: string): string {
-  let out = text.replace(/`[^`]*`/g, ' ').replace(/--[a-z-]+/g, ' ');
-  const identifiers = Object.values(SAMPLES)
-    .flat()
-    .filter((v): v is string => typeof v === 'string' && v.length > 2 && !JAPANESE.test(v))
-    .sort((a, b) => b.length - a.length);
-  for (const id of identifiers) out = out.split(id).join(' ');
-  return out;
-}
-
-/** The rules of docs/ja-glossary.md a Japanese text must keep; each returns the offending excerpt. */
-const JA_RULES: Array<[string, (text: string) => string | null]> = [
-  ['no English policy-type phrase', (t) => /service control polic|identity-based|permissions boundar|session polic|endpoint polic|resource control polic|resource-based/i.exec(prose(t))?.[0] ?? null],
-  ['no ASCII "source"/"destination"/"Region" words', (t) => /\b(?:source|destinations?|Regions?)\b/i.exec(prose(t))?.[0] ?? null],
-  ['full-width brackets around Japanese', (t) => /\([^()]*[\u3040-\u30ff\u4e00-\u9fff、。][^()]*\)|[\u3040-\u30ff\u4e00-\u9fff]\([^()]*\)/.exec(t)?.[0] ?? null],
-  ['「」, not ASCII quotes, around Japanese', (t) => [...t.matchAll(/"([^"\n]*)"/g)].find((m) => JAPANESE.test(m[1] ?? ''))?.[0] ?? null],
-  ['no "0 件"', (t) => /(?:^|[^0-9])0 件/.exec(t)?.[0] ?? null],
-  ['no empty brackets or dangling list', (t) => /（\s*）|\(\s*\)|[:：] *[。、）)]|[:：] +$/.exec(t)?.[0] ?? null],
-  [
-    'one name per concept',
-    (t) => /ID ベースのポリシー|ID ポリシー|推論先|宛先リージョン|呼び出し元リージョン|ソースリージョン|リージョン指定なし|リージョンなし/.exec(t)?.[0] ?? null,
-  ],
-];
-
-const BOTH_RULES: Array<[string, (text: string) => string | null]> = [
-  ['no leftover {placeholder}', (t) => /\{[a-zA-Z]+\}/.exec(t)?.[0] ?? null],
-  ['no mojibake', (t) => /\uFFFD|Ã[\u0080-\u00bf]|â€|ã[\u0080-\u00bf]|\\u[0-9a-f]{4}/i.exec(t)?.[0] ?? null],
-  ['no "undefined" or "null"', (t) => /\bundefined\b|\bnull\b|\[object Object\]|NaN/.exec(t)?.[0] ?? null],
-];
-
-function violations(rendered: Rendered[], rules: Array<[string, (text: string) => string | null]>): string[] {
-  const found: string[] = [];
-  for (const { path, text } of rendered) {
-    for (const [rule, check] of rules) {
-      const hit = check(text);
-      if (hit !== null) found.push(`${path}: ${rule}: «${hit}» in «${text.slice(0, 160)}»`);
-    }
-  }
-  return [...new Set(found)];
-}
+setVerbatim(Object.values(SAMPLES).flat());
 
 describe('message catalogs in English and Japanese', () => {
   describe.each(Object.entries(CATALOGS))('%s', (_file, catalog) => {

@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { defaultCacheDir, TSX_WORKER_ENTRY, workerEntry } from '../../cli/worker-bundle.js';
+import type { FromWorker } from '../../cli/analyze-worker.js';
+import { ROOT } from '../helpers/load-event.js';
+
+const SAMPLE = join(ROOT, 'events', 'cloudtrail', 'cross-region-scp-apac-converse.json');
+
+/** Every item a worker started from `entry` posts for one file, in order. */
+async function itemsFrom(entry: string, path: string): Promise<unknown[]> {
+  const worker = new Worker(entry);
+  const items: unknown[] = [];
+  try {
+    await new Promise<void>((done, fail) => {
+      worker.on('error', fail);
+      worker.on('message', (message: FromWorker) => {
+        items.push(...message.items);
+        worker.postMessage({ type: 'ack' });
+        if (message.last) done();
+      });
+      worker.postMessage({ type: 'task', seq: 0, input: { kind: 'read', path, size: statSync(path).size } });
+    });
+  } finally {
+    await worker.terminate();
+  }
+  return items;
+}
+
+describe('the analyze worker bundle', () => {
+  it('is built once, then reused while every source file it was built from is unchanged', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cris-worker-'));
+    const first = await workerEntry({ cacheDir });
+    expect(first.startsWith(cacheDir)).toBe(true);
+    expect(first.endsWith('.cjs')).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(cacheDir, 'analyze-worker.json'), 'utf8')) as { inputs: Record<string, string> };
+    // The reader, the classifier and the worker itself are among the hashed inputs.
+    expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(['cli/analyze-worker.ts', 'shared/adapters/cloudtrail-files.ts', 'shared/core/classify/classify.ts']));
+    const builtAt = statSync(first).mtimeMs;
+    const second = await workerEntry({ cacheDir });
+    expect(second).toBe(first);
+    expect(statSync(second).mtimeMs).toBe(builtAt);
+  });
+
+  it('is rebuilt when a source file no longer has the content it was built from', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cris-worker-'));
+    const first = await workerEntry({ cacheDir });
+    const path = join(cacheDir, 'analyze-worker.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { inputs: Record<string, string> };
+    manifest.inputs['shared/core/classify/classify.ts'] = '0'.repeat(64);
+    writeFileSync(path, JSON.stringify(manifest));
+    writeFileSync(first, 'throw new Error("stale bundle")');
+    const rebuilt = await workerEntry({ cacheDir });
+    expect(readFileSync(rebuilt, 'utf8')).not.toContain('stale bundle');
+    expect(JSON.parse(readFileSync(path, 'utf8')).inputs['shared/core/classify/classify.ts']).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.parse(readFileSync(path, 'utf8')).inputs['shared/core/classify/classify.ts']).not.toBe('0'.repeat(64));
+  });
+
+  it('falls back to the tsx entry, with the reason, when the cache cannot be written', async () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'cris-worker-')), 'not-a-directory');
+    writeFileSync(blocker, '');
+    const reasons: string[] = [];
+    const entry = await workerEntry({ cacheDir: join(blocker, 'cache'), onFallback: (reason) => reasons.push(reason) });
+    expect(entry).toBe(TSX_WORKER_ENTRY);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/ENOTDIR|EEXIST|not a directory/);
+  });
+
+  it('posts exactly what the tsx worker posts for the same file', async () => {
+    const bundle = await workerEntry({ cacheDir: mkdtempSync(join(tmpdir(), 'cris-worker-')) });
+    const fromBundle = await itemsFrom(bundle, SAMPLE);
+    const fromTsx = await itemsFrom(TSX_WORKER_ENTRY, SAMPLE);
+    expect(fromBundle.some((item) => (item as { kind: string }).kind === 'finding')).toBe(true);
+    expect(fromBundle).toEqual(fromTsx);
+  });
+
+  it('caches per user: CRIS_AUDIT_CACHE_DIR, else XDG_CACHE_HOME, else ~/.cache', () => {
+    expect(defaultCacheDir({ CRIS_AUDIT_CACHE_DIR: '/tmp/x' })).toBe('/tmp/x');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/home/u/.xdg' })).toBe('/home/u/.xdg/cris-audit');
+    expect(defaultCacheDir({})).toMatch(/\.cache\/cris-audit$/);
+  });
+});
