@@ -7,6 +7,8 @@ export default defineConfig({
     // Powertools logs are part of what the tests assert on; print them only for failing tests.
     silent: 'passed-only',
     reporters: ['default', './test/helpers/summary-reporter.ts'],
+    // One DynamoDB Local (AWS's, with transactions) per run, for the alert store and the handlers on it.
+    globalSetup: ['./test/helpers/dynamodb-local-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     env: {

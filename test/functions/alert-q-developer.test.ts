@@ -10,7 +10,8 @@ import { DeliveryError } from '../../shared/core/errors.js';
 import { suggestFix } from '../../shared/core/fix/suggest-fix.js';
 import type { ProcessAlertDependencies } from '../../shared/core/alert/process.js';
 import { loadBundledCatalog } from '../../shared/core/classify/profile-catalog.js';
-import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
+import type { LocalDynamoDb } from '../helpers/dynalite.js';
+import { DYNAMODB_LOCAL_START_TIMEOUT_MS, startTransactionalDynamoDb } from '../helpers/dynamodb-local.js';
 import { loadEvent } from '../helpers/load-event.js';
 import { inspectQDeveloperTopic } from '../helpers/q-developer-schema.js';
 import { startSnsServer, type SnsServer } from '../helpers/sns-server.js';
@@ -52,8 +53,8 @@ function dependencies(qDeveloperClient = new SNSClient({ endpoint: sns.endpoint,
 const chatPublishes = () => sns.published.filter((publish) => publish.topicArn === CHAT_TOPIC);
 
 beforeAll(async () => {
-  [db, sns] = await Promise.all([startDynalite(), startSnsServer({ inspect: inspectQDeveloperTopic(CHAT_TOPIC) })]);
-});
+  [db, sns] = await Promise.all([startTransactionalDynamoDb(), startSnsServer({ inspect: inspectQDeveloperTopic(CHAT_TOPIC) })]);
+}, DYNAMODB_LOCAL_START_TIMEOUT_MS);
 afterAll(async () => {
   await Promise.all([db.stop(), sns.stop()]);
 });

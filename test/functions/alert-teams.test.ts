@@ -12,7 +12,8 @@ import type { ProcessAlertDependencies } from '../../shared/core/alert/process.j
 import { loadBundledCatalog } from '../../shared/core/classify/profile-catalog.js';
 import { eventKey } from '../../shared/core/alert/store-keys.js';
 import { teamsCardLines, type TeamsMessage } from '../../shared/core/render/teams.js';
-import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
+import type { LocalDynamoDb } from '../helpers/dynalite.js';
+import { DYNAMODB_LOCAL_START_TIMEOUT_MS, startTransactionalDynamoDb } from '../helpers/dynamodb-local.js';
 import { loadEvent } from '../helpers/load-event.js';
 import { startSlackServer, type SlackServer } from '../helpers/slack-server.js';
 import { startTeamsServer, type TeamsServer } from '../helpers/teams-server.js';
@@ -58,9 +59,9 @@ function cardLines(index = 0): string[] {
 }
 
 beforeAll(async () => {
-  [db, slack, teams] = await Promise.all([startDynalite(), startSlackServer(), startTeamsServer()]);
+  [db, slack, teams] = await Promise.all([startTransactionalDynamoDb(), startSlackServer(), startTeamsServer()]);
   doc = DynamoDBDocumentClient.from(db.client);
-});
+}, DYNAMODB_LOCAL_START_TIMEOUT_MS);
 afterAll(async () => {
   await Promise.all([db.stop(), slack.stop(), teams.stop()]);
 });

@@ -15,7 +15,8 @@ import type { ProcessAlertDependencies } from '../../shared/core/alert/process.j
 import { loadBundledCatalog } from '../../shared/core/classify/profile-catalog.js';
 import { eventKey, hourKey, stateKey } from '../../shared/core/alert/store-keys.js';
 import { fingerprintFinding } from '../../shared/core/alert/fingerprint.js';
-import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
+import type { LocalDynamoDb } from '../helpers/dynalite.js';
+import { DYNAMODB_LOCAL_START_TIMEOUT_MS, startTransactionalDynamoDb } from '../helpers/dynamodb-local.js';
 import { ROOT, loadEvent } from '../helpers/load-event.js';
 import { SLACK_SECRET_PATH, startSlackServer, type SlackServer } from '../helpers/slack-server.js';
 import { startSnsServer, type SnsServer } from '../helpers/sns-server.js';
@@ -112,11 +113,11 @@ async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise
 }
 
 beforeAll(async () => {
-  db = await startDynalite();
+  db = await startTransactionalDynamoDb();
   slack = await startSlackServer();
   sns = await startSnsServer();
   doc = DynamoDBDocumentClient.from(db.client);
-});
+}, DYNAMODB_LOCAL_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await Promise.all([db.stop(), slack.stop(), sns.stop()]);

@@ -11,7 +11,8 @@ import { loadBundledCatalog } from '../../shared/core/classify/profile-catalog.j
 import { suggestFix } from '../../shared/core/fix/suggest-fix.js';
 import type { CloudTrailRecord, ScpDocument } from '../../shared/core/types.js';
 import { startCloudTrailServer, type CloudTrailServer } from '../helpers/cloudtrail-server.js';
-import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
+import type { LocalDynamoDb } from '../helpers/dynalite.js';
+import { DYNAMODB_LOCAL_START_TIMEOUT_MS, startTransactionalDynamoDb } from '../helpers/dynamodb-local.js';
 import { loadEvent } from '../helpers/load-event.js';
 
 /** The function behind the Q Developer buttons, against dynalite and the loopback CloudTrail. */
@@ -46,14 +47,14 @@ function deps(overrides: Partial<ChatActionDependencies> = {}): ChatActionDepend
 }
 
 beforeAll(async () => {
-  [db, cloudtrail] = await Promise.all([startDynalite(), startCloudTrailServer()]);
+  [db, cloudtrail] = await Promise.all([startTransactionalDynamoDb(), startCloudTrailServer()]);
   await db.createTable(tableName);
   const record = loadEvent<CloudTrailRecord>('cloudtrail/cross-region-scp-apac-converse.json');
   record.eventTime = new Date(NOW - 3600_000).toISOString();
   cloudtrail.setEvents('ap-northeast-1', [
     { EventId: String(record.eventID), EventName: String(record.eventName), EventTime: (NOW - 3600_000) / 1000, EventSource: 'bedrock.amazonaws.com', CloudTrailEvent: JSON.stringify(record) },
   ]);
-});
+}, DYNAMODB_LOCAL_START_TIMEOUT_MS);
 afterAll(async () => {
   await Promise.all([db.stop(), cloudtrail.close()]);
 });

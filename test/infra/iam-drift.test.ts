@@ -26,8 +26,15 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
 // The document client's command names differ from the IAM actions they need.
 const DOCUMENT_CLIENT_ACTIONS: Record<string, string> = {
   Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', BatchGet: 'BatchGetItem',
-  BatchWrite: 'BatchWriteItem', TransactGet: 'TransactGetItems', TransactWrite: 'TransactWriteItems', Query: 'Query', Scan: 'Scan',
+  BatchWrite: 'BatchWriteItem', Query: 'Query', Scan: 'Scan',
 };
+
+// A transaction needs no action of its own: each of its items is authorized as the single-item
+// operation (an Update as dynamodb:UpdateItem, a ConditionCheck as dynamodb:ConditionCheckItem),
+// so the items a file's transactions carry are read from its `{ Update: … }` / `{ Put: … }` entries.
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+const TRANSACTION_COMMANDS = new Set(['TransactWrite', 'TransactWriteItems', 'TransactGet', 'TransactGetItems']);
+const TRANSACTION_ITEM_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
 
 // Statements that infra/stack-values.cjs (and infra/history.cjs) add when their parameter is set.
 const OPTIONAL_STATEMENTS: Record<string, string | string[]> = {
@@ -76,6 +83,10 @@ function actionsNeeded(files: string[]): Set<string> {
         const name = raw.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0] ?? '';
         if (!name.endsWith('Command') || raw.trim().startsWith('type ')) continue;
         const operation = name.slice(0, -'Command'.length);
+        if (service === 'dynamodb' && TRANSACTION_COMMANDS.has(operation)) {
+          for (const [, kind] of readFileSync(file, 'utf8').matchAll(/\{\s*(Put|Update|Delete|ConditionCheck|Get)\s*[:}]/g)) actions.add(`dynamodb:${TRANSACTION_ITEM_ACTIONS[kind ?? '']}`);
+          continue;
+        }
         const action = pkg === '@aws-sdk/lib-dynamodb' ? (DOCUMENT_CLIENT_ACTIONS[operation] ?? operation) : operation;
         actions.add(`${service}:${action}`);
       }

@@ -59,6 +59,12 @@ export type EventClaim =
       deliveredChannels: string[];
       /** Channels that refused this event's alert for good in an earlier attempt (never sent again). */
       rejectedChannels: ChannelRejection[];
+      /**
+       * The decision an earlier attempt made and counted for this event before it stopped (it crashed,
+       * or its store call failed after the write): reuse it, never decide (and count) again. Null when
+       * no decision stands for the event.
+       */
+      decision: RecordedDecision | null;
     }
   | {
       status: 'duplicate';
@@ -67,6 +73,19 @@ export type EventClaim =
       /** Channels that refused the alert of this (done) event for good, with why. */
       rejectedChannels: ChannelRejection[];
     };
+
+/** A decision recorded on the event, with the time it was made (what a revert must match). */
+export interface RecordedDecision {
+  decision: AlertDecision;
+  decidedAt: string;
+}
+
+/** A `send` decision to undo, and when it was made. */
+export interface DecisionToRevert {
+  fingerprint: string;
+  decision: AlertDecision & { action: 'send' };
+  decidedAt: Date;
+}
 
 /** A channel that refused an alert for a reason retrying cannot fix (see `DeliveryError.permanent`). */
 export interface ChannelRejection {
@@ -78,14 +97,21 @@ export interface ChannelRejection {
  * The store the alert function needs (implemented over DynamoDB in `shared/adapters/`).
  * Protocol per event: {@link AlertStore.claimEvent} → {@link AlertStore.decide} → deliver →
  * {@link AlertStore.completeEvent} (which also adds the occurrence to the hourly aggregate).
- * When delivery fails: {@link AlertStore.revertDecision} and {@link AlertStore.releaseEvent}, so
- * the retry sends and nothing is counted twice.
+ * When delivery fails: {@link AlertStore.releaseEvent} with the decision to revert, so the retry
+ * sends and nothing is counted twice. Each step that moves a count moves the event's record of it in
+ * the same atomic write: deciding records the decision on the event, completing marks it done with
+ * the hourly count, releasing reverts the decision; a step replayed after a lost answer is recognised
+ * and not applied twice.
  */
 export interface AlertStore extends AggregateWriter {
   /** Claims an event (idempotency by CloudTrail event ID) until `leaseUntil`. */
   claimEvent(input: { eventId: string; now: Date; leaseUntil: Date }): Promise<EventClaim>;
-  /** Counts the occurrence in the fingerprint state and atomically decides send or suppress. */
-  decide(input: { fingerprint: string; finding: Finding; now: Date; windowMinutes: number }): Promise<AlertDecision>;
+  /**
+   * Counts the occurrence in the fingerprint state and atomically decides send or suppress. With
+   * `event` (the claim), the decision is recorded on the event in the same atomic write, so a later
+   * claim of that event gets it back instead of counting the occurrence again.
+   */
+  decide(input: { fingerprint: string; finding: Finding; now: Date; windowMinutes: number; event?: { eventId: string; token: string } }): Promise<AlertDecision>;
   /** Undoes a `send` decision whose delivery failed, keeping repeats counted by others meanwhile. */
   revertDecision(input: { fingerprint: string; decision: AlertDecision & { action: 'send' }; now: Date }): Promise<void>;
   /** Records that one channel delivered this event's alert (a retry will not deliver it again). */
@@ -94,6 +120,9 @@ export interface AlertStore extends AggregateWriter {
   markRejected(input: { eventId: string; token: string; channel: string; reason: string }): Promise<void>;
   /** Marks the event done and adds it to the hourly aggregate of its fingerprint. */
   completeEvent(input: { eventId: string; token: string; fingerprint: string; finding: Finding; now: Date }): Promise<void>;
-  /** Releases a claim after a failure so a retry can claim it again. */
-  releaseEvent(input: { eventId: string; token: string; reason: string }): Promise<void>;
+  /**
+   * Releases a claim after a failure so a retry can claim it again; with `revert`, undoes that send
+   * decision in the same atomic write (a decision not reverted stays recorded for the retry).
+   */
+  releaseEvent(input: { eventId: string; token: string; reason: string; revert?: DecisionToRevert }): Promise<void>;
 }

@@ -87,6 +87,7 @@ export async function processAlertEvent(
   if (claim.status === 'duplicate') return { outcome: 'duplicate', eventId: input.eventId, state: claim.state, rejected: claim.rejectedChannels };
 
   let decision: AlertDecision | null = null;
+  let decidedAt = clock.now;
   const fingerprint = fingerprintFinding(finding);
   const base = { eventId: input.eventId, fingerprint, malformed: input.ok ? null : input.reason, fixError: null as string | null };
   try {
@@ -98,7 +99,12 @@ export async function processAlertEvent(
         base.fixError = describe(error);
       }
     }
-    decision = await deps.store.decide({ fingerprint, finding, now: clock.now, windowMinutes: deps.windowMinutes });
+    // An earlier attempt that decided (and counted) this event before it stopped left its decision
+    // on the event: reuse it rather than count the occurrence a second time.
+    decidedAt = claim.decision === null ? clock.now : new Date(claim.decision.decidedAt);
+    decision =
+      claim.decision?.decision ??
+      (await deps.store.decide({ fingerprint, finding, now: clock.now, windowMinutes: deps.windowMinutes, event: { eventId: input.eventId, token: claim.token } }));
     // An event that already reached some channel (an earlier attempt that crashed or failed)
     // finishes reaching the others, even if its window has since been taken: every channel sees
     // the alert that one of them saw.
@@ -143,21 +149,19 @@ export async function processAlertEvent(
       rejected: [...claim.rejectedChannels, ...rejected.map((rejection) => ({ channel: rejection.channel, reason: describe(rejection.error) }))],
     };
   } catch (error) {
-    await rollBack(deps.store, { eventId: input.eventId, token: claim.token, fingerprint, decision, now: clock.now, error });
+    await rollBack(deps.store, { eventId: input.eventId, token: claim.token, fingerprint, decision, decidedAt, error });
     throw error;
   }
 }
 
-/** Undoes a send decision and releases the claim; a failure here is attached to the original error. */
+/** Undoes a send decision and releases the claim (one atomic write); a failure here is attached to the original error. */
 async function rollBack(
   store: AlertStore,
-  input: { eventId: string; token: string; fingerprint: string; decision: AlertDecision | null; now: Date; error: unknown },
+  input: { eventId: string; token: string; fingerprint: string; decision: AlertDecision | null; decidedAt: Date; error: unknown },
 ): Promise<void> {
   try {
-    if (input.decision?.action === 'send') {
-      await store.revertDecision({ fingerprint: input.fingerprint, decision: input.decision, now: input.now });
-    }
-    await store.releaseEvent({ eventId: input.eventId, token: input.token, reason: describe(input.error) });
+    const revert = input.decision?.action === 'send' ? { fingerprint: input.fingerprint, decision: input.decision, decidedAt: input.decidedAt } : undefined;
+    await store.releaseEvent({ eventId: input.eventId, token: input.token, reason: describe(input.error), ...(revert === undefined ? {} : { revert }) });
   } catch (rollbackError) {
     throw new CrisAuditorError(`processing failed (${describe(input.error)}) and its rollback failed too (${describe(rollbackError)})`, {
       cause: new AggregateError([input.error, rollbackError]),

@@ -1,4 +1,5 @@
 import { explainFinding } from '../classify/explain.js';
+import { aside, bracketed, listSeparator } from '../render/punctuation.js';
 import { principalIdentity } from '../alert/fingerprint.js';
 import type { Language } from '../types.js';
 import type { Digest, DigestRankEntry } from './aggregate.js';
@@ -57,17 +58,18 @@ function rankLines(title: string, entries: DigestRankEntry[], m: DigestMessages)
  */
 export function renderDigestText(digest: Digest, options: { lang: Language; maxGroups?: number }): string {
   const m = DIGEST_MESSAGES[options.lang];
+  const lang = options.lang;
   const { totals, window } = digest;
   const lines: string[] = [m.title, windowText(window, m), ''];
 
   lines.push(`== ${m.summaryHeading} ==`);
-  lines.push(`${m.denials}: ${totals.count} (${m.previousDay}: ${totals.previousCount}, ${m.change}: ${formatChange(totals.change)})`);
-  lines.push(`${m.distinctProblems}: ${totals.fingerprints} (${m.newProblems}: ${totals.newFingerprints}, ${m.recurringProblems}: ${totals.recurringFingerprints})`);
+  lines.push(`${m.denials}: ${totals.count}${aside(`${m.previousDay}: ${totals.previousCount}${listSeparator(lang)}${m.change}: ${formatChange(totals.change)}`, lang)}`);
+  lines.push(`${m.distinctProblems}: ${totals.fingerprints}${aside(`${m.newProblems}: ${totals.newFingerprints}${listSeparator(lang)}${m.recurringProblems}: ${totals.recurringFingerprints}`, lang)}`);
   lines.push('');
 
   lines.push(`== ${m.byVerdictHeading} ==`);
   for (const entry of digest.byVerdict) {
-    lines.push(`${m.verdictLabels[entry.verdict]} [${entry.verdict}]: ${entry.count} (${m.previousDay}: ${entry.previousCount}, ${formatChange(entry.change)})`);
+    lines.push(`${m.verdictLabels[entry.verdict]} [${entry.verdict}]: ${entry.count}${aside(`${m.previousDay}: ${entry.previousCount}${listSeparator(lang)}${formatChange(entry.change)}`, lang)}`);
   }
   lines.push('');
 
@@ -101,7 +103,7 @@ export function renderDigestText(digest: Digest, options: { lang: Language; maxG
       lines.push(`   ${m.recommendedFix}: ${value(fix.title)}`);
       lines.push(`   ${value(fix.summary, 1000)}`);
       const outcome = verificationText(fix, options.lang);
-      if (outcome !== null) lines.push(`   (${value(outcome, 600)})`);
+      if (outcome !== null) lines.push(`   ${bracketed(value(outcome, 600), lang)}`);
       lines.push(`   ${m.tradeoffs}: ${value(fix.tradeoffs, 1000)}`);
       if (fix.snippet !== null) {
         const seenIn = snippets.get(fix.snippet.content);

@@ -285,10 +285,10 @@ const ja: Record<MessageKey, string> = {
   'nextStep.summary.model-access':
     'このアカウントではまだ {model} にアクセスできません。Bedrock コンソールの「モデルアクセス」で有効化するか、Marketplace 経由のモデルであれば、サブスクライブ権限を持つプリンシパルで一度呼び出してください。',
   'nextStep.summary.model-access.marketplace':
-    '{model} の初回利用に必要な AWS Marketplace の権限（aws-marketplace:ViewSubscriptions、aws-marketplace:Subscribe）が呼び出し元にありません。モデルを有効化するプリンシパルに付与するか、管理者に一度有効化してもらってください。',
+    '{model} の初回利用に必要な AWS Marketplace のアクセス許可（aws-marketplace:ViewSubscriptions、aws-marketplace:Subscribe）が呼び出し元にありません。モデルを有効化するプリンシパルに付与するか、管理者に一度有効化してもらってください。',
   'nextStep.title.bedrock-service-role': 'Bedrock のサービスロールのアクセス許可を修正する',
   'nextStep.summary.bedrock-service-role':
-    'Bedrock は、呼び出し元の ID ではなく、エージェント、ナレッジベース、またはジョブのサービスロールで動作している際に拒否されました。Bedrock コンソールで該当するリソースを開いてサービスロールを確認し、そのモデルまたは推論プロファイル（およびすべての送信先リージョンの基盤モデル）に対する bedrock:InvokeModel と bedrock:InvokeModelWithResponseStream、ナレッジベースに対する bedrock:Retrieve を許可してください。そのうえで、{model} のモデルアクセスを確認してください。',
+    'Bedrock は、呼び出し元のアイデンティティではなく、エージェント、ナレッジベース、またはジョブのサービスロールで動作している際に拒否されました。Bedrock コンソールで該当するリソースを開いてサービスロールを確認し、そのモデルまたは推論プロファイル（およびすべての送信先リージョンの基盤モデル）に対する bedrock:InvokeModel と bedrock:InvokeModelWithResponseStream、ナレッジベースに対する bedrock:Retrieve を許可してください。そのうえで、{model} のモデルアクセスを確認してください。',
   'nextStep.summary.bedrock-service-role.profile':
     'エージェントのサービスロールに、推論プロファイルを使用する権限が必要です。プロファイル ARN に対する bedrock:InvokeModel、bedrock:InvokeModelWithResponseStream、bedrock:GetInferenceProfile と、プロファイルのすべての送信先リージョンの基盤モデルに対する bedrock:InvokeModel を許可してください。',
   'nextStep.title.unknown': 'エラーメッセージと CloudTrail のレコードを確認する',

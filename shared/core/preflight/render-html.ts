@@ -25,13 +25,13 @@ export const PREFLIGHT_HTML_TEXT: Record<Language, Record<string, string>> = {
     filterOu: 'OU', filterProfile: 'Profile', all: 'all', detail: 'Click a cell for its detail.', targets: 'Targets',
     destinations: 'Destinations', denied: 'Denied', deniedBy: 'Denied by', fix: 'Recommended fix', verification: 'verification',
     ready: 'ready', blocked: 'blocked', none: 'none', source: 'source-Region call denied', level: 'level', implicit: 'no SCP at this level allows it',
-    noFix: 'no option passed verification', notes: 'Notes', more: 'more',
+    noFix: 'no option passed verification', notes: 'Notes', more: 'more', open: ' (', close: ')',
   },
   ja: {
     filterOu: 'OU', filterProfile: 'プロファイル', all: 'すべて', detail: 'セルをクリックすると詳細を表示します。', targets: 'ターゲット',
     destinations: '送信先リージョン', denied: '拒否されたリージョン', deniedBy: '拒否元', fix: '推奨される修正', verification: '検証',
     ready: '準備完了', blocked: 'ブロック', none: 'なし', source: '送信元リージョンでの呼び出しが拒否されます', level: 'レベル', implicit: 'このレベルに許可する SCP がありません',
-    noFix: '検証に通った選択肢はありません', notes: '注記', more: '件ほか',
+    noFix: '検証に通った選択肢はありません', notes: '注記', more: '件ほか', open: '（', close: '）',
   },
 };
 
@@ -77,11 +77,11 @@ function section(p,title){p.appendChild(el('h3',null,title))}
 function show(ri,c,td){var prev=document.querySelector('td.selected');if(prev)prev.classList.remove('selected');td.classList.add('selected');
 var r=D.routes[ri],col=D.columns[c],o=D.outcomes[D.cells[ri][c]],p=document.getElementById('detail');p.textContent='';
 var h=el('h2',null,r.profile+' @ '+r.source);p.appendChild(h);p.appendChild(el('p','status '+o.status,o.status==='ready'?T.ready:T.blocked));
-section(p,T.targets+' ('+col.label+')');var ul=el('ul');col.targets.slice(0,50).forEach(function(t){ul.appendChild(el('li',null,t.id+(t.name?' '+t.name:'')))});
+section(p,T.targets+T.open+col.label+T.close);var ul=el('ul');col.targets.slice(0,50).forEach(function(t){ul.appendChild(el('li',null,t.id+(t.name?' '+t.name:'')))});
 if(col.targets.length>50)ul.appendChild(el('li','muted','+'+(col.targets.length-50)+' '+T.more));p.appendChild(ul);
 section(p,T.destinations);p.appendChild(el('p',null,o.destinations.join(', ')));
 section(p,T.denied);p.appendChild(el('p',null,o.denied.length?o.denied.join(', '):T.none));if(o.sourceDenied)p.appendChild(el('p',null,T.source));
-if(o.deniedBy.length){section(p,T.deniedBy);var l=el('ul');o.deniedBy.forEach(function(d){l.appendChild(el('li',null,d.policyId===null?T.implicit+' ('+T.level+' '+d.level+')':d.policyId+(d.policyName&&d.policyName!==d.policyId?' '+d.policyName:'')+(d.sid?' "'+d.sid+'"':'')+' ('+T.level+' '+d.level+')'))});p.appendChild(l)}
+if(o.deniedBy.length){section(p,T.deniedBy);var l=el('ul');o.deniedBy.forEach(function(d){l.appendChild(el('li',null,d.policyId===null?T.implicit+T.open+T.level+' '+d.level+T.close:d.policyId+(d.policyName&&d.policyName!==d.policyId?' '+d.policyName:'')+(d.sid?' "'+d.sid+'"':'')+T.open+T.level+' '+d.level+T.close))});p.appendChild(l)}
 if(o.fix!=null){var f=D.fixes[o.fix];section(p,T.fix);p.appendChild(el('p','fix-title',(f.title||T.noFix)+' ['+T.verification+': '+f.verification+']'));
 if(f.snippet){var pre=el('pre',null,f.snippet);p.appendChild(pre)}if(f.notes.length){section(p,T.notes);var n=el('ul');f.notes.forEach(function(x){n.appendChild(el('li',null,x))});p.appendChild(n)}}}
 ou.addEventListener('change',render);pf.addEventListener('input',render);render()})();`;

@@ -3,6 +3,7 @@
  * a column per distinct SCP chain (✓ ready, ✗ and the denied Regions), the legend of columns with
  * what denies and the fix, and the summary line. Every value is neutralised for the terminal.
  */
+import { aside } from '../render/punctuation.js';
 import { neutralizeText } from '../text-safety.js';
 import type { Language } from '../types.js';
 import type { PreflightMatrix } from './group.js';
@@ -42,10 +43,10 @@ export function cellText(row: PreflightRow | undefined, sourceLabel = 'source'):
 
 function denierText(denier: DeniedBy, lang: Language): string {
   const m = PREFLIGHT_MESSAGES[lang];
-  if (denier.policyId === null) return `${m.implicitDeny} (${m.level} ${denier.level})`;
+  if (denier.policyId === null) return `${m.implicitDeny}${aside(`${m.level} ${denier.level}`, lang)}`;
   const sid = denier.sid === null ? '' : ` "${denier.sid}"`;
   const name = denier.policyName !== null && denier.policyName !== denier.policyId ? ` ${denier.policyName}` : '';
-  return `${denier.policyId}${name}${sid} (${m.level} ${denier.level})`;
+  return `${denier.policyId}${name}${sid}${aside(`${m.level} ${denier.level}`, lang)}`;
 }
 
 /** Renders the matrix, the legend and the summary line. Contract: pure; ends with a newline. */

@@ -107,7 +107,7 @@ const JA: AlertLabels = {
   account: 'アカウント',
   principal: 'プリンシパル',
   profile: 'プロファイル / モデル',
-  route: '呼び出し元 → 拒否されたリージョン',
+  route: '送信元 → 拒否されたリージョン',
   action: 'アクション',
   scp: 'SCP',
   policy: 'ポリシー',

@@ -1,4 +1,5 @@
 import { explainFinding } from '../classify/explain.js';
+import { aside, bracketed } from './punctuation.js';
 import { severityOf } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
 import { alertLabels, consoleLinks, findingIdentifiers, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
@@ -146,7 +147,7 @@ function recommendedStep(finding: Finding, lang: Language): string {
   const verification = verificationText(finding, lang);
   const alternatives = Math.max(0, (finding.fix?.options.length ?? 1) - 1);
   return truncateEscaped(
-    `*${labels.recommendedFix}:* ${mrkdwnProse(recommended.title, identifiers)}${verification === null ? '' : ` _(${escapeMrkdwn(verification)})_`} — ${mrkdwnProse(recommended.summary, identifiers)}${alternatives > 0 ? ` (${labels.alternatives(alternatives)})` : ''}`,
+    `*${labels.recommendedFix}:* ${mrkdwnProse(recommended.title, identifiers)}${verification === null ? '' : ` _${escapeMrkdwn(bracketed(verification, lang))}_`} — ${mrkdwnProse(recommended.summary, identifiers)}${alternatives > 0 ? aside(labels.alternatives(alternatives), lang) : ''}`,
     Q_DEVELOPER_LIMITS.nextStepChars,
   );
 }

@@ -1,4 +1,5 @@
 import { neutralizeText } from '../text-safety.js';
+import { aside, bracketed } from './punctuation.js';
 import { explainFinding } from '../classify/explain.js';
 import { severityOf } from '../alert/severity.js';
 import { budgetFinding, cutMarker } from '../alert/budget.js';
@@ -80,7 +81,7 @@ export function renderAlertText(content: AlertContent): string {
   const statement = statementLabel(finding);
   const lines = [
     labels.headline[finding.verdict] ?? labels.headline.unknown,
-    `${labels.verdict}: ${finding.verdict} (${labels.severity[severity] ?? severity})`,
+    `${labels.verdict}: ${finding.verdict}${aside(labels.severity[severity] ?? severity, content.lang)}`,
     '',
     line(labels.account, finding.accountId),
     line(labels.principal, finding.principalArn),
@@ -98,7 +99,7 @@ export function renderAlertText(content: AlertContent): string {
   } else {
     lines.push(`${labels.recommendedFix}: ${printable(recommended.title)}`, printable(recommended.summary));
     const outcome = verificationText(recommended, content.lang);
-    if (outcome !== null) lines.push(`(${printable(outcome)})`);
+    if (outcome !== null) lines.push(bracketed(printable(outcome), content.lang));
     if (recommended.snippet !== null) lines.push('', printableBlock(recommended.snippet.content));
   }
   lines.push('');

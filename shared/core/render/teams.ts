@@ -1,4 +1,5 @@
 import { explainFinding } from '../classify/explain.js';
+import { aside } from './punctuation.js';
 import { severityOf, type Severity } from '../alert/severity.js';
 import { truncateText } from '../text-safety.js';
 import { alertLabels, consoleLinks, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
@@ -147,7 +148,7 @@ function buildCard(content: AlertContent, allowance: Allowance): AdaptiveCard {
       inlines: [
         run(`${labels.recommendedFix}: `, { weight: 'Bolder' }),
         run(inertText(recommended.title), { weight: 'Bolder' }),
-        ...(verification === null ? [] : [run(` (${verification})`, { color: fix?.verification.status === 'failed' ? 'Attention' : fix?.verification.status === 'verified' ? 'Good' : 'Warning' })]),
+        ...(verification === null ? [] : [run(aside(verification, lang), { color: fix?.verification.status === 'failed' ? 'Attention' : fix?.verification.status === 'verified' ? 'Good' : 'Warning' })]),
         run(`\n${inertText(recommended.summary, { multiline: true })}`),
       ],
     });

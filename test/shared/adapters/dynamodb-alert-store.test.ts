@@ -1,10 +1,12 @@
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoDbAlertStore } from '../../../shared/adapters/dynamodb-alert-store.js';
 import type { AlertStore } from '../../../shared/core/alert/decision.js';
 import { RETENTION_SECONDS, eventKey, hourKey, stateKey } from '../../../shared/core/alert/store-keys.js';
 import { crossRegionFinding } from '../core/render/findings.js';
-import { startDynalite, type LocalDynamoDb } from '../../helpers/dynalite.js';
+import type { LocalDynamoDb } from '../../helpers/dynalite.js';
+import { DYNAMODB_LOCAL_START_TIMEOUT_MS, startTransactionalDynamoDb } from '../../helpers/dynamodb-local.js';
 
 const FP = 'f'.repeat(32);
 const T0 = new Date('2026-11-27T01:00:00.000Z');
@@ -23,9 +25,9 @@ async function item(key: { pk: string; sk: string }): Promise<Record<string, unk
 }
 
 beforeAll(async () => {
-  db = await startDynalite();
+  db = await startTransactionalDynamoDb();
   doc = DynamoDBDocumentClient.from(db.client);
-});
+}, DYNAMODB_LOCAL_START_TIMEOUT_MS);
 afterAll(async () => {
   await db.stop();
 });
@@ -191,5 +193,125 @@ describe('the 400 KB item limit', () => {
     expect(stored.userAgent).toMatch(/…\(\d+ characters cut\)$/);
     expect(stored.fix.scp.patchedPolicy).toBe('');
     expect(stored.fix.recommended.title).toBe('Allow the APAC profile only');
+  });
+});
+
+describe('atomic writes (TransactWriteItems, on DynamoDB Local)', () => {
+  async function claimed(eventId: string, now = T0): Promise<string> {
+    const claim = await store.claimEvent({ eventId, now, leaseUntil: new Date(now.getTime() + 60_000) });
+    if (claim.status !== 'claimed') throw new Error(`expected a claim of ${eventId}, got ${claim.status}`);
+    return claim.token;
+  }
+
+  it('records the decision on the event in the same write, and a retry after the lease gets it back instead of counting again', async () => {
+    // Prepare
+    const token = await claimed('t1');
+
+    // Act
+    const decision = await store.decide({ fingerprint: FP, finding: crossRegionFinding(), now: T0, windowMinutes: 60, event: { eventId: 't1', token } });
+    const retry = await store.claimEvent({ eventId: 't1', now: minutesAfter(2), leaseUntil: minutesAfter(3) });
+
+    // Assess
+    expect(decision).toEqual({ action: 'send', repeats: 0, previousAlertAt: null });
+    expect(await item(eventKey('t1'))).toMatchObject({ decision: { action: 'send', repeats: 0, previousAlertAt: null }, decidedAt: T0.toISOString() });
+    expect(retry).toMatchObject({ status: 'claimed', decision: { decision: { action: 'send', repeats: 0, previousAlertAt: null }, decidedAt: T0.toISOString() } });
+    expect(await item(stateKey(FP))).toMatchObject({ totalCount: 1, repeatsSinceAlert: 0 });
+  });
+
+  it('lets a stale owner count nothing: DynamoDB cancels its whole decision (ConditionalCheckFailed on the event)', async () => {
+    // Prepare: the first owner's lease expired and a retry took the event over
+    const stale = await claimed('t2');
+    await claimed('t2', minutesAfter(2));
+
+    // Act
+    const error = await store.decide({ fingerprint: FP, finding: crossRegionFinding(), now: T0, windowMinutes: 60, event: { eventId: 't2', token: stale } }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'ConditionalCheckFailedException' });
+    expect(await item(stateKey(FP))).toBeUndefined();
+  });
+
+  it('lets a stale owner complete nothing: the hour is counted only with the event marked done', async () => {
+    // Prepare
+    const stale = await claimed('t3');
+    const owner = await claimed('t3', minutesAfter(2));
+
+    // Act
+    const error = await store.completeEvent({ eventId: 't3', token: stale, fingerprint: FP, finding: crossRegionFinding(), now: T0 }).catch((e: unknown) => e);
+    const hourAfterStale = await item(hourKey(T0.toISOString(), FP));
+    await store.completeEvent({ eventId: 't3', token: owner, fingerprint: FP, finding: crossRegionFinding(), now: T0 });
+
+    // Assess
+    expect(error).toMatchObject({ name: 'ConditionalCheckFailedException' });
+    expect(hourAfterStale).toBeUndefined();
+    expect(await item(hourKey(T0.toISOString(), FP))).toMatchObject({ count: 1 });
+    expect(await item(eventKey('t3'))).toMatchObject({ status: 'done', token: owner });
+  });
+
+  it('undoes a send and frees the claim in one write; the retry decides afresh and counts once', async () => {
+    // Prepare
+    const token = await claimed('t4');
+    const decision = await store.decide({ fingerprint: FP, finding: crossRegionFinding(), now: T0, windowMinutes: 60, event: { eventId: 't4', token } });
+    if (decision.action !== 'send') throw new Error('expected send');
+
+    // Act
+    await store.releaseEvent({ eventId: 't4', token, reason: 'DeliveryError: slack down', revert: { fingerprint: FP, decision, decidedAt: T0 } });
+    const retry = await store.claimEvent({ eventId: 't4', now: minutesAfter(1), leaseUntil: minutesAfter(2) });
+    if (retry.status !== 'claimed') throw new Error('expected a claim');
+    const again = await store.decide({ fingerprint: FP, finding: crossRegionFinding(), now: minutesAfter(1), windowMinutes: 60, event: { eventId: 't4', token: retry.token } });
+
+    // Assess
+    expect(retry.decision).toBeNull();
+    expect(again).toEqual({ action: 'send', repeats: 0, previousAlertAt: null });
+    expect(await item(stateKey(FP))).toMatchObject({ totalCount: 1, repeatsSinceAlert: 0, lastAlertAt: minutesAfter(1).toISOString() });
+  });
+
+  it('keeps a decision it does not revert (a suppression) for the retry, so the repeat is counted once', async () => {
+    // Prepare: another event took this window
+    await store.decide({ fingerprint: FP, finding: crossRegionFinding(), now: T0, windowMinutes: 60 });
+    const token = await claimed('t5', minutesAfter(5));
+    const decision = await store.decide({ fingerprint: FP, finding: crossRegionFinding(), now: minutesAfter(5), windowMinutes: 60, event: { eventId: 't5', token } });
+
+    // Act
+    await store.releaseEvent({ eventId: 't5', token, reason: 'DeliveryError: sns down' });
+    const retry = await store.claimEvent({ eventId: 't5', now: minutesAfter(6), leaseUntil: minutesAfter(7) });
+
+    // Assess
+    expect(decision).toEqual({ action: 'suppress', nextAlertAt: '2026-11-27T02:00:00.000Z' });
+    expect(retry).toMatchObject({ status: 'claimed', decision: { decision, decidedAt: minutesAfter(5).toISOString() } });
+    expect(await item(stateKey(FP))).toMatchObject({ totalCount: 2, repeatsSinceAlert: 1 });
+  });
+
+  it('retries a decision DynamoDB cancels for a conflicting transaction, and counts it once', async () => {
+    // Prepare: DynamoDB Local runs transactions one at a time and never reports TransactionConflict,
+    // which DynamoDB does when two transactions touch one item at once: the SDK answers it here.
+    let conflicts = 2;
+    const client = new DynamoDBClient({ endpoint: db.endpoint, region: 'ap-northeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'TransactWriteItemsCommand' && conflicts > 0) {
+          conflicts -= 1;
+          throw new TransactionCanceledException({
+            message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]',
+            $metadata: { httpStatusCode: 400 },
+            CancellationReasons: [{ Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }, { Code: 'None' }],
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectTransactionConflict' },
+    );
+    const conflicted = createDynamoDbAlertStore({ client, tableName });
+    const claim = await conflicted.claimEvent({ eventId: 't6', now: T0, leaseUntil: minutesAfter(1) });
+    if (claim.status !== 'claimed') throw new Error('expected a claim');
+
+    // Act
+    const decision = await conflicted.decide({ fingerprint: FP, finding: crossRegionFinding(), now: T0, windowMinutes: 60, event: { eventId: 't6', token: claim.token } });
+
+    // Assess
+    expect(conflicts).toBe(0);
+    expect(decision).toEqual({ action: 'send', repeats: 0, previousAlertAt: null });
+    expect(await item(stateKey(FP))).toMatchObject({ totalCount: 1 });
+    client.destroy();
   });
 });

@@ -29,6 +29,7 @@ import { IN_REGION_TEXT } from '../../../shared/core/fix/options/in-region-model
 import { Q_DEVELOPER_TEXT } from '../../../shared/core/render/q-developer.js';
 import { GUARD_MESSAGES } from '../../../shared/core/guard/messages.js';
 import type { CloudTrailRecord } from '../../../shared/core/types.js';
+import { BOTH_RULES, JA_RULES, setVerbatim, violations, type Rendered } from '../../helpers/ja-rules.js';
 
 type Catalog = { en: unknown; ja: unknown; samples?: Record<string, readonly unknown[]> };
 
@@ -241,11 +242,6 @@ function callWithSamples(fn: (...args: unknown[]) => unknown, variant: number, o
   return fn(...args);
 }
 
-interface Rendered {
-  path: string;
-  text: string;
-}
-
 /** Every rendering of every leaf of a catalog side, and the placeholder names each leaf uses. */
 function renderAll(node: unknown, overrides: Record<string, readonly unknown[]>, path = ''): { rendered: Rendered[]; shape: Map<string, string> } {
   const rendered: Rendered[] = [];
@@ -284,47 +280,7 @@ function renderAll(node: unknown, overrides: Record<string, readonly unknown[]>,
   return { rendered, shape };
 }
 
-/** Code spans, CLI flags and the sample identifiers: what a rule about Japanese prose must not read. */
-function prose(text: string): string {
-  let out = text.replace(/`[^`]*`/g, ' ').replace(/--[a-z-]+/g, ' ');
-  const identifiers = Object.values(SAMPLES)
-    .flat()
-    .filter((v): v is string => typeof v === 'string' && v.length > 2 && !JAPANESE.test(v))
-    .sort((a, b) => b.length - a.length);
-  for (const id of identifiers) out = out.split(id).join(' ');
-  return out;
-}
-
-/** The rules of docs/ja-glossary.md a Japanese text must keep; each returns the offending excerpt. */
-const JA_RULES: Array<[string, (text: string) => string | null]> = [
-  ['no English policy-type phrase', (t) => /service control polic|identity-based|permissions boundar|session polic|endpoint polic|resource control polic|resource-based/i.exec(prose(t))?.[0] ?? null],
-  ['no ASCII "source"/"destination"/"Region" words', (t) => /\b(?:source|destinations?|Regions?)\b/i.exec(prose(t))?.[0] ?? null],
-  ['full-width brackets around Japanese', (t) => /\([^()]*[\u3040-\u30ff\u4e00-\u9fff、。][^()]*\)|[\u3040-\u30ff\u4e00-\u9fff]\([^()]*\)/.exec(t)?.[0] ?? null],
-  ['「」, not ASCII quotes, around Japanese', (t) => [...t.matchAll(/"([^"\n]*)"/g)].find((m) => JAPANESE.test(m[1] ?? ''))?.[0] ?? null],
-  ['no "0 件"', (t) => /(?:^|[^0-9])0 件/.exec(t)?.[0] ?? null],
-  ['no empty brackets or dangling list', (t) => /（\s*）|\(\s*\)|[:：] *[。、）)]|[:：] +$/.exec(t)?.[0] ?? null],
-  [
-    'one name per concept',
-    (t) => /ID ベースのポリシー|ID ポリシー|推論先|宛先リージョン|呼び出し元リージョン|ソースリージョン|リージョン指定なし|リージョンなし/.exec(t)?.[0] ?? null,
-  ],
-];
-
-const BOTH_RULES: Array<[string, (text: string) => string | null]> = [
-  ['no leftover {placeholder}', (t) => /\{[a-zA-Z]+\}/.exec(t)?.[0] ?? null],
-  ['no mojibake', (t) => /\uFFFD|Ã[\u0080-\u00bf]|â€|ã[\u0080-\u00bf]|\\u[0-9a-f]{4}/i.exec(t)?.[0] ?? null],
-  ['no "undefined" or "null"', (t) => /\bundefined\b|\bnull\b|\[object Object\]|NaN/.exec(t)?.[0] ?? null],
-];
-
-function violations(rendered: Rendered[], rules: Array<[string, (text: string) => string | null]>): string[] {
-  const found: string[] = [];
-  for (const { path, text } of rendered) {
-    for (const [rule, check] of rules) {
-      const hit = check(text);
-      if (hit !== null) found.push(`${path}: ${rule}: «${hit}» in «${text.slice(0, 160)}»`);
-    }
-  }
-  return [...new Set(found)];
-}
+setVerbatim(Object.values(SAMPLES).flat());
 
 describe('message catalogs in English and Japanese', () => {
   describe.each(Object.entries(CATALOGS))('%s', (_file, catalog) => {

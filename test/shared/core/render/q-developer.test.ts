@@ -63,7 +63,7 @@ describe('renderQDeveloperAlert', () => {
     expect(qDeveloperProblem(JSON.stringify(notification))).toBeNull();
     expect(notification.content.title).toBe('🔴 クロスリージョン推論がリージョン制限 SCP で拒否されました');
     expect(notification.content.description).toContain('*アカウント* `111122223333`');
-    expect(notification.content.nextSteps[0]).toContain('_(未検証: 適用中の SCP を読み取っていません)_');
+    expect(notification.content.nextSteps[0]).toContain('_（未検証: 適用中の SCP を読み取っていません）_');
     expect(notification.content.nextSteps[1]).toContain('|CloudTrail イベントを開く>');
   });
 

@@ -51,8 +51,8 @@ describe('renderTeamsMessage', () => {
     const lines = teamsCardLines(renderTeamsMessage({ finding, fingerprint: FINGERPRINT, repeats: 0, lang: 'ja' }));
     expect(lines[0]).toBe('🔴 クロスリージョン推論がリージョン制限 SCP で拒否されました');
     expect(lines).toContain('アカウント: 111122223333');
-    expect(lines).toContain('呼び出し元 → 拒否されたリージョン: ap-northeast-1 → ap-southeast-1');
-    expect(lines).toContain('推奨される修正: Allow the APAC profile only (未検証: 適用中の SCP を読み取っていません)');
+    expect(lines).toContain('送信元 → 拒否されたリージョン: ap-northeast-1 → ap-southeast-1');
+    expect(lines).toContain('推奨される修正: Allow the APAC profile only（未検証: 適用中の SCP を読み取っていません）');
     expect(lines.some((line) => line.includes('"ArnNotLike"'))).toBe(true);
     expect(lines).toContain('[CloudTrail イベントを開く] https://ap-northeast-1.console.aws.amazon.com/cloudtrailv2/home?region=ap-northeast-1#/events/9d1b7a52-0000-4000-9000-000000000001');
   });
