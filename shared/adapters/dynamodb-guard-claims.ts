@@ -89,7 +89,8 @@ export function createDynamoDbGuardClaims(options: DynamoDbGuardClaimsOptions): 
       }
     },
     async recordAlert(input) {
-      await fenced(input.key, input.token, 'SET #alert = :alert', { '#alert': 'alert' }, { ':alert': JSON.stringify(input.alert) });
+      if (input.alert === null) await fenced(input.key, input.token, 'REMOVE #alert', { '#alert': 'alert' }, {});
+      else await fenced(input.key, input.token, 'SET #alert = :alert', { '#alert': 'alert' }, { ':alert': JSON.stringify(input.alert) });
     },
     async markDelivered(input) {
       await fenced(input.key, input.token, 'ADD deliveredChannels :channel', {}, { ':channel': new Set([input.channel]) });

@@ -1,112 +1,29 @@
-import { DeliveryError } from '../core/errors.js';
 import type { Notifier } from '../core/ports.js';
 import { renderSlackMessage, type SlackMessage } from '../core/render/slack.js';
 import type { Language } from '../core/types.js';
+import { DEFAULT_WEBHOOK_RETRY, createWebhookSender, type WebhookRetryPolicy, type WebhookSenderOptions } from './webhook-sender.js';
 
-/** Retry policy of the Slack webhook: bounded attempts and bounded total time. */
-export interface SlackRetryPolicy {
-  /** Attempts in all, the first included. */
-  maxAttempts: number;
-  /** First backoff; doubles per attempt (full jitter), capped by `maxDelayMs`. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** No attempt starts (and no wait is begun) past this budget from the first attempt. */
-  totalTimeoutMs: number;
-  /** Timeout of one HTTP request. */
-  requestTimeoutMs: number;
-}
+/** Retry policy of the Slack webhook (the shared webhook sender's). */
+export type SlackRetryPolicy = WebhookRetryPolicy;
 
 /** Defaults sized for a Lambda function with a 30 s timeout. */
-export const DEFAULT_SLACK_RETRY: SlackRetryPolicy = {
-  maxAttempts: 5,
-  baseDelayMs: 250,
-  maxDelayMs: 4000,
-  totalTimeoutMs: 20_000,
-  requestTimeoutMs: 5000,
-};
+export const DEFAULT_SLACK_RETRY: SlackRetryPolicy = DEFAULT_WEBHOOK_RETRY;
 
 /** Options of {@link createSlackWebhookSender}. */
-export interface SlackWebhookSenderOptions {
-  /** The webhook URL, resolved on each send (so a cached secret can rotate). Never logged. */
-  webhookUrl: () => Promise<string> | string;
-  retry?: Partial<SlackRetryPolicy>;
-  /** Injected for tests of timing; defaults to `setTimeout`. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Injected for deterministic jitter in tests; defaults to `Math.random`. */
-  random?: () => number;
-}
+export type SlackWebhookSenderOptions = WebhookSenderOptions;
 
 /** Sends one Block Kit message to an incoming webhook. */
 export type SlackSender = (message: SlackMessage) => Promise<void>;
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The system error code behind a failed `fetch` (`ECONNREFUSED`, …); never the URL. */
-function networkCode(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return typeof cause?.code === 'string' ? cause.code : 'unknown';
-}
-
-/** Seconds of a `Retry-After` header (delta-seconds or HTTP date), or null. */
-function retryAfterMs(header: string | null, now: number): number | null {
-  if (header === null) return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}
-
 /**
- * A sender for a Slack incoming webhook over plain `fetch`. Retries network errors, timeouts, 5xx
- * and 429 with exponential backoff and full jitter; a 429 waits at least its `Retry-After`. Other
- * 4xx answers (`invalid_payload`, `invalid_blocks`, `no_service`, …) fail at once with a
- * permanent `DeliveryError`: sending the same message again cannot succeed. Gives up after `maxAttempts` or
- * `totalTimeoutMs` by throwing `DeliveryError`. The URL is a secret: it never appears in errors.
+ * A sender for a Slack incoming webhook (`webhook-sender.ts`): retries network errors, timeouts,
+ * 5xx and 429 (waiting at least its `Retry-After`); other 4xx answers (`invalid_payload`,
+ * `invalid_blocks`, `no_service`, …) fail at once with a permanent `DeliveryError`.
  * @see https://api.slack.com/messaging/webhooks#handling_errors
  * @see https://api.slack.com/apis/rate-limits
  */
 export function createSlackWebhookSender(options: SlackWebhookSenderOptions): SlackSender {
-  const policy = { ...DEFAULT_SLACK_RETRY, ...options.retry };
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
-
-  return async function sendToSlack(message) {
-    const url = await options.webhookUrl();
-    const body = JSON.stringify(message);
-    const started = Date.now();
-    let lastProblem = 'no attempt made';
-    for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
-      let wait: number;
-      try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-          body,
-          signal: AbortSignal.timeout(policy.requestTimeoutMs),
-        });
-        const text = (await response.text()).slice(0, 200);
-        if (response.ok) return;
-        lastProblem = `HTTP ${response.status} ${text.replace(/[^\x20-\x7e]/g, '?')}`.trim();
-        if (response.status !== 429 && response.status < 500) {
-          throw new DeliveryError(`Slack webhook rejected the message: ${lastProblem}`, { permanent: true });
-        }
-        const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * random();
-        const retryAfter = response.status === 429 ? retryAfterMs(response.headers.get('retry-after'), Date.now()) : null;
-        wait = Math.max(backoff, retryAfter ?? 0);
-      } catch (error) {
-        if (error instanceof DeliveryError) throw error;
-        lastProblem = error instanceof Error && error.name === 'TimeoutError' ? 'request timed out' : `network error (${networkCode(error)})`;
-        wait = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * random();
-      }
-      if (attempt === policy.maxAttempts) break;
-      if (Date.now() - started + wait > policy.totalTimeoutMs) {
-        lastProblem = `${lastProblem}; next wait of ${Math.round(wait)} ms exceeds the ${policy.totalTimeoutMs} ms budget`;
-        break;
-      }
-      await sleep(wait);
-    }
-    throw new DeliveryError(`Slack webhook did not accept the message after retries: ${lastProblem}`);
-  };
+  return createWebhookSender<SlackMessage>('Slack', options);
 }
 
 /** Options of {@link createSlackNotifier}. */

@@ -232,6 +232,27 @@ describe('guard function (dynalite, loopback Slack, SNS and Organizations)', () 
     expect((await snapshots().load())?.snapshot.policies.map((p) => p.id)).toContain('p-newdeny001');
   });
 
+  it('fails the invocation when DescribePolicy fails, releases the claim, and the retry alerts once', async () => {
+    // Prepare: Organizations answers 500 to the first attempt
+    organizations.failWith({ status: 500, type: 'ServiceException', message: 'internal error' });
+    const handler = handlerOf();
+
+    // Act
+    const first = await handler(sample('attach-policy-not-in-snapshot'), context).catch((error: Error) => error);
+    organizations.failWith(null);
+    const claimAfterFailure = (await doc.send(new GetCommand({ TableName: tableName, Key: orgChangeKey('org-change#e1a2b3c4-0007-4d5e-8f90-a1b2c3d4e5f6'), ConsistentRead: true }))).Item;
+    const retry = await handler(sample('attach-policy-not-in-snapshot'), context);
+
+    // Assess
+    expect(first).toBeInstanceOf(Error);
+    expect(String((first as Error).message)).toContain('DescribePolicy(p-newdeny001) failed');
+    expect(claimAfterFailure).toMatchObject({ status: 'failed' });
+    expect(retry).toMatchObject({ outcome: 'alerted', breaks: 5 });
+    expect(slack.delivered()).toHaveLength(1);
+    expect(sns.published).toHaveLength(1);
+    expect((await snapshots().load())?.version).toBe(2);
+  });
+
   it('ignores the attachment of a policy that is not an SCP (a tag policy), after DescribePolicy says so', async () => {
     // Act
     const outcome = await handlerOf()(sample('attach-tag-policy'), context);

@@ -128,7 +128,8 @@ export async function openPage(binary: string, url: string, viewport = { width: 
         // Already gone.
       }
       if (child.exitCode === null) child.kill('SIGKILL');
-      rmSync(profile, { recursive: true, force: true });
+      // A killed Chromium may still be writing its profile for a moment (ENOTEMPTY): retry the removal.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }

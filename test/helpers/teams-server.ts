@@ -1,6 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { buffer } from 'node:stream/consumers';
+import { startWebhookServer, type WebhookAnswer, type WebhookRequest, type WebhookServer } from './webhook-server.js';
 
 /**
  * A loopback stand-in for a Microsoft Teams webhook (a Workflows flow "When a Teams webhook request
@@ -18,37 +16,18 @@ import { buffer } from 'node:stream/consumers';
  * @see https://adaptivecards.io/explorer/
  */
 
-/** One request the fake webhook received. */
-export interface TeamsRequest {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  bytes: number;
-  receivedAt: number;
-  status: number;
-  /** Why the card was refused (400/413/429), else null. */
-  problem: string | null;
-}
+/** One request the fake webhook received (`problem`: why the card was refused, 400/413/429, else null). */
+export type TeamsRequest = WebhookRequest;
 
 /** One scripted answer. */
-export interface TeamsAnswer {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
+export type TeamsAnswer = WebhookAnswer;
 
-/** The loopback Teams webhook. */
-export interface TeamsServer {
-  /** The webhook URL: a Workflows-like path with a signature, to prove it never reaches logs. */
-  url: string;
-  requests: TeamsRequest[];
-  /** Cards accepted (202), in order. */
-  delivered(): Array<{ type: string; attachments: Array<{ contentType: string; content: Record<string, unknown> }> }>;
-  /** Queues answers for the next requests (before validation); then validates and answers 202. */
-  answer(...answers: TeamsAnswer[]): void;
-  reset(): void;
-  stop(): Promise<void>;
-}
+/**
+ * The loopback Teams webhook (the shared `webhook-server.ts` with Teams' rules): its URL is a
+ * Workflows-like path with a signature, to prove it never reaches logs; `delivered()` holds the cards
+ * accepted (202); `answer()` queues answers ahead of validation.
+ */
+export type TeamsServer = WebhookServer<{ type: string; attachments: Array<{ contentType: string; content: Record<string, unknown> }> }>;
 
 /** The documented message size limit. */
 export const TEAMS_MAX_BYTES = 28 * 1024;
@@ -174,52 +153,22 @@ export function teamsPayloadProblem(body: string): string | null {
 }
 
 /** Starts the fake webhook on 127.0.0.1 and a free port. */
-export async function startTeamsServer(): Promise<TeamsServer> {
-  const requests: TeamsRequest[] = [];
-  const queue: TeamsAnswer[] = [];
-  const server: Server = createServer(async (request, response) => {
-    const raw = await buffer(request);
-    const body = raw.toString('utf8');
-    const now = Date.now();
-    let answer: TeamsAnswer;
-    let problem: string | null = null;
-    const scripted = queue.shift();
-    if (request.url !== TEAMS_SECRET_PATH) {
-      answer = { status: 404, body: '{"error":{"code":"WorkflowNotFound"}}' };
-    } else if (scripted !== undefined) {
-      answer = scripted;
-    } else if (requests.filter((earlier) => earlier.status === 202 && now - earlier.receivedAt < 1000).length >= TEAMS_MAX_PER_SECOND) {
-      problem = `more than ${TEAMS_MAX_PER_SECOND} requests in a second`;
-      answer = { status: 429, headers: { 'retry-after': '1' }, body: '{"error":{"code":"TooManyRequests"}}' };
-    } else if (raw.length > TEAMS_MAX_BYTES) {
-      problem = `message of ${raw.length} bytes exceeds ${TEAMS_MAX_BYTES}`;
-      answer = { status: 413, body: '{"error":{"code":"RequestEntityTooLarge","message":"Request Entity too large"}}' };
-    } else {
-      problem = teamsPayloadProblem(body);
-      answer = problem === null ? { status: 202, body: '' } : { status: 400, body: JSON.stringify({ error: { code: 'InvalidRequestContent', message: problem } }) };
-    }
-    requests.push({ path: request.url ?? '', headers: request.headers, body, bytes: raw.length, receivedAt: now, status: answer.status, problem });
-    response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-    response.end(answer.body ?? '');
+export function startTeamsServer(): Promise<TeamsServer> {
+  return startWebhookServer({
+    secretPath: TEAMS_SECRET_PATH,
+    notFound: { status: 404, body: '{"error":{"code":"WorkflowNotFound"}}' },
+    contentType: 'application/json',
+    judge({ raw, body, now, earlier }) {
+      if (earlier.filter((request) => request.status === 202 && now - request.receivedAt < 1000).length >= TEAMS_MAX_PER_SECOND) {
+        return { problem: `more than ${TEAMS_MAX_PER_SECOND} requests in a second`, answer: { status: 429, headers: { 'retry-after': '1' }, body: '{"error":{"code":"TooManyRequests"}}' } };
+      }
+      if (raw.length > TEAMS_MAX_BYTES) {
+        return { problem: `message of ${raw.length} bytes exceeds ${TEAMS_MAX_BYTES}`, answer: { status: 413, body: '{"error":{"code":"RequestEntityTooLarge","message":"Request Entity too large"}}' } };
+      }
+      const problem = teamsPayloadProblem(body);
+      return { problem, answer: problem === null ? { status: 202, body: '' } : { status: 400, body: JSON.stringify({ error: { code: 'InvalidRequestContent', message: problem } }) } };
+    },
+    posted: (status) => status === 202,
+    defaultBody: () => '',
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}${TEAMS_SECRET_PATH}`,
-    requests,
-    delivered() {
-      return requests.filter((request) => request.status === 202).map((request) => JSON.parse(request.body) as ReturnType<TeamsServer['delivered']>[number]);
-    },
-    answer(...answers) {
-      queue.push(...answers);
-    },
-    reset() {
-      requests.length = 0;
-      queue.length = 0;
-    },
-    stop() {
-      server.closeAllConnections();
-      return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
-  };
 }

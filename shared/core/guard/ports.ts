@@ -28,7 +28,7 @@ export type GuardClaim =
 export interface GuardClaimStore {
   claim(input: { key: string; now: Date; leaseUntil: Date }): Promise<GuardClaim>;
   /** Records the alert to send (before the snapshot is saved, so a retry sends the same alert). */
-  recordAlert(input: { key: string; token: string; alert: GuardAlert }): Promise<void>;
+  recordAlert(input: { key: string; token: string; alert: GuardAlert | null }): Promise<void>;
   markDelivered(input: { key: string; token: string; channel: string }): Promise<void>;
   markRejected(input: { key: string; token: string; channel: string; reason: string }): Promise<void>;
   complete(input: { key: string; token: string; now: Date; outcome: string }): Promise<void>;

@@ -120,8 +120,10 @@ export async function processGuardEvent(event: unknown, deps: GuardDependencies,
       }
       affected = decided.value.affectedTargets;
       if (claim.recordedAlert === null) {
+        const previous = alert;
         alert = guardAlertOf(decided.value, stored.snapshot.takenAt);
-        if (alert !== null) await deps.claims.recordAlert({ key, token, alert });
+        // A recomputation after a lost race replaces what an earlier round recorded (or clears it).
+        if (alert !== null || previous !== null) await deps.claims.recordAlert({ key, token, alert });
       }
       const after = decided.value.after;
       if (JSON.stringify(after) === JSON.stringify(stored.snapshot)) {

@@ -1,5 +1,5 @@
 import { explainFinding } from '../classify/explain.js';
-import { aside, bracketed } from './punctuation.js';
+import { aside, bracketed, regionNote } from './punctuation.js';
 import { severityOf } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
 import { neutralizeText } from '../text-safety.js';
@@ -119,7 +119,7 @@ function describeAlert(content: AlertContent): string {
   const lines = [
     `*${labels.account}* ${inlineCode(finding.accountId)}   *${labels.principal}* ${inlineCode(finding.principalArn)}`,
     `*${labels.profile}* ${inlineCode(profileOrModel(finding))}`,
-    `*${labels.route}* ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}   *${labels.action}* ${action}`,
+    `*${labels.route}* ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${regionNote(finding.deniedRegion, lang)}   *${labels.action}* ${action}`,
   ];
   const policy = policyShown(finding);
   if (policy !== null) {
@@ -247,7 +247,7 @@ export function renderQDeveloperDigest(content: DigestSummaryContent): QDevelope
     const finding = group.finding;
     const fix = group.recommendedTitle === null ? '' : ` — ${mrkdwnProse(group.recommendedTitle, findingIdentifiers(finding))}`;
     lines.push(
-      `• ${group.count}× ${inlineCode(finding.accountId)} ${inlineCode(profileOrModel(finding))} ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${group.isNew ? ` *${t.newBadge}*` : ''}${fix}`,
+      `• ${group.count}× ${inlineCode(finding.accountId)} ${inlineCode(profileOrModel(finding))} ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${regionNote(finding.deniedRegion, lang)}${group.isNew ? ` *${t.newBadge}*` : ''}${fix}`,
     );
   }
   const failing = (content.intermittency ?? []).slice(0, 5);

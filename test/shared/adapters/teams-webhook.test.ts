@@ -74,6 +74,8 @@ describe('createTeamsWebhookSender', () => {
     huge.attachments[0]?.content.body.push({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: 'x'.repeat(TEAMS_MAX_BYTES) }] });
     const error = await failureOf(createTeamsWebhookSender({ webhookUrl: () => teams.url })(huge));
     expect(error.message).toMatch(/^Teams webhook rejected the message: HTTP 413 .*Request Entity too large/);
+    // Permanent, as Slack's refusals are: the alert path records it instead of retrying the event.
+    expect((error as DeliveryError).permanent).toBe(true);
     expect(teams.requests).toHaveLength(1);
   });
 
