@@ -2,7 +2,7 @@ import type { ProfileCatalog } from '../classify/profile-catalog.js';
 import { suggestFix } from '../fix/suggest-fix.js';
 import type { IntermittencyRow } from '../history/intermittency.js';
 import type { HourlyAggregate } from '../ports.js';
-import { chainKey, routeFinding, routeLegs, runPreflight, snapshotTargets, type DeniedBy, type OrgSnapshot, type PreflightTarget } from '../preflight/index.js';
+import { chainKey, routeFinding, routeLegs, routesInUse, runPreflight, snapshotTargets, type DeniedBy, type OrgSnapshot, type PreflightTarget } from '../preflight/index.js';
 import type { Fix, Language } from '../types.js';
 
 /**
@@ -62,18 +62,13 @@ export type DigestReadiness =
   | { status: 'not-computed'; reason: ReadinessNotComputedReason; detail: string | null };
 
 /**
- * The (profile, source Region) pairs in use: every finding of the aggregates that names an
- * inference profile and its source Region, and every row of the call counts. Sorted, distinct.
+ * The (profile, source Region) pairs in use: the guard's own rule (`routesInUse`: system profiles
+ * named by stored findings, application profiles left out) over the aggregates the digest read, plus
+ * every row of the call counts (profiles that never fail leave no finding). Most seen first.
  */
 export function profilesInUse(input: { aggregates: readonly HourlyAggregate[]; calls?: readonly IntermittencyRow[] }): RouteInUse[] {
-  const seen = new Map<string, RouteInUse>();
-  const add = (profile: string | null | undefined, sourceRegion: string | null | undefined): void => {
-    if (profile == null || profile === '' || sourceRegion == null || sourceRegion === '') return;
-    seen.set(`${profile}\u0000${sourceRegion}`, { profile, sourceRegion });
-  };
-  for (const aggregate of input.aggregates) add(aggregate.finding.profile?.id, aggregate.finding.sourceRegion);
-  for (const row of input.calls ?? []) add(row.profile, row.sourceRegion);
-  return [...seen.values()].sort((a, b) => (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : a.sourceRegion < b.sourceRegion ? -1 : a.sourceRegion > b.sourceRegion ? 1 : 0));
+  const fromCalls = (input.calls ?? []).map((row) => ({ finding: { profile: { id: row.profile, scope: row.profile.split('.')[0] ?? '' }, sourceRegion: row.sourceRegion }, count: row.calls }));
+  return routesInUse([...input.aggregates.map((aggregate) => ({ finding: aggregate.finding, count: aggregate.count })), ...fromCalls]).map(({ profile, sourceRegion }) => ({ profile, sourceRegion }));
 }
 
 function deniersKey(deniedBy: readonly DeniedBy[]): string {

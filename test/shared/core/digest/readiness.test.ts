@@ -11,7 +11,7 @@ const APAC = 'apac.anthropic.claude-3-5-sonnet-20241022-v2:0';
 const JP = 'jp.anthropic.claude-sonnet-4-5-20250929-v1:0';
 
 describe('digest readiness ("will break")', () => {
-  it('takes the profiles in use from stored findings and call counts, distinct and sorted', () => {
+  it('takes the profiles in use from stored findings and call counts, distinct, most seen first', () => {
     const aggregates = [
       makeAggregate({ time: '2026-11-27T10:00:00Z', finding: makeFinding() }),
       makeAggregate({ time: '2026-11-27T11:00:00Z', finding: makeFinding({ principalArn: 'arn:aws:iam::111122223333:role/other' }) }),
@@ -19,9 +19,10 @@ describe('digest readiness ("will break")', () => {
       makeAggregate({ time: '2026-11-27T12:00:00Z', finding: makeFinding({ profile: null, modelId: 'anthropic.claude-3-5-sonnet-20241022-v2:0' }) }),
     ];
     const calls = [{ accountId: '111122223333', profile: JP, sourceRegion: 'ap-northeast-3', calls: 3, successes: 3, failures: 0, failedShare: 0, successesByRegion: {}, denialsByRegion: {}, otherErrors: {}, deniedBy: [] }];
+    // JP: 3 calls; APAC: 2 denials.
     expect(profilesInUse({ aggregates, calls })).toEqual([
-      { profile: APAC, sourceRegion: 'ap-northeast-1' },
       { profile: JP, sourceRegion: 'ap-northeast-3' },
+      { profile: APAC, sourceRegion: 'ap-northeast-1' },
     ]);
   });
 
