@@ -45,6 +45,12 @@ export const JA_RULES: Array<[string, (text: string) => string | null]> = [
   ],
 ];
 
+/** Rules for a whole rendered output (not a catalog text, whose samples are bare identifiers). */
+export const JA_OUTPUT_RULES: Array<[string, (text: string) => string | null]> = [
+  // A table row (time, account, verdict, route…) holds codes; a sentence names the value for what it is.
+  ['"unspecified" is not called a Region', (t) => (/^\s*\d{4}-\d\d-\d\d \d\d:\d\d/.test(t) || t.trim() === 'unspecified' ? null : (/(?<!["\w-])unspecified(?!["\w（-])/.exec(prose(t))?.[0] ?? null))],
+];
+
 export const BOTH_RULES: Array<[string, (text: string) => string | null]> = [
   ['no leftover {placeholder}', (t) => /\{[a-zA-Z]+\}/.exec(t)?.[0] ?? null],
   ['no mojibake', (t) => /\uFFFD|Ã[\u0080-\u00bf]|â€|ã[\u0080-\u00bf]|\\u[0-9a-f]{4}/i.exec(t)?.[0] ?? null],

@@ -107,6 +107,9 @@ function explainJa(finding: Finding): string {
       if (finding.profile === null) {
         return `送信元リージョン ${source} 以外の${where}、サービスコントロールポリシー (SCP) が ${action} を拒否しました${subject === null ? '' : `（${subject} を呼び出したリクエスト）`}。リクエストが推論プロファイルを指定していないため、ほかの送信先リージョンはわかりません。`;
       }
+      if (finding.deniedRegion === UNSPECIFIED_REGION) {
+        return `${source} から呼び出した${subject}のリクエストは特定のリージョンに限定されない（グローバル推論プロファイル、aws:RequestedRegion は "unspecified"）ため、サービスコントロールポリシー (SCP) が ${action} を拒否しました。${destinationsJa(finding)}`;
+      }
       return `${source} から呼び出した${subject}の送信先である${where}、サービスコントロールポリシー (SCP) が ${action} を拒否しました。${destinationsJa(finding)}`;
     case VERDICTS.crossRegionIdentity:
       return finding.profile === null

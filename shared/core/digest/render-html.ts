@@ -1,4 +1,5 @@
 import { explainFinding } from '../classify/explain.js';
+import { bracketed, regionNote } from '../render/punctuation.js';
 import { verificationText } from '../fix/render-text.js';
 import { principalIdentity } from '../alert/fingerprint.js';
 import type { Language } from '../types.js';
@@ -120,13 +121,13 @@ function renderGroup(group: DigestGroup, index: number, snippets: Map<string, nu
   const kv = (label: string, value: string): string =>
     `<tr><td style="${STYLE.label}">${escapeHtml(label)}</td><td style="${STYLE.value}">${value}</td></tr>`;
   const badge = group.isNew ? ` <span style="${STYLE.badge}">${escapeHtml(m.newBadge)}</span>` : '';
-  const title = `<p style="margin:0 0 4px 0;font-weight:bold;font-size:14px;">${escapeHtml(`${index}.`)} ${text(finding.profile?.id ?? finding.modelId)} → ${text(finding.deniedRegion)} · ${escapeHtml(String(group.count))}${badge}</p>`;
+  const title = `<p style="margin:0 0 4px 0;font-weight:bold;font-size:14px;">${escapeHtml(`${index}.`)} ${text(finding.profile?.id ?? finding.modelId)} → ${text(finding.deniedRegion)}${escapeHtml(regionNote(finding.deniedRegion, lang))} · ${escapeHtml(String(group.count))}${badge}</p>`;
   const facts = table(
     kv(m.account, text(finding.accountId)) +
       kv(m.role, text(principalIdentity(finding.principalArn))) +
       kv(m.profile, text(finding.profile?.id ?? finding.modelId)) +
-      kv(m.route, `${text(finding.sourceRegion)} → ${text(finding.deniedRegion)}`) +
-      kv(m.count, `${escapeHtml(String(group.count))} <span style="${STYLE.muted}">(${escapeHtml(m.previousDay)}: ${escapeHtml(String(group.previousCount))})</span>`) +
+      kv(m.route, `${text(finding.sourceRegion)} → ${text(finding.deniedRegion)}${escapeHtml(regionNote(finding.deniedRegion, lang))}`) +
+      kv(m.count, `${escapeHtml(String(group.count))} <span style="${STYLE.muted}">${escapeHtml(bracketed(`${m.previousDay}: ${group.previousCount}`, lang))}</span>`) +
       kv(m.firstSeen, text(formatInTimeZone(group.firstSeen, timeZone))) +
       kv(m.lastSeen, text(formatInTimeZone(group.lastSeen, timeZone))) +
       kv(m.reason, text(explainFinding(finding, lang), 600)) +

@@ -1,5 +1,5 @@
 import { explainFinding } from '../classify/explain.js';
-import { aside, bracketed, listSeparator } from '../render/punctuation.js';
+import { aside, bracketed, listSeparator, regionNote } from '../render/punctuation.js';
 import { principalIdentity } from '../alert/fingerprint.js';
 import type { Language } from '../types.js';
 import type { Digest, DigestRankEntry } from './aggregate.js';
@@ -77,7 +77,7 @@ export function renderDigestText(digest: Digest, options: { lang: Language; maxG
   lines.push(...rankLines(m.topAccounts, digest.top.accounts, m));
   lines.push(...rankLines(m.topRoles, digest.top.roles, m));
   lines.push(...rankLines(m.topProfiles, digest.top.profiles, m));
-  lines.push(...rankLines(m.topDeniedRegions, digest.top.deniedRegions, m));
+  lines.push(...rankLines(m.topDeniedRegions, digest.top.deniedRegions.map((entry) => ({ ...entry, key: `${entry.key}${regionNote(entry.key, lang)}` })), m));
   lines.push('');
 
   lines.push(`== ${m.groupsHeading} ==`);
@@ -88,10 +88,10 @@ export function renderDigestText(digest: Digest, options: { lang: Language; maxG
   groups.slice(0, maxGroups).forEach((group, i) => {
     const { finding } = group;
     const index = i + 1;
-    lines.push(`${index}. ${value(finding.profile?.id ?? finding.modelId)} -> ${value(finding.deniedRegion)}: ${group.count}${group.isNew ? ` [${m.newBadge}]` : ''}`);
+    lines.push(`${index}. ${value(finding.profile?.id ?? finding.modelId)} -> ${value(finding.deniedRegion)}${regionNote(finding.deniedRegion, options.lang)}: ${group.count}${group.isNew ? ` [${m.newBadge}]` : ''}`);
     lines.push(`   ${m.account}: ${value(finding.accountId)}`);
     lines.push(`   ${m.role}: ${value(principalIdentity(finding.principalArn))}`);
-    lines.push(`   ${m.route}: ${value(finding.sourceRegion)} -> ${value(finding.deniedRegion)}`);
+    lines.push(`   ${m.route}: ${value(finding.sourceRegion)} -> ${value(finding.deniedRegion)}${regionNote(finding.deniedRegion, options.lang)}`);
     lines.push(`   ${m.previousDay}: ${group.previousCount}`);
     lines.push(`   ${m.firstSeen}: ${formatInTimeZone(group.firstSeen, window.timeZone)}  ${m.lastSeen}: ${formatInTimeZone(group.lastSeen, window.timeZone)}`);
     lines.push(`   ${m.reason}: ${value(explainFinding(finding, options.lang), 600)}`);

@@ -393,5 +393,21 @@ export function isMessageKey(key: string): key is MessageKey {
 export function message(lang: Language, key: MessageKey, params: Readonly<Record<string, string>> = {}): string {
   const table = MESSAGES[lang] ?? MESSAGES.en;
   const template = table[key] ?? en[key];
-  return template.replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) => params[name] ?? whole);
+  return template.replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return lang === 'ja' && name === 'regions' ? regionsJa(value) : value;
+  });
+}
+
+/**
+ * A Region list in Japanese prose: the `unspecified` value of a global profile is not a Region, so
+ * it is named as what it is, a request not tied to a specific Region (the value stays copyable).
+ * @see https://docs.aws.amazon.com/ja_jp/bedrock/latest/userguide/global-cross-region-inference.html
+ */
+function regionsJa(list: string): string {
+  return list
+    .split(', ')
+    .map((region) => (region === 'unspecified' ? '"unspecified"（特定のリージョンに限定されないリクエスト）' : region))
+    .join(', ');
 }

@@ -19,3 +19,13 @@ export function bracketed(text: string, lang: Language): string {
 export function listSeparator(lang: Language): string {
   return lang === 'ja' ? '、' : ', ';
 }
+
+/**
+ * What follows a Region value in Japanese when it is `unspecified`: a global profile's request names
+ * no Region, so it is said what it is rather than shown as a Region. Empty otherwise, and in English
+ * (where the value is explained in the reason).
+ * @see https://docs.aws.amazon.com/ja_jp/bedrock/latest/userguide/global-cross-region-inference.html
+ */
+export function regionNote(region: string | null | undefined, lang: Language): string {
+  return lang === 'ja' && region === 'unspecified' ? '（特定のリージョンに限定されないリクエスト）' : '';
+}

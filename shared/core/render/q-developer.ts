@@ -1,5 +1,5 @@
 import { explainFinding } from '../classify/explain.js';
-import { aside, bracketed } from './punctuation.js';
+import { aside, bracketed, regionNote } from './punctuation.js';
 import { severityOf } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
 import { alertLabels, consoleLinks, findingIdentifiers, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
@@ -118,7 +118,7 @@ function describeAlert(content: AlertContent): string {
   const lines = [
     `*${labels.account}* ${inlineCode(finding.accountId)}   *${labels.principal}* ${inlineCode(finding.principalArn)}`,
     `*${labels.profile}* ${inlineCode(profileOrModel(finding))}`,
-    `*${labels.route}* ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}   *${labels.action}* ${action}`,
+    `*${labels.route}* ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${regionNote(finding.deniedRegion, lang)}   *${labels.action}* ${action}`,
   ];
   const policy = policyShown(finding);
   if (policy !== null) {
@@ -242,7 +242,7 @@ export function renderQDeveloperDigest(content: DigestSummaryContent): QDevelope
     const finding = group.finding;
     const fix = group.recommendedTitle === null ? '' : ` — ${mrkdwnProse(group.recommendedTitle, findingIdentifiers(finding))}`;
     lines.push(
-      `• ${group.count}× ${inlineCode(finding.accountId)} ${inlineCode(profileOrModel(finding))} ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${group.isNew ? ` *${t.newBadge}*` : ''}${fix}`,
+      `• ${group.count}× ${inlineCode(finding.accountId)} ${inlineCode(profileOrModel(finding))} ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${regionNote(finding.deniedRegion, lang)}${group.isNew ? ` *${t.newBadge}*` : ''}${fix}`,
     );
   }
   const summary = t.digestSummary({ count: totals.count, change: totals.change });

@@ -1,4 +1,5 @@
 import { explainFinding } from '../classify/explain.js';
+import { regionNote } from './punctuation.js';
 import { budgetFinding } from '../alert/budget.js';
 import { severityOf, type Severity } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
@@ -96,7 +97,7 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
       field(labels.account, inlineCode(finding.accountId)),
       field(labels.principal, inlineCode(finding.principalArn)),
       field(labels.profile, inlineCode(profileOrModel(finding))),
-      field(labels.route, `${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}`),
+      field(labels.route, `${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${regionNote(finding.deniedRegion, content.lang)}`),
       field(labels.action, action),
       field(labels.verdict, `${inlineCode(finding.verdict)} · ${labels.severity[severity] ?? severity}`),
     ].slice(0, SLACK_LIMITS.fields),

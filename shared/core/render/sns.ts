@@ -1,5 +1,5 @@
 import { neutralizeText } from '../text-safety.js';
-import { aside, bracketed } from './punctuation.js';
+import { aside, bracketed, regionNote } from './punctuation.js';
 import { explainFinding } from '../classify/explain.js';
 import { severityOf } from '../alert/severity.js';
 import { budgetFinding, cutMarker } from '../alert/budget.js';
@@ -86,7 +86,7 @@ export function renderAlertText(content: AlertContent): string {
     line(labels.account, finding.accountId),
     line(labels.principal, finding.principalArn),
     line(labels.profile, profileOrModel(finding)),
-    `${labels.route}: ${printable(finding.sourceRegion ?? '-')} → ${printable(finding.deniedRegion ?? '-')}`,
+    `${labels.route}: ${printable(finding.sourceRegion ?? '-')} → ${printable(finding.deniedRegion ?? '-')}${regionNote(finding.deniedRegion, content.lang)}`,
     line(labels.action, [finding.action, finding.eventName === null ? null : `(${finding.eventName})`].filter((part) => part !== null).join(' ') || null),
     line(labels.eventTime, finding.eventTime),
   ];

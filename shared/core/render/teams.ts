@@ -1,5 +1,5 @@
 import { explainFinding } from '../classify/explain.js';
-import { aside } from './punctuation.js';
+import { aside, regionNote } from './punctuation.js';
 import { severityOf, type Severity } from '../alert/severity.js';
 import { truncateText } from '../text-safety.js';
 import { alertLabels, consoleLinks, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
@@ -123,7 +123,7 @@ function buildCard(content: AlertContent, allowance: Allowance): AdaptiveCard {
     fact(labels.account, finding.accountId),
     fact(labels.principal, finding.principalArn),
     fact(labels.profile, profileOrModel(finding)),
-    fact(labels.route, `${finding.sourceRegion ?? '-'} → ${finding.deniedRegion ?? '-'}`),
+    fact(labels.route, `${finding.sourceRegion ?? '-'} → ${finding.deniedRegion ?? '-'}${regionNote(finding.deniedRegion, lang)}`),
     fact(labels.action, action),
     fact(labels.verdict, `${finding.verdict} · ${labels.severity[severity] ?? severity}`),
   ];

@@ -5,12 +5,13 @@
  * preflight). Where the catalog test checks each text alone, this one checks the texts as the
  * renderers join them, with the rules of docs/ja-glossary.md.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../helpers/load-event.js';
 import { captureStream } from '../../helpers/capture-stream.js';
-import { BOTH_RULES, JA_RULES, setVerbatim, violations } from '../../helpers/ja-rules.js';
+import { BOTH_RULES, JA_OUTPUT_RULES, JA_RULES, setVerbatim, violations } from '../../helpers/ja-rules.js';
 import { classifyRecord } from '../../../shared/core/classify/classify.js';
 import { loadBundledCatalog } from '../../../shared/core/classify/profile-catalog.js';
 import { renderFixText, suggestFix } from '../../../shared/core/fix/index.js';
@@ -71,7 +72,7 @@ describe('Japanese in every channel', () => {
       ...strings(renderQDeveloperAlert(content).content).map((text) => ({ path: 'q-developer', text })),
       ...renderFixText(finding.fix!).split('\n').map((text) => ({ path: 'fix-text', text })),
     ];
-    expect(violations(rendered, [...JA_RULES, ...BOTH_RULES])).toEqual([]);
+    expect(violations(rendered, [...JA_RULES, ...JA_OUTPUT_RULES, ...BOTH_RULES])).toEqual([]);
   });
 
   it('analyze, digest and preflight print Japanese tables, blocks, tags and summaries', async () => {
@@ -81,9 +82,17 @@ describe('Japanese in every channel', () => {
       ['digest', await cli(runDigest as never, ['--from', '2026-11-27T00:00:00Z', '--lang', 'ja', CLOUDTRAIL])],
       ['preflight', await cli(runPreflightCommand as never, ['--lang', 'ja', '--scp', join(ROOT, 'events', 'scp', 'region-deny-tokyo-osaka-virginia.json'), '--profile', 'apac.anthropic.claude-3-5-sonnet-20241022-v2:0'])],
     ] as const;
+    const html = join(mkdtempSync(join(tmpdir(), 'ja-digest-')), 'digest.html');
+    await cli(runDigest as never, ['--from', '2026-11-27T00:00:00Z', '--lang', 'ja', '--out', html, CLOUDTRAIL]);
+    const page = readFileSync(html, 'utf8')
+      .replace(/<style[\s\S]*?<\/style>/g, '')
+      .replace(/<pre[\s\S]*?<\/pre>/g, '\n')
+      .replace(/<\/(?:p|tr|td|th|h\d|div|li)>/g, '\n')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
     // The table's VERDICT and POLICY columns hold codes and IDs; the fix's policy JSON is code.
-    const rendered = outputs.flatMap(([path, text]) => text.split('\n').map((line) => ({ path, text: line })));
-    expect(violations(rendered, [...JA_RULES, ...BOTH_RULES])).toEqual([]);
+    const rendered = [...outputs, ['digest-html', page] as const].flatMap(([path, text]) => text.split('\n').map((line) => ({ path, text: line })));
+    expect(violations(rendered, [...JA_RULES, ...JA_OUTPUT_RULES, ...BOTH_RULES])).toEqual([]);
     expect(outputs[0][1]).toContain('判定別の拒否:');
     expect(outputs[2][1]).toMatch(/チェック \d+ 件: 準備完了/);
   });

@@ -57,8 +57,11 @@ const CATALOGS: Record<string, Catalog> = {
   'cli/messages.ts': CLI_MESSAGES,
 };
 
-/** Files whose Japanese is not a catalog but sentences built from a finding: rendered below from real records. */
-const RENDERED_FROM_FINDINGS = ['shared/core/classify/explain.ts'];
+/**
+ * Files whose Japanese is not a catalog: sentences built from a finding (rendered below from real
+ * records) and punctuation the renderers set around values (checked in messages-ja-channels.test.ts).
+ */
+const RENDERED_FROM_FINDINGS = ['shared/core/classify/explain.ts', 'shared/core/render/punctuation.ts'];
 
 /**
  * Realistic values for every placeholder and parameter name, several variants each: the variants
