@@ -19,6 +19,7 @@ import {
   runPreflight,
   serializePreflightRow,
   snapshotTargets,
+  type OrgSnapshot,
   type PreflightTarget,
 } from '../shared/core/preflight/index.js';
 import { isRegionCode } from '../shared/core/regions.js';
@@ -57,7 +58,8 @@ function usageError(io: Io, text: string): number {
   return 64;
 }
 
-async function readSnapshot(path: string): Promise<{ ok: true; targets: PreflightTarget[] } | { ok: false; reason: string }> {
+/** Reads and validates an organization snapshot file (`cris-audit org snapshot --out FILE`); a bad file is a reason naming it. */
+export async function readOrgSnapshotFile(path: string): Promise<{ ok: true; value: OrgSnapshot } | { ok: false; reason: string }> {
   let raw: string;
   try {
     raw = await readFile(path, 'utf8');
@@ -73,7 +75,12 @@ async function readSnapshot(path: string): Promise<{ ok: true; targets: Prefligh
   }
   const snapshot = parseOrgSnapshot(parsed);
   if (!snapshot.ok) return { ok: false, reason: `${path}: ${snapshot.reason}` };
-  return { ok: true, targets: snapshotTargets(snapshot.value) };
+  return { ok: true, value: snapshot.value };
+}
+
+async function readSnapshot(path: string): Promise<{ ok: true; targets: PreflightTarget[] } | { ok: false; reason: string }> {
+  const snapshot = await readOrgSnapshotFile(path);
+  return snapshot.ok ? { ok: true, targets: snapshotTargets(snapshot.value) } : snapshot;
 }
 
 /** Runs `preflight`; returns the process exit code. */

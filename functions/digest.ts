@@ -3,15 +3,18 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createDynamoDbAggregateReader } from '../shared/adapters/dynamodb-aggregate-reader.js';
 import { createDynamoDbDigestLedger } from '../shared/adapters/dynamodb-digest-ledger.js';
+import { createDynamoDbCallCountReader } from '../shared/adapters/dynamodb-call-count-reader.js';
+import { createDynamoDbOrgSnapshotReader } from '../shared/adapters/dynamodb-org-snapshot-reader.js';
+import { loadBundledCatalog, type ProfileCatalog } from '../shared/core/classify/profile-catalog.js';
 import { createSesMailer } from '../shared/adapters/ses-mailer.js';
 import { createQDeveloperDigestPublisher } from '../shared/adapters/q-developer-publisher.js';
 import { createSnsTextPublisher } from '../shared/adapters/sns-text-publisher.js';
 import { parseDigestConfig, type DigestConfig } from '../shared/core/digest/config.js';
-import type { DigestLedger, DigestSummaryPublisher, Mailer, TextPublisher } from '../shared/core/digest/ports.js';
+import type { DigestLedger, DigestSnapshotSource, DigestSummaryPublisher, Mailer, TextPublisher } from '../shared/core/digest/ports.js';
 import { computeDigestWindow, digestInvocationTime } from '../shared/core/digest/schedule.js';
 import { sendDigest, type DigestOutcome } from '../shared/core/digest/send-digest.js';
 import { ConfigurationError, InputError } from '../shared/core/errors.js';
-import type { AggregateReader } from '../shared/core/ports.js';
+import type { AggregateReader, CallCountReader } from '../shared/core/ports.js';
 import { oncePerColdStart } from '../shared/runtime/config.js';
 import { logger, withRuntime } from '../shared/runtime/middleware.js';
 
@@ -26,6 +29,10 @@ export interface DigestDependencies {
   /** Remembers sent windows so retries do not mail twice; `null` disables the check. */
   ledger: DigestLedger | null;
   now: () => Date;
+  /** The per-day call counts replays store (the failure-rate section); absent or null: no such section. */
+  callReader?: CallCountReader | null;
+  /** The "will break" section: the stored organization snapshot (null: the stack keeps none) and the catalog; absent: no section. */
+  readiness?: { snapshots: DigestSnapshotSource | null; catalog: ProfileCatalog } | null;
 }
 
 /** `{"force": true}` in the payload re-sends a window whose digest already went out. */
@@ -54,6 +61,8 @@ export function createDigestHandler(deps: DigestDependencies): (event: unknown) 
       ledger: deps.ledger,
       now,
       force: isForced(event),
+      callReader: deps.callReader ?? null,
+      readiness: deps.readiness ?? null,
     });
     logger.info('digest finished', { status: outcome.status, from: outcome.window.from, to: outcome.window.to, timeSource: invocation.value.source, denials: outcome.totals.count, fingerprints: outcome.totals.fingerprints, emailMessageId: outcome.email?.messageId ?? null });
     if (outcome.topic?.ok === false) logger.error('digest topic publish failed', { reason: outcome.topic.reason });
@@ -82,7 +91,11 @@ export function dependenciesFromEnvironment(env: Record<string, string | undefin
     throw new ConfigurationError(`Invalid configuration of the digest function: Q_DEVELOPER_TOPIC_ARN is not an SNS topic ARN: "${chatTopic.slice(0, 80)}"`);
   }
   const summaryPublisher = chatTopic === null ? null : createQDeveloperDigestPublisher({ client: new SNSClient({}), topicArn: chatTopic });
-  return { config, reader, mailer, publisher, summaryPublisher, ledger, now: () => new Date() };
+  const callReader = createDynamoDbCallCountReader({ client: dynamodb, tableName: config.tableName, onInvalidItem: (item) => logger.warn('skipped invalid call-count item', { ...item }) });
+  // The snapshot the daily refresh and the guard keep in the same table (read-only here).
+  const snapshotReader = createDynamoDbOrgSnapshotReader({ client: dynamodb, tableName: config.tableName });
+  const readiness = { snapshots: { load: async () => (await snapshotReader.load())?.snapshot ?? null }, catalog: loadBundledCatalog() };
+  return { config, reader, mailer, publisher, summaryPublisher, ledger, now: () => new Date(), callReader, readiness };
 }
 
 const digestHandler = oncePerColdStart(() => createDigestHandler(dependenciesFromEnvironment()));

@@ -5,8 +5,12 @@ import { createAthenaHistoryEngine } from '../shared/adapters/athena-history.js'
 import type { Context } from 'aws-lambda';
 import { createCloudTrailClientFactory, createCloudTrailLookup } from '../shared/adapters/cloudtrail-lookup.js';
 import { createDynamoDbAlertStore } from '../shared/adapters/dynamodb-alert-store.js';
+import { createDynamoDbCallCountWriter } from '../shared/adapters/dynamodb-call-counts.js';
+import { createDynamoDbOrgSnapshotReader } from '../shared/adapters/dynamodb-org-snapshot-reader.js';
+import { activeAccountsOf, historyPayloadNeedsAccounts, type SnapshotAccounts } from '../shared/core/history/accounts.js';
+import type { OrgSnapshot } from '../shared/core/preflight/index.js';
 import { classifyRecord, isBedrockDenial } from '../shared/core/classify/classify.js';
-import type { AggregateWriter, Notifier } from '../shared/core/ports.js';
+import type { AggregateWriter, CallCountWriter, Notifier } from '../shared/core/ports.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import type { HistoryEngine } from '../shared/core/history/engine-port.js';
 import { isHistoryPayload, parseHistoryPayload } from '../shared/core/history/payload.js';
@@ -30,11 +34,17 @@ export interface ReplayDependencies {
   /** The SCPs in force for an account (`ORG_READ_ROLE_ARN`), so SCP fixes are verified. */
   scpsFor?: (accountId: string) => Promise<Result<ScpDocument[][]>>;
   writer: AggregateWriter | null;
+  /** Where `store` writes the per-day call counts the digest's intermittency view reads; absent: not written. */
+  callWriter?: CallCountWriter | null;
   notifier: Notifier | null;
   defaultRegions: string[];
   lang: Language;
-  /** The Athena reader of `source: "athena"`; null or absent when the stack has no `historyBucket`. */
-  history?: { engine: HistoryEngine; table: HistoryTable; defaultAccounts: string[] } | null;
+  /**
+   * The Athena reader of `source: "athena"`; null or absent when the stack has no `historyBucket`.
+   * `snapshots` is the organization snapshot the stack stores (accounts of a payload that names none
+   * and has no `HISTORY_ACCOUNTS`); null or absent: none is kept.
+   */
+  history?: { engine: HistoryEngine; table: HistoryTable; defaultAccounts: string[]; snapshots?: { load(): Promise<OrgSnapshot | null> } | null } | null;
   /** The current time for validating windows (tests pin it); the deadline always uses the wall clock. */
   now?: () => number;
   /**
@@ -75,6 +85,7 @@ export function buildReplayDependencies(env: Record<string, string | undefined> 
       fixFromSources(finding, fixLang, { catalog, toolbox, scpsForAccount: scps === undefined ? undefined : async () => ({ ok: true, value: scps }) }),
     ...(scpSource === null ? {} : { scpsFor: (accountId: string) => scpSource.scpsForAccount(accountId) }),
     writer: config.tableName === null ? null : createDynamoDbAlertStore({ client: new DynamoDBClient({}), tableName: config.tableName }),
+    callWriter: config.tableName === null ? null : createDynamoDbCallCountWriter({ client: new DynamoDBClient({}), tableName: config.tableName }),
     notifier: fanOut(Object.values(createAlertChannels(config))),
     defaultRegions: config.defaultRegions,
     lang: config.locale,
@@ -85,8 +96,27 @@ export function buildReplayDependencies(env: Record<string, string | undefined> 
             engine: createAthenaHistoryEngine({ client: new AthenaClient({}), workGroup: config.history.workGroup, database: config.history.database }),
             table: { database: config.history.database, table: config.history.table },
             defaultAccounts: config.history.accounts,
+            snapshots: config.tableName === null ? null : snapshotSource(config.tableName),
           },
   };
+}
+
+/** The snapshot the daily refresh and the guard keep in the table, read-only. */
+function snapshotSource(tableName: string): { load(): Promise<OrgSnapshot | null> } {
+  const reader = createDynamoDbOrgSnapshotReader({ client: new DynamoDBClient({}), tableName });
+  return { load: async () => (await reader.load())?.snapshot ?? null };
+}
+
+/** The accounts of the stored snapshot, or why there are none; read only when the payload needs them. */
+async function snapshotAccounts(source: { load(): Promise<OrgSnapshot | null> } | null | undefined): Promise<SnapshotAccounts> {
+  if (source == null) return { ok: false, reason: 'this stack keeps no organization snapshot' };
+  try {
+    const snapshot = await source.load();
+    if (snapshot === null) return { ok: false, reason: 'no snapshot is stored yet' };
+    return { ok: true, accounts: activeAccountsOf(snapshot), source: `stored, taken ${snapshot.takenAt}` };
+  } catch (error) {
+    return { ok: false, reason: `the stored snapshot cannot be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /** Time kept free before the Lambda deadline (see {@link ReplayDependencies.safetyMarginMs}). */
@@ -103,7 +133,8 @@ async function replayFromAthena(event: unknown, deps: ReplayDependencies, remain
     logger.warn('Replay payload refused', { field: 'source', reason });
     return { ok: false, field: 'source', reason };
   }
-  const parsed = parseHistoryPayload(event, { now: (deps.now ?? Date.now)(), defaultAccounts: history.defaultAccounts });
+  const fromSnapshot = historyPayloadNeedsAccounts(event, history.defaultAccounts) ? await snapshotAccounts(history.snapshots) : null;
+  const parsed = parseHistoryPayload(event, { now: (deps.now ?? Date.now)(), defaultAccounts: history.defaultAccounts, snapshotAccounts: fromSnapshot });
   if (!parsed.ok) {
     logger.warn('Replay payload refused', { field: parsed.field, reason: parsed.reason });
     return parsed;
@@ -119,6 +150,7 @@ async function replayFromAthena(event: unknown, deps: ReplayDependencies, remain
     suggestFix: suggest === undefined ? undefined : (finding, scps) => suggest(finding, lang, scps),
     scpsFor: deps.scpsFor,
     writer: deps.writer,
+    callWriter: deps.callWriter ?? null,
     notifier: deps.notifier,
     deadline: started + remaining - marginFor(deps, remaining, request),
     now: Date.now,
@@ -180,6 +212,7 @@ export function createReplayHandler(dependencies: ReplayDependencies | (() => Re
         suggestFix: suggest === undefined ? undefined : (finding, scps) => suggest(finding, lang, scps),
         scpsFor: deps.scpsFor,
         writer: deps.writer,
+        callWriter: deps.callWriter ?? null,
         notifier: deps.notifier,
         deadline: started + remaining - margin,
       });

@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { RETENTION_SECONDS, TABLE_KEYS, orgSnapshotChunkKey, orgSnapshotChunkPartition, orgSnapshotHeadKey } from '../core/alert/store-keys.js';
-import { CrisAuditorError } from '../core/errors.js';
-import type { OrgSnapshotSaveResult, OrgSnapshotStore, StoredOrgSnapshot } from '../core/ports.js';
-import { parseOrgSnapshot, type OrgSnapshot } from '../core/preflight/index.js';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { RETENTION_SECONDS, TABLE_KEYS, orgSnapshotChunkKey, orgSnapshotHeadKey } from '../core/alert/store-keys.js';
+import type { OrgSnapshotSaveResult, OrgSnapshotStore } from '../core/ports.js';
+import type { OrgSnapshot } from '../core/preflight/index.js';
+import { OrgSnapshotStoreError, epoch, headOf, orgSnapshotReads, type Head } from './dynamodb-org-snapshot-reader.js';
+
+export { OrgSnapshotStoreError } from './dynamodb-org-snapshot-reader.js';
 
 /**
  * The organization snapshot in the stack's existing DynamoDB table, gzipped and cut into chunks.
@@ -46,42 +48,9 @@ export interface DynamoDbOrgSnapshotStoreOptions {
   chunkBytes?: number;
 }
 
-/** The stored snapshot could not be read or written; the message says which and why. */
-export class OrgSnapshotStoreError extends CrisAuditorError {
-  /** The version of the stored head when it could be read (a refresh overwrites that version), else null. */
-  public readonly version: number | null;
-
-  public constructor(message: string, options?: { cause?: unknown; version?: number | null }) {
-    super(message, options);
-    this.name = 'OrgSnapshotStoreError';
-    this.version = options?.version ?? null;
-  }
-}
-
-interface Head {
-  version: number;
-  writeId: string;
-  chunks: number;
-  bytes: number;
-  sha256: string;
-  savedAt: string;
-  ttl: number;
-}
-
 function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
 }
-
-function headOf(item: Record<string, unknown> | undefined): Head | null {
-  if (item === undefined) return null;
-  const { version, writeId, chunks, bytes, sha256, savedAt, ttl } = item;
-  if (typeof version !== 'number' || typeof writeId !== 'string' || typeof chunks !== 'number' || typeof bytes !== 'number' || typeof sha256 !== 'string') {
-    throw new OrgSnapshotStoreError('the stored snapshot head is malformed (version, writeId, chunks, bytes, sha256)', { version: typeof version === 'number' ? version : null });
-  }
-  return { version, writeId, chunks, bytes, sha256, savedAt: typeof savedAt === 'string' ? savedAt : '', ttl: typeof ttl === 'number' ? ttl : Number.POSITIVE_INFINITY };
-}
-
-const epoch = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 /** Creates the store; see the module comment for the layout and the concurrency contract. */
 export function createDynamoDbOrgSnapshotStore(options: DynamoDbOrgSnapshotStoreOptions): OrgSnapshotStore {
@@ -90,64 +59,7 @@ export function createDynamoDbOrgSnapshotStore(options: DynamoDbOrgSnapshotStore
   const now = options.now ?? (() => new Date());
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
 
-  async function readHead(): Promise<Head | null> {
-    const out = await doc.send(new GetCommand({ TableName, Key: orgSnapshotHeadKey(), ConsistentRead: true }));
-    return headOf(out.Item);
-  }
-
-  async function readChunks(writeId: string): Promise<Buffer[]> {
-    const parts: Buffer[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE_KEYS.partition },
-          ExpressionAttributeValues: { ':pk': orgSnapshotChunkPartition(writeId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const data = item['data'];
-        if (!(data instanceof Uint8Array)) throw new OrgSnapshotStoreError(`chunk ${String(item[TABLE_KEYS.sort])} of snapshot write ${writeId} has no binary data`);
-        parts.push(Buffer.from(data));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return parts;
-  }
-
-  async function load(): Promise<StoredOrgSnapshot | null> {
-    // A save may supersede the head between the two reads: retry on the new head, a few times.
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const head = await readHead();
-      // DynamoDB deletes expired items lazily (within days): an expired head counts as gone.
-      if (head === null || head.ttl <= epoch(now())) return null;
-      const parts = await readChunks(head.writeId);
-      const gzip = Buffer.concat(parts);
-      if (parts.length !== head.chunks || gzip.length !== head.bytes) {
-        const again = await readHead();
-        if (again !== null && again.writeId !== head.writeId) continue;
-        throw new OrgSnapshotStoreError(
-          `stored snapshot version ${head.version} is incomplete: ${parts.length} of ${head.chunks} chunks, ${gzip.length} of ${head.bytes} bytes (expired chunks? run the refresh)`,
-          { version: head.version },
-        );
-      }
-      if (createHash('sha256').update(gzip).digest('hex') !== head.sha256) throw new OrgSnapshotStoreError(`stored snapshot version ${head.version} fails its SHA-256 check`, { version: head.version });
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(gunzipSync(gzip).toString('utf8'));
-      } catch (error) {
-        throw new OrgSnapshotStoreError(`stored snapshot version ${head.version} is not gzipped JSON`, { cause: error, version: head.version });
-      }
-      const snapshot = parseOrgSnapshot(parsed);
-      if (!snapshot.ok) throw new OrgSnapshotStoreError(`stored snapshot version ${head.version} is invalid: ${snapshot.reason}`, { version: head.version });
-      return { snapshot: snapshot.value, version: head.version, savedAt: head.savedAt };
-    }
-    throw new OrgSnapshotStoreError('the stored snapshot kept changing while it was read; try again');
-  }
+  const { readHead, load } = orgSnapshotReads(doc, TableName, now);
 
   async function deleteChunks(writeId: string, count: number): Promise<void> {
     await Promise.all(Array.from({ length: count }, (_, index) => doc.send(new DeleteCommand({ TableName, Key: orgSnapshotChunkKey(writeId, index) }))));

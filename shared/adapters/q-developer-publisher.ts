@@ -3,6 +3,7 @@ import { DeliveryError } from '../core/errors.js';
 import type { Notifier } from '../core/ports.js';
 import type { DigestSummaryPublisher } from '../core/digest/ports.js';
 import { renderQDeveloperAlert, renderQDeveloperDigest, type QDeveloperNotification } from '../core/render/q-developer.js';
+import { describeIntermittency } from '../core/history/intermittency.js';
 import type { Language } from '../core/types.js';
 
 /** Options of {@link createQDeveloperNotifier}. */
@@ -66,6 +67,17 @@ export function createQDeveloperDigestPublisher(options: QDeveloperPublisherOpti
           finding: group.finding,
           recommendedTitle: group.recommendedFix?.title ?? null,
         })),
+        intermittency: (digest.intermittency?.failing ?? []).map((row) => ({ accountId: row.accountId, sentence: describeIntermittency(row, lang) })),
+        willBreak:
+          digest.readiness?.status === 'computed'
+            ? digest.readiness.groups.map((group) => ({
+                profile: group.profile,
+                sourceRegion: group.sourceRegion,
+                deniedDestinations: group.deniedDestinations,
+                targetsTotal: group.targetsTotal,
+                recommendedTitle: group.fix?.recommended?.title ?? null,
+              }))
+            : [],
       });
       return { messageId: await publishQDeveloperNotification(options, notification, 'digest summary') };
     },

@@ -1,4 +1,5 @@
 import type { Finding } from './types.js';
+import type { DailyIntermittencyRow, IntermittencyRow } from './history/intermittency.js';
 import type { OrgSnapshot } from './preflight/index.js';
 
 /**
@@ -41,6 +42,21 @@ export interface AggregateReader {
 export interface Notifier {
   /** Delivers one alert for a finding; throws `DeliveryError` when the channel refused it after retries. */
   notify(alert: { finding: Finding; fingerprint: string; repeats: number }): Promise<void>;
+}
+
+/**
+ * Writes the per-day call counts of the intermittency view (replay with `store`): one item per
+ * (UTC day, account, profile, source Region), counts added atomically.
+ */
+export interface CallCountWriter {
+  /** Adds the rows' counts; resolves to what was written and what failed (never throws for one row). */
+  addCalls(rows: readonly DailyIntermittencyRow[]): Promise<{ written: number; failures: number; firstError: string | null }>;
+}
+
+/** Reads the per-day call counts back (digest). */
+export interface CallCountReader {
+  /** Every (account, profile, source Region) of one UTC day (`yyyy-mm-dd`), with its counts. */
+  listDay(day: string): Promise<IntermittencyRow[]>;
 }
 
 /** The organization snapshot as the stack stores it (daily refresh, SCP-change guard; read by the digest). */

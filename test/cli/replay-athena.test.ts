@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runReplay } from '../../cli/replay.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { REPLAY_OPTIONS, REPLAY_USAGE, resumeCommand, runReplay } from '../../cli/replay.js';
+import { japanOrganization } from '../fixtures/org/model.js';
+import { snapshotOf } from '../fixtures/org/snapshot.js';
+import { ROOT } from '../helpers/load-event.js';
 import type { ReplayReport } from '../../shared/core/replay/report.js';
 import { startAthenaServer, type AthenaServer } from '../helpers/athena-server.js';
 import { captureStream } from '../helpers/capture-stream.js';
@@ -85,5 +89,70 @@ describe('cris-audit replay --source athena', () => {
     const { code, stderr } = await replay(args);
     expect(code).toBe(64);
     expect(stderr).toMatch(message);
+  });
+
+  it('prints a resume command with the workgroup and the run\'s limits, which continues the same query where HISTORY_WORKGROUP is not set', async () => {
+    // Prepare: the workgroup only on the command line.
+    const first = await replay(['--source', 'athena', ...WINDOW, '--account', '111122223333', '--workgroup', 'wg', '--max-events', '4', '--lang', 'en']);
+    expect(first.code).toBe(3);
+    const line = /^ {2}(cris-audit replay --resume .*)$/m.exec(first.stdout)?.[1] ?? '';
+    expect(line).toMatch(/^cris-audit replay --resume cra1\.\S+ --workgroup wg --max-events 4 --lang en$/);
+    const before = server.queries.length;
+    // Act: run each printed command as printed, until the window is read.
+    let command = line;
+    let rest = { code: 3, stdout: '', stderr: '' };
+    for (let run = 0; run < 5 && rest.code === 3; run += 1) {
+      rest = await replay(command.split(' ').slice(2));
+      command = /^ {2}(cris-audit replay --resume .*)$/m.exec(rest.stdout)?.[1] ?? '';
+    }
+    // Assess: the same query continued (none started), every record read once.
+    expect(rest.code).toBe(0);
+    expect(rest.stderr).toBe('');
+    expect(rest.stdout).toContain('Whole replay so far (3 runs): Records scanned 9   Bedrock denials 4');
+    expect(server.queries.length).toBe(before);
+  });
+
+  it('reads the active accounts of an --org snapshot when no account is given', async () => {
+    // Prepare: the fixture organization plus the account whose trail the test wrote.
+    const model = japanOrganization();
+    model.parents['111122223333'] = 'r-ab12';
+    model.attachments['111122223333'] = ['p-FullAWSAccess'];
+    const file = join(dir, 'org.json');
+    writeFileSync(file, JSON.stringify(snapshotOf(model)));
+    // Act
+    const { code, stdout, stderr } = await replay(['--source', 'athena', ...WINDOW, '--org', file, '--workgroup', 'wg', '--json']);
+    // Assess: the 12 active accounts named in the query (the suspended one left out), the calls of 111122223333 read.
+    expect(code).toBe(0);
+    expect(stderr).toContain(`accounts from ${file}, taken 2026-11-27T21:00:00.000Z: 12`);
+    const report = JSON.parse(stdout) as ReplayReport;
+    expect(report.athena?.accounts).toHaveLength(12);
+    expect(report.athena?.accounts).toContain('111122223333');
+    expect(report.athena?.accounts).not.toContain('230000000009');
+    expect(report.recordsScanned).toBe(9);
+    expect(server.queries.at(-1)?.sql).toContain("'210000000001'");
+  });
+
+  it.each([
+    ['neither --account, HISTORY_ACCOUNTS nor --org', [], /--account: is required: .*pass --account ID \(repeat it\), set HISTORY_ACCOUNTS, or give an organization snapshot with --org FILE/],
+    ['an --org file that does not exist', ['--org', '/nonexistent/org.json'], /--account: is required: .*none could be taken from the organization snapshot \(\/nonexistent\/org\.json: no such file\)/],
+  ])('refuses %s, naming every way to give accounts', async (_name, extra, message) => {
+    const { code, stderr } = await replay(['--source', 'athena', ...WINDOW, '--workgroup', 'wg', ...extra]);
+    expect(code).toBe(64);
+    expect(stderr).toMatch(message);
+  });
+});
+
+describe('cris-audit replay flags', () => {
+  const flags = Object.keys(REPLAY_OPTIONS).filter((name) => name !== 'help');
+
+  it.each(flags)('documents --%s in the usage text and the README', (name) => {
+    expect(REPLAY_USAGE).toMatch(new RegExp(`^\\s+--${name}\\b`, 'm'));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `cris-audit replay'));
+    expect(rows.join('\n')).toContain(`--${name}`);
+  });
+
+  it('quotes a value the shell would split in the resume command', () => {
+    expect(resumeCommand('crr1.abc.def', { roleName: "it's", maxMinutes: 5 })).toBe("cris-audit replay --resume crr1.abc.def --role-name 'it'\\''s' --max-minutes 5");
   });
 });

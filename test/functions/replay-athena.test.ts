@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createDynamoDbOrgSnapshotStore } from '../../shared/adapters/dynamodb-org-snapshot-store.js';
+import { japanOrganization } from '../fixtures/org/model.js';
+import { snapshotOf } from '../fixtures/org/snapshot.js';
+import { startDynalite, type LocalDynamoDb } from '../helpers/dynalite.js';
 import { buildReplayDependencies, createReplayHandler, type ReplayResponse } from '../../functions/replay.js';
 import { startAthenaServer, type AthenaServer } from '../helpers/athena-server.js';
 import { bedrockDenial, bedrockSuccess, writeTrailFile } from '../helpers/org-trail.js';
@@ -77,5 +81,46 @@ describe('replay function with source: athena', () => {
     const answer = (await handler({ source: 'lookup-events', from: '2020-01-01T00:00:00Z' }, context())) as ReplayResponse;
     // Validated by the LookupEvents reader: its 90-day rule answers, not an unknown-field refusal.
     expect(answer).toMatchObject({ ok: false, field: 'from', reason: expect.stringMatching(/90 days/) });
+  });
+
+  describe('accounts from the stored organization snapshot', () => {
+    let db: LocalDynamoDb;
+    beforeAll(async () => {
+      db = await startDynalite();
+    });
+    afterAll(async () => {
+      await db?.stop();
+    });
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+    const env = (table: string) => ({ AWS_REGION: 'ap-northeast-1', HISTORY_WORKGROUP: 'cris-auditor-dev-history', TABLE_NAME: table, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+
+    it('reads every active account of the snapshot the stack stores when the payload names none and HISTORY_ACCOUNTS is unset', async () => {
+      // Prepare: the snapshot saved by the real store, in the stack's table on dynalite.
+      await db.createTable('snapshot-accounts');
+      const model = japanOrganization();
+      model.parents['111122223333'] = 'r-ab12';
+      model.attachments['111122223333'] = ['p-FullAWSAccess'];
+      await createDynamoDbOrgSnapshotStore({ client: db.client, tableName: 'snapshot-accounts' }).save(snapshotOf(model), null);
+      vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
+      const handler = createReplayHandler(() => buildReplayDependencies(env('snapshot-accounts')));
+      // Act
+      const answer = (await handler({ source: 'athena', from: '2026-11-20T00:00:00Z', to: '2026-11-20T12:00:00Z', dryRun: true }, context())) as ReplayResponse;
+      // Assess: 12 active accounts (not the suspended one), the query names them, the calls of 111122223333 are read.
+      expect(answer.ok).toBe(true);
+      if (!answer.ok) return;
+      expect(answer.report.athena?.accounts).toEqual(['100000000001', '100000000002', '111122223333', '210000000001', '210000000002', '210000000003', '210000000004', '210000000005', '220000000001', '220000000002', '220000000003', '220000000004']);
+      expect(answer.report).toMatchObject({ complete: true, recordsScanned: 2, denials: 1 });
+      expect(server.queries.at(-1)?.sql).toContain("account IN ('100000000001', '100000000002', '111122223333'");
+    });
+
+    it('refuses, naming accounts and why the snapshot gave none, when no snapshot is stored', async () => {
+      await db.createTable('snapshot-none');
+      vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
+      const handler = createReplayHandler(() => buildReplayDependencies(env('snapshot-none')));
+      const answer = (await handler({ source: 'athena', from: '2026-11-20T00:00:00Z', to: '2026-11-20T12:00:00Z' }, context())) as ReplayResponse;
+      expect(answer).toMatchObject({ ok: false, field: 'accounts', reason: expect.stringMatching(/^accounts: is required: .*none could be taken from the organization snapshot \(no snapshot is stored yet\); name them in accounts, set HISTORY_ACCOUNTS/) });
+    });
   });
 });

@@ -7,6 +7,8 @@ import { buildReplayDependencies, createReplayHandler, type ReplayDependencies, 
 import { createCloudTrailLookup } from '../../shared/adapters/cloudtrail-lookup.js';
 import { createDynamoDbAggregateReader } from '../../shared/adapters/dynamodb-aggregate-reader.js';
 import { createDynamoDbAlertStore } from '../../shared/adapters/dynamodb-alert-store.js';
+import { createDynamoDbCallCountWriter } from '../../shared/adapters/dynamodb-call-counts.js';
+import { createDynamoDbCallCountReader } from '../../shared/adapters/dynamodb-call-count-reader.js';
 import { classifyRecord } from '../../shared/core/classify/classify.js';
 import { suggestFix } from '../../shared/core/fix/suggest-fix.js';
 import type { AggregateWriter, Notifier } from '../../shared/core/ports.js';
@@ -208,6 +210,38 @@ describe('replay handler', () => {
       for (const aggregate of await reader.listHour(hour)) stored += aggregate.count;
     }
     expect(stored).toBe(43);
+  });
+
+  it('reports the same intermittency over resumed invocations as in one run, and stores each call once per day', async () => {
+    // Prepare: the real call-count store on dynalite; Dublin's 400 calls (40 denied) in 8 pages of 50.
+    const tableName = 'replay-calls';
+    await db.createTable(tableName);
+    const callWriter = createDynamoDbCallCountWriter({ client: db.client, tableName });
+    const payload = { ...PAYLOAD, store: true, regions: ['eu-west-1'] };
+    const whole = await invoke(deps(), { ...payload, store: false });
+    // Act: every invocation stops at a page boundary (maxEvents 50).
+    let next: unknown = { ...payload, maxEvents: 50 };
+    const reports = [];
+    while (next !== null && reports.length < 12) {
+      const response = await invoke(deps({ callWriter }), next);
+      if (!response.ok) throw new Error(response.reason);
+      reports.push(response.report);
+      next = response.next;
+    }
+    // Assess
+    expect(whole.ok).toBe(true);
+    if (!whole.ok) return;
+    expect(reports).toHaveLength(8);
+    const last = reports.at(-1);
+    expect(last?.intermittency).toEqual(whole.report.intermittency);
+    expect(last?.intermittency).toEqual([
+      expect.objectContaining({ accountId: '111122223333', profile: 'apac.anthropic.claude-3-5-sonnet-20241022-v2:0', sourceRegion: 'eu-west-1', calls: 400, successes: 360, failures: 40, failedShare: 0.1, denialsByRegion: { 'ap-southeast-2': 40 } }),
+    ]);
+    expect(reports.every((r) => r.storedCalls?.items === 1 && r.storedCalls.failures === 0)).toBe(true);
+    const stored = await createDynamoDbCallCountReader({ client: db.client, tableName }).listDay('2026-11-27');
+    expect(stored).toEqual([
+      expect.objectContaining({ accountId: '111122223333', sourceRegion: 'eu-west-1', calls: 400, successes: 360, failures: 40, failedShare: 0.1, denialsByRegion: { 'ap-southeast-2': 40 }, successesByRegion: { 'not-recorded': 360 } }),
+    ]);
   });
 
   it('stops at maxEvents with a next payload that carries the flags', async () => {

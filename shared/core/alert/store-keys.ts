@@ -7,6 +7,7 @@
  * | fingerprint state    | `FP#<fingerprint>`      | `STATE`         | alert      | alert (suppression window, repeat counter) |
  * | hourly aggregate     | `HOUR#<yyyy-mm-ddThh>`  | `FP#<fingerprint>` | alert, replay(store) | digest: one Query per hour |
  * | digest sent marker   | `DIGEST#<yyyy-mm-ddThh>` (window end) | `SENT` | digest | digest (one mail per window, across retries) |
+ * | daily call counts    | `CALLS#<yyyy-mm-dd>`    | `<account>#<source Region>#<profile>` | replay(store) | digest: the intermittency view, one Query per day |
  * | org change claim    | `ORGCHANGE#<eventId>`   | `CLAIM`         | guard      | guard (one alert per change event, conditional claim) |
  * | org snapshot head    | `ORGSNAP`               | `HEAD`          | org refresh, guard | guard, digest (version, which chunks) |
  * | org snapshot chunk   | `ORGSNAP#<writeId>`     | `CHUNK#<nnnn>`  | org refresh, guard | guard, digest (one Query per load) |
@@ -25,11 +26,31 @@ export const RETENTION_SECONDS = {
   state: 35 * 24 * 3600,
   hour: 35 * 24 * 3600,
   digest: 35 * 24 * 3600,
+  calls: 35 * 24 * 3600,
   /** Renewed by every save (the daily refresh): a snapshot not refreshed for 35 days is gone, not stale. */
   orgSnapshot: 35 * 24 * 3600,
   /** Chunks of a superseded snapshot stay this long, for a load that read the previous head. */
   supersededOrgSnapshot: 3600,
 } as const;
+
+/** Attribute name prefixes of a call-count item: successes per routed Region, denials per denied Region, other errors per code. */
+export const CALL_COUNT_PREFIX = { success: 's:', denial: 'd:', error: 'e:' } as const;
+
+/** DynamoDB's limit on a sort key value, in bytes. */
+const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * Key of the call counts of one (UTC day, account, profile, source Region). A profile long enough
+ * to push the sort key past DynamoDB's 1,024 bytes (an ARN of 2,048 characters) is keyed by its
+ * SHA-256 (`hash` computes it; the core has no crypto) and kept whole in an attribute.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-partition-sort-keys
+ */
+export function callsKey(input: { day: string; accountId: string | null; sourceRegion: string | null; profile: string }, hash: (text: string) => string): { pk: string; sk: string } {
+  const head = `${input.accountId ?? '-'}#${input.sourceRegion ?? '-'}#`;
+  const sk = `${head}${input.profile}`;
+  const bytes = new TextEncoder().encode(sk).length;
+  return { pk: `CALLS#${input.day}`, sk: bytes <= MAX_SORT_KEY_BYTES ? sk : `${head}sha256:${hash(input.profile)}` };
+}
 
 /** Key of the marker that records one CloudTrail event as processed. */
 export function eventKey(eventId: string): { pk: string; sk: string } {

@@ -4,6 +4,8 @@ import type { HourlyAggregate } from '../ports.js';
 import { hourBucket } from '../alert/store-keys.js';
 import type { Finding, FixOption, Verdict } from '../types.js';
 import type { DigestWindow } from './schedule.js';
+import type { DigestIntermittency } from './intermittency.js';
+import type { DigestReadiness } from './readiness.js';
 
 /** One row of a "top" list: a value, how many denials carried it and in how many fingerprints. */
 export interface DigestRankEntry {
@@ -64,6 +66,10 @@ export interface Digest {
   };
   /** Every `cross-region-scp` fingerprint of the window, most denials first. */
   crossRegionScpGroups: DigestGroup[];
+  /** Failure rates per (account, profile, source Region) from the stored call counts; absent or null when none were stored. */
+  intermittency?: DigestIntermittency | null;
+  /** The "will break" section; absent or null when the digest was built without readiness (CLI preview). */
+  readiness?: DigestReadiness | null;
 }
 
 interface MergedGroup {

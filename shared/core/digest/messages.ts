@@ -48,6 +48,27 @@ export interface DigestMessages {
   tradeoffs: string;
   footer: string;
   verdictLabels: Record<Verdict, string>;
+  /** Heading of the failure-rate section, naming the UTC day its counts are of. */
+  intermittencyHeading(input: { day: string }): string;
+  intermittencyIntro: string;
+  intermittencyHealthy(input: { count: number }): string;
+  intermittencyMore(input: { shown: number; total: number }): string;
+  /** Heading of the "will break" section. */
+  readinessHeading: string;
+  readinessIntro(input: { takenAt: string; pairs: number; targets: number }): string;
+  /** The one line said when readiness could not be computed, and why. */
+  readinessNotComputed(input: { reason: 'no-snapshot' | 'snapshot-unreadable' | 'not-configured'; detail: string | null }): string;
+  readinessBlockedIn: string;
+  readinessDeniedIn: string;
+  readinessSourceCall: string;
+  readinessDeniedBy: string;
+  readinessImplicitDeny(input: { level: number }): string;
+  readinessLevel: string;
+  readinessMoreTargets(input: { count: number }): string;
+  readinessNoFix: string;
+  readinessMore(input: { shown: number; total: number }): string;
+  /** Points back to the blocked group (`R1`, `R2`, …) that printed the same snippet. */
+  readinessSameSnippet(input: { label: string }): string;
 }
 
 const en: DigestMessages = {
@@ -91,6 +112,28 @@ const en: DigestMessages = {
   sameSnippetAs: ({ group }) => `Same snippet as group ${group}.`,
   tradeoffs: 'Trade-offs',
   footer: 'Sent by cris-auditor. Values from CloudTrail events are shown as recorded.',
+  intermittencyHeading: ({ day }) => `How often calls fail (UTC day ${day})`,
+  intermittencyIntro: 'Counted by replays run with store. A cross-Region profile fails only when routing picks a denied Region, so partly denied profiles look flaky.',
+  intermittencyHealthy: ({ count }) => `${count} other account/profile/Region combination${count === 1 ? '' : 's'} had no failed call.`,
+  intermittencyMore: ({ shown, total }) => `${total - shown} more failing combination${total - shown === 1 ? '' : 's'} not shown (${total} in all).`,
+  readinessHeading: 'Will break: profiles in use that the SCPs block',
+  readinessIntro: ({ takenAt, pairs, targets }) => `${pairs} profile/source Region pair${pairs === 1 ? '' : 's'} in use checked against ${targets} account${targets === 1 ? '' : 's'} and OUs of the organization snapshot of ${takenAt}. A call fails whenever routing picks a denied Region.`,
+  readinessNotComputed: ({ reason, detail }) =>
+    reason === 'not-configured'
+      ? 'Readiness ("will break") was not computed: this stack keeps no organization snapshot (deploy it with the organization read role so it refreshes one daily).'
+      : reason === 'no-snapshot'
+        ? 'Readiness ("will break") was not computed: no organization snapshot is stored (the daily organization refresh stores one; it needs the organization read role, and may not have run yet).'
+        : `Readiness ("will break") was not computed: the stored organization snapshot could not be read${detail === null ? '' : ` (${detail})`}.`,
+  readinessBlockedIn: 'Blocked in',
+  readinessDeniedIn: 'Denied Regions',
+  readinessSourceCall: 'the profile call in the source Region',
+  readinessDeniedBy: 'Denied by',
+  readinessImplicitDeny: ({ level }) => `no SCP at level ${level} allows it`,
+  readinessLevel: 'level',
+  readinessMoreTargets: ({ count }) => (count > 0 ? `and ${count} more` : ''),
+  readinessNoFix: 'No fix option passed verification for this SCP chain.',
+  readinessSameSnippet: ({ label }) => `Same snippet as ${label}.`,
+  readinessMore: ({ shown, total }) => `${total - shown} more blocked group${total - shown === 1 ? '' : 's'} not shown (${total} in all); run cris-audit preflight --org for the whole matrix.`,
   verdictLabels: {
     'cross-region-scp': 'Cross-Region inference blocked by an SCP',
     scp: 'Blocked by an SCP',
@@ -150,6 +193,29 @@ const ja: DigestMessages = {
   sameSnippetAs: ({ group }) => `グループ ${group} と同じスニペットです。`,
   tradeoffs: 'トレードオフ',
   footer: 'cris-auditor が送信しました。CloudTrail イベントの値は記録されたとおりに表示しています。',
+  intermittencyHeading: ({ day }) => `呼び出しの失敗率（UTC ${day}）`,
+  intermittencyIntro: 'store を指定したリプレイで集計しています。クロスリージョン推論の呼び出しは、拒否された送信先リージョンにルーティングされたときだけ失敗するため、一部の送信先リージョンだけが拒否されていると不安定に見えます。',
+  intermittencyHealthy: ({ count }) => (count > 0 ? `ほか ${count} 件のアカウント・プロファイル・リージョンの組では失敗はありません。` : 'ほかの組では失敗はありません。'),
+  intermittencyMore: ({ shown, total }) => `失敗のある組をほか ${total - shown} 件省略しました（全 ${total} 件）。`,
+  readinessHeading: '今後失敗する呼び出し: SCP がブロックしている使用中のプロファイル',
+  readinessIntro: ({ takenAt, pairs, targets }) =>
+    `${pairs > 0 ? `使用中の推論プロファイルと送信元リージョンの組 ${pairs} 件` : '使用中の推論プロファイル'}を、${takenAt} の組織スナップショットの${targets > 0 ? `アカウントと OU ${targets} 件` : 'アカウントと OU'}に対して確認しました。拒否されたリージョンにルーティングされるたびに呼び出しは失敗します。`,
+  readinessNotComputed: ({ reason, detail }) =>
+    reason === 'not-configured'
+      ? '準備状況（今後失敗する呼び出し）は計算していません: このスタックは組織スナップショットを保持していません（組織の読み取りロールを指定してデプロイすると毎日更新されます）。'
+      : reason === 'no-snapshot'
+        ? '準備状況（今後失敗する呼び出し）は計算していません: 組織スナップショットが保存されていません（日次の組織情報の更新で保存されます。更新には組織の読み取りロールが必要で、まだ実行されていない可能性もあります）。'
+        : `準備状況（今後失敗する呼び出し）は計算していません: 保存された組織スナップショットを読み取れませんでした${detail === null ? '' : `（${detail}）`}。`,
+  readinessBlockedIn: 'ブロックされる対象',
+  readinessDeniedIn: '拒否されるリージョン',
+  readinessSourceCall: '送信元リージョンでの推論プロファイルの呼び出し',
+  readinessDeniedBy: '拒否元',
+  readinessImplicitDeny: ({ level }) => `レベル ${level} に許可する SCP がありません`,
+  readinessLevel: 'レベル',
+  readinessMoreTargets: ({ count }) => (count > 0 ? `ほか ${count} 件` : ''),
+  readinessNoFix: 'この SCP チェーンでは検証に通った修正案はありません。',
+  readinessSameSnippet: ({ label }) => `${label} と同じスニペットです。`,
+  readinessMore: ({ shown, total }) => `ブロックされたグループをほか ${total - shown} 件省略しました（全 ${total} 件）。全体は cris-audit preflight --org で確認できます。`,
   verdictLabels: {
     'cross-region-scp': 'SCP によるクロスリージョン推論のブロック',
     scp: 'SCP によるブロック',

@@ -1,5 +1,6 @@
 import type { Language } from '../types.js';
 import type { Digest } from './aggregate.js';
+import type { OrgSnapshot } from '../preflight/index.js';
 
 /**
  * Ports of the digest: where a rendered digest goes. Adapters implement them
@@ -49,4 +50,13 @@ export interface DigestLedger {
   complete(input: { windowEnd: string; token: string; now: Date; messageId: string | null }): Promise<void>;
   /** Gives the claim up after a failed send, so the next attempt may send. */
   release(input: { windowEnd: string; token: string }): Promise<void>;
+}
+
+/**
+ * Where the digest finds the organization snapshot for its "will break" section: the snapshot the
+ * stack refreshes daily. `load` resolves to null when none has been stored yet and throws when the
+ * stored one cannot be read.
+ */
+export interface DigestSnapshotSource {
+  load(): Promise<OrgSnapshot | null>;
 }

@@ -7,6 +7,8 @@ import type { Digest, DigestGroup, DigestRankEntry } from './aggregate.js';
 import { DIGEST_MESSAGES, formatChange, type DigestMessages } from './messages.js';
 import { formatInTimeZone, type DigestWindow } from './schedule.js';
 import { neutralizeText, truncateText } from '../text-safety.js';
+import { describeIntermittency } from '../history/intermittency.js';
+import { denierLabel, targetsLabel } from './render-text.js';
 
 /**
  * Escapes text for HTML element content and quoted attribute values: `& < > " ' \``. Every value
@@ -217,6 +219,8 @@ export function renderDigestHtml(digest: Digest, options: RenderHtmlOptions): st
     section(renderByVerdict(digest, m)) +
     section(renderTop(digest, m)) +
     section(renderGroups(digest, m, options.maxGroups ?? 20, options.lang)) +
+    renderIntermittency(digest, m, options.lang) +
+    renderReadiness(digest, m, options.lang) +
     `<tr><td style="padding:12px 24px 20px 24px;${STYLE.muted}">${escapeHtml(m.footer)}</td></tr>`;
   return page(options.lang, m.title, body);
 }
@@ -230,4 +234,72 @@ export function renderEmptyDigestHtml(window: DigestWindow, options: { lang: Lan
     timeZone: window.timeZone,
   });
   return page(options.lang, m.title, `<tr><td style="padding:20px 24px;">${escapeHtml(line)}</td></tr>`);
+}
+
+function renderIntermittency(digest: Digest, m: DigestMessages, lang: Language): string {
+  const view = digest.intermittency;
+  if (view == null) return '';
+  const rows = view.failing
+    .map((row) => `<tr><td style="${STYLE.td}white-space:nowrap;">${text(row.accountId)}</td><td style="${STYLE.td}">${text(describeIntermittency(row, lang), 1000)}</td></tr>`)
+    .join('');
+  const notes = [
+    ...(view.failingTotal > view.failing.length ? [m.intermittencyMore({ shown: view.failing.length, total: view.failingTotal })] : []),
+    ...(view.healthy > 0 ? [m.intermittencyHealthy({ count: view.healthy })] : []),
+  ];
+  return section(
+    heading(m.intermittencyHeading({ day: view.day })) +
+      `<p style="margin:0 0 8px 0;${STYLE.muted}">${escapeHtml(m.intermittencyIntro)}</p>` +
+      (rows === '' ? '' : table(`<tr><th style="${STYLE.th}">${escapeHtml(m.account)}</th><th style="${STYLE.th}">${escapeHtml(m.profile)}</th></tr>${rows}`)) +
+      notes.map((note) => `<p style="margin:4px 0 0 0;${STYLE.muted}">${escapeHtml(note)}</p>`).join(''),
+  );
+}
+
+function renderReadiness(digest: Digest, m: DigestMessages, lang: Language): string {
+  const readiness = digest.readiness ?? null;
+  if (readiness === null) return '';
+  if (readiness.status === 'not-computed') {
+    return section(`<p style="margin:0;${STYLE.muted}">${escapeHtml(m.readinessNotComputed({ reason: readiness.reason, detail: readiness.detail === null ? null : truncateText(neutralizeText(readiness.detail), 300) }))}</p>`);
+  }
+  if (readiness.groups.length === 0) return '';
+  const snippets = new Map<string, string>();
+  const kv = (label: string, value: string): string => `<tr><td style="${STYLE.label}">${escapeHtml(label)}</td><td style="${STYLE.value}">${value}</td></tr>`;
+  const groups = readiness.groups.map((group, i) => {
+    const label = `R${i + 1}`;
+    const denied = group.sourceCallDenied ? [m.readinessSourceCall, ...group.deniedDestinations] : group.deniedDestinations;
+    const option = group.fix?.recommended ?? null;
+    let fixHtml: string;
+    if (option === null) {
+      fixHtml = `<p style="margin:8px 0 0 0;${STYLE.muted}">${escapeHtml(m.readinessNoFix)}</p>`;
+    } else {
+      const outcome = verificationText(option, lang);
+      let snippetHtml = '';
+      if (option.snippet !== null) {
+        const seenIn = snippets.get(option.snippet.content);
+        if (seenIn === undefined) {
+          snippets.set(option.snippet.content, label);
+          snippetHtml = `<pre style="${STYLE.pre}">${escapeHtml(neutralizeText(option.snippet.content, { multiline: true }))}</pre>`;
+        } else {
+          snippetHtml = `<p style="margin:4px 0 0 0;${STYLE.muted}">${escapeHtml(m.readinessSameSnippet({ label: seenIn }))}</p>`;
+        }
+      }
+      fixHtml =
+        `<p style="margin:8px 0 0 0;font-weight:bold;">${escapeHtml(m.recommendedFix)}: ${text(option.title)}</p>` +
+        (outcome === null ? '' : `<p style="margin:4px 0 0 0;font-style:italic;">${text(outcome, 600)}</p>`) +
+        snippetHtml;
+    }
+    const title = `<p style="margin:0 0 4px 0;font-weight:bold;font-size:14px;">${escapeHtml(`${label}.`)} ${text(group.profile)} (${text(group.sourceRegion)})</p>`;
+    const facts = table(
+      kv(m.readinessBlockedIn, text(targetsLabel(group, m), 1500)) +
+        kv(m.readinessDeniedIn, text(denied.join(', '))) +
+        kv(m.readinessDeniedBy, text(group.deniedBy.map((d) => denierLabel(d, m)).join('; '), 1000)),
+    );
+    return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="width:100%;border-collapse:collapse;margin:0 0 16px 0;"><tr><td style="padding:8px;border:1px solid #d0d7de;">${title}${facts}${fixHtml}</td></tr></table>`;
+  });
+  const more = readiness.groupsTotal > readiness.groups.length ? `<p style="margin:0;${STYLE.muted}">${escapeHtml(m.readinessMore({ shown: readiness.groups.length, total: readiness.groupsTotal }))}</p>` : '';
+  return section(
+    heading(m.readinessHeading) +
+      `<p style="margin:0 0 8px 0;${STYLE.muted}">${escapeHtml(m.readinessIntro({ takenAt: truncateText(neutralizeText(readiness.takenAt), 40), pairs: readiness.routes.length, targets: readiness.targets }))}</p>` +
+      groups.join('') +
+      more,
+  );
 }

@@ -7,6 +7,9 @@ import { DIGEST_MESSAGES, formatChange, type DigestMessages } from './messages.j
 import { dateInTimeZone, formatInTimeZone, type DigestWindow } from './schedule.js';
 import { neutralizeText, truncateText } from '../text-safety.js';
 import { verificationText } from '../fix/render-text.js';
+import { describeIntermittency } from '../history/intermittency.js';
+import type { DeniedBy } from '../preflight/index.js';
+import type { DigestReadiness, ReadinessGroup } from './readiness.js';
 
 /** One-line, bidi-neutral text of an untrusted value. */
 function value(raw: string | number | null | undefined, max = 300): string {
@@ -119,6 +122,7 @@ export function renderDigestText(digest: Digest, options: { lang: Language; maxG
     lines.push('');
   });
   if (groups.length > maxGroups) lines.push(m.groupsMore({ shown: maxGroups, total: groups.length }));
+  lines.push(...intermittencyLines(digest, m, options.lang), ...readinessLines(digest.readiness ?? null, m, options.lang));
   lines.push('', '--', m.footer);
   return `${lines.join('\n')}\n`;
 }
@@ -131,4 +135,65 @@ export function renderEmptyDigestText(window: DigestWindow, options: { lang: Lan
     to: formatInTimeZone(window.to, window.timeZone),
     timeZone: window.timeZone,
   })}\n`;
+}
+
+function intermittencyLines(digest: Digest, m: DigestMessages, lang: Language): string[] {
+  const view = digest.intermittency;
+  if (view == null) return [];
+  const lines = ['', `== ${m.intermittencyHeading({ day: view.day })} ==`, m.intermittencyIntro];
+  for (const row of view.failing) lines.push(`  ${value(row.accountId)}  ${value(describeIntermittency(row, lang), 1000)}`);
+  if (view.failingTotal > view.failing.length) lines.push(m.intermittencyMore({ shown: view.failing.length, total: view.failingTotal }));
+  if (view.healthy > 0) lines.push(m.intermittencyHealthy({ count: view.healthy }));
+  return lines;
+}
+
+/** `p-abc123 RegionDeny "DenyOutsideApproved" (level 1)`: one denying statement, for text channels (unescaped). */
+export function denierLabel(denier: DeniedBy, m: Pick<DigestMessages, 'readinessImplicitDeny' | 'readinessLevel'>): string {
+  if (denier.policyId === null) return m.readinessImplicitDeny({ level: denier.level });
+  const name = denier.policyName !== null && denier.policyName !== denier.policyId ? ` ${denier.policyName}` : '';
+  const sid = denier.sid === null ? '' : ` "${denier.sid}"`;
+  return `${denier.policyId}${name}${sid} (${m.readinessLevel} ${denier.level})`;
+}
+
+/** `111122223333 (app-prod), ou-ab12-cdef3456 (Workloads) and 3 more`: a group's targets (unescaped). */
+export function targetsLabel(group: ReadinessGroup, m: Pick<DigestMessages, 'readinessMoreTargets'>): string {
+  const named = group.targets.map((target) => (target.name === null ? target.id : `${target.id} (${target.name})`)).join(', ');
+  const more = group.targetsTotal - group.targets.length;
+  return more > 0 ? `${named} ${m.readinessMoreTargets({ count: more })}` : named;
+}
+
+function readinessLines(readiness: DigestReadiness | null, m: DigestMessages, lang: Language): string[] {
+  if (readiness === null) return [];
+  if (readiness.status === 'not-computed') return ['', m.readinessNotComputed({ reason: readiness.reason, detail: readiness.detail === null ? null : value(readiness.detail) })];
+  // No section, not an empty one, when nothing in use is blocked.
+  if (readiness.groups.length === 0) return [];
+  const lines = ['', `== ${m.readinessHeading} ==`, m.readinessIntro({ takenAt: value(readiness.takenAt), pairs: readiness.routes.length, targets: readiness.targets })];
+  const snippets = new Map<string, string>();
+  readiness.groups.forEach((group, i) => {
+    const label = `R${i + 1}`;
+    const denied = group.sourceCallDenied ? [m.readinessSourceCall, ...group.deniedDestinations] : group.deniedDestinations;
+    lines.push('', `${label}. ${value(group.profile)} (${value(group.sourceRegion)})`);
+    lines.push(`   ${m.readinessBlockedIn}: ${value(targetsLabel(group, m), 1500)}`);
+    lines.push(`   ${m.readinessDeniedIn}: ${value(denied.join(', '))}`);
+    lines.push(`   ${m.readinessDeniedBy}: ${value(group.deniedBy.map((d) => denierLabel(d, m)).join('; '), 1000)}`);
+    const option = group.fix?.recommended ?? null;
+    if (option === null) {
+      lines.push(`   ${m.readinessNoFix}`);
+      return;
+    }
+    lines.push(`   ${m.recommendedFix}: ${value(option.title)}`);
+    const outcome = verificationText(option, lang);
+    if (outcome !== null) lines.push(`   (${value(outcome, 600)})`);
+    if (option.snippet !== null) {
+      const seenIn = snippets.get(option.snippet.content);
+      if (seenIn === undefined) {
+        snippets.set(option.snippet.content, label);
+        lines.push(...neutralizeText(option.snippet.content, { multiline: true }).split('\n').map((line) => `     ${line}`));
+      } else {
+        lines.push(`   ${m.readinessSameSnippet({ label: seenIn })}`);
+      }
+    }
+  });
+  if (readiness.groupsTotal > readiness.groups.length) lines.push('', m.readinessMore({ shown: readiness.groups.length, total: readiness.groupsTotal }));
+  return lines;
 }

@@ -1,8 +1,11 @@
-import type { AggregateReader } from '../ports.js';
+import type { AggregateReader, CallCountReader } from '../ports.js';
+import type { ProfileCatalog } from '../classify/profile-catalog.js';
+import { buildDigestIntermittency, intermittencyDay } from './intermittency.js';
+import { computeDigestReadiness, profilesInUse, type DigestReadiness } from './readiness.js';
 import type { Language } from '../types.js';
 import { buildDigest, type Digest } from './aggregate.js';
 import { DeliveryError } from '../errors.js';
-import type { DigestLedger, DigestSummaryPublisher, Mailer, TextPublisher } from './ports.js';
+import type { DigestLedger, DigestSnapshotSource, DigestSummaryPublisher, Mailer, TextPublisher } from './ports.js';
 import { listHours } from './read-window.js';
 import { renderDigestHtml, renderEmptyDigestHtml } from './render-html.js';
 import { renderDigestAsciiSubject, renderDigestSubject, renderDigestText, renderEmptyDigestText } from './render-text.js';
@@ -26,6 +29,19 @@ export interface DigestOutcome {
   chat?: { ok: true; messageId: string | null } | { ok: false; reason: string } | null;
   /** Why the "sent" marker could not be written after the mail went out; `null` when it was (or no ledger). */
   ledgerError: string | null;
+}
+
+/** Readiness of the profiles in use against the stored snapshot, or why it was not computed. */
+async function readinessOf(source: { snapshots: DigestSnapshotSource | null; catalog: ProfileCatalog }, routes: ReturnType<typeof profilesInUse>, lang: Language): Promise<DigestReadiness> {
+  if (source.snapshots === null) return { status: 'not-computed', reason: 'not-configured', detail: null };
+  let snapshot;
+  try {
+    snapshot = await source.snapshots.load();
+  } catch (error) {
+    return { status: 'not-computed', reason: 'snapshot-unreadable', detail: messageOf(error) };
+  }
+  if (snapshot === null) return { status: 'not-computed', reason: 'no-snapshot', detail: null };
+  return computeDigestReadiness({ snapshot, routes, catalog: source.catalog, lang });
 }
 
 /** How long a claim on a window protects a send in progress (the function times out well before). */
@@ -61,16 +77,33 @@ export async function sendDigest(input: {
   ledger: DigestLedger | null;
   now: Date;
   force?: boolean;
+  /** The per-day call counts (intermittency view); absent or null: no such section. */
+  callReader?: CallCountReader | null;
+  /**
+   * The "will break" section: the organization snapshot (null source: the stack keeps none, and the
+   * digest says readiness was not computed) and the profile catalog; absent: no such section.
+   */
+  readiness?: { snapshots: DigestSnapshotSource | null; catalog: ProfileCatalog } | null;
 }): Promise<DigestOutcome> {
   const { window, lang } = input;
-  const [current, previous] = await Promise.all([listHours(input.reader, window.hours), listHours(input.reader, window.previousHours)]);
-  const digest = buildDigest({ window, current, previous });
+  const day = intermittencyDay(window);
+  const [current, previous, calls] = await Promise.all([
+    listHours(input.reader, window.hours),
+    listHours(input.reader, window.previousHours),
+    input.callReader == null ? Promise.resolve([]) : input.callReader.listDay(day),
+  ]);
+  const digest = {
+    ...buildDigest({ window, current, previous }),
+    intermittency: buildDigestIntermittency(day, calls),
+    readiness: input.readiness == null ? null : await readinessOf(input.readiness, profilesInUse({ aggregates: [...current, ...previous], calls }), lang),
+  };
   const base = {
     window: { from: window.from, to: window.to, timeZone: window.timeZone },
     totals: digest.totals,
     hoursRead: window.hours.length + window.previousHours.length,
   };
-  const empty = digest.totals.count === 0;
+  // A quiet day still sends the full digest when something in use will break, or calls failed for another reason.
+  const empty = digest.totals.count === 0 && (digest.readiness?.status !== 'computed' || digest.readiness.groups.length === 0) && (digest.intermittency?.failingTotal ?? 0) === 0;
   if (empty && input.emptyDay === 'skip') return { ...base, status: 'skipped-empty', email: null, topic: null, ledgerError: null };
 
   const ledger = input.force === true ? null : input.ledger;

@@ -12,3 +12,4 @@ export { decodeHistoryResumeToken, encodeHistoryResumeToken, HISTORY_RESUME_PREF
 export { HISTORY_PAYLOAD_FIELDS, isHistoryPayload, parseHistoryPayload, type HistoryPayload, type HistoryPayloadResult, type HistoryRequest } from './payload.js';
 export { MAX_POLL_DELAY_MS, runHistoryReplay, type HistoryReplayDeps } from './run-history-replay.js';
 export type { AthenaQueryReport } from './athena-report.js';
+export { activeAccountsOf, historyPayloadNeedsAccounts, type SnapshotAccounts } from './accounts.js';

@@ -41,11 +41,28 @@ export interface IntermittencyRow {
   deniedBy: string[];
 }
 
-/** Collects calls; memory grows with distinct (account, profile, source Region), not calls. */
+/** One (account, profile, source Region) on one UTC day: the unit the alert table stores. */
+export interface DailyIntermittencyRow extends IntermittencyRow {
+  /** UTC day of the calls' `eventTime`, `yyyy-mm-dd`. */
+  day: string;
+}
+
+/** Calls whose record has no readable `eventTime` are counted under this day. */
+export const DAY_UNKNOWN = 'unknown';
+
+/** Collects calls; memory grows with distinct (day, account, profile, source Region), not calls. */
 export interface IntermittencyAccumulator {
   /** Adds one Bedrock record; `finding` is its classification when it is a denial. Other records are ignored. */
   add(record: unknown, finding: Finding | null): void;
+  /** Rows over every day, most failing first. */
   rows(): IntermittencyRow[];
+  /** The same counts split per UTC day (what a replay with `store` writes). */
+  dailyRows(): DailyIntermittencyRow[];
+}
+
+function utcDay(value: unknown): string {
+  const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(time) ? DAY_UNKNOWN : new Date(time).toISOString().slice(0, 10);
 }
 
 function text(value: unknown): string | null {
@@ -69,8 +86,12 @@ function policyLabel(finding: Finding): string | null {
 }
 
 interface Slot {
-  row: IntermittencyRow;
+  row: DailyIntermittencyRow;
   policies: Set<string>;
+}
+
+function finish<T extends IntermittencyRow>(row: T, policies: Iterable<string>): T {
+  return { ...row, failedShare: row.calls === 0 ? 0 : Math.round((row.failures / row.calls) * 10_000) / 10_000, deniedBy: [...new Set(policies)].sort() };
 }
 
 /** Creates an empty {@link IntermittencyAccumulator}. */
@@ -87,11 +108,12 @@ export function createIntermittencyAccumulator(): IntermittencyAccumulator {
       const profile = target.profile?.id ?? modelId ?? finding?.modelId ?? 'unknown-model';
       const accountId = finding?.accountId ?? text(entry.recipientAccountId) ?? text(identity.accountId);
       const sourceRegion = text(entry.awsRegion);
-      const key = `${accountId ?? ''}\u0000${profile}\u0000${sourceRegion ?? ''}`;
+      const day = utcDay(entry.eventTime);
+      const key = `${day}\u0000${accountId ?? ''}\u0000${profile}\u0000${sourceRegion ?? ''}`;
       let slot = slots.get(key);
       if (slot === undefined) {
         slot = {
-          row: { accountId, profile, sourceRegion, calls: 0, successes: 0, failures: 0, failedShare: 0, successesByRegion: {}, denialsByRegion: {}, otherErrors: {}, deniedBy: [] },
+          row: { day, accountId, profile, sourceRegion, calls: 0, successes: 0, failures: 0, failedShare: 0, successesByRegion: {}, denialsByRegion: {}, otherErrors: {}, deniedBy: [] },
           policies: new Set(),
         };
         slots.set(key, slot);
@@ -114,14 +136,19 @@ export function createIntermittencyAccumulator(): IntermittencyAccumulator {
       }
     },
     rows() {
-      return [...slots.values()]
-        .map(({ row, policies }) => ({ ...row, failedShare: row.calls === 0 ? 0 : Math.round((row.failures / row.calls) * 10_000) / 10_000, deniedBy: [...policies].sort() }))
-        .sort((a, b) => b.failures - a.failures || b.calls - a.calls || (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : 0));
+      return mergeIntermittency([...slots.values()].map(({ row, policies }) => finish(row, policies)));
+    },
+    dailyRows() {
+      return [...slots.values()].map(({ row, policies }) => finish(row, policies)).sort(byFailures);
     },
   };
 }
 
-/** Merges rows of several accumulators (or invocations) into one list, summing counts. */
+function byFailures(a: IntermittencyRow, b: IntermittencyRow): number {
+  return b.failures - a.failures || b.calls - a.calls || (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : 0) || ((a.accountId ?? '') < (b.accountId ?? '') ? -1 : (a.accountId ?? '') > (b.accountId ?? '') ? 1 : 0) || ((a.sourceRegion ?? '') < (b.sourceRegion ?? '') ? -1 : (a.sourceRegion ?? '') > (b.sourceRegion ?? '') ? 1 : 0);
+}
+
+/** Merges rows of several accumulators, invocations or days into one list per (account, profile, source Region), summing counts. */
 export function mergeIntermittency(...lists: ReadonlyArray<readonly IntermittencyRow[]>): IntermittencyRow[] {
   const merged = new Map<string, IntermittencyRow>();
   const add = (into: Record<string, number>, from: Record<string, number>): void => {
@@ -131,7 +158,11 @@ export function mergeIntermittency(...lists: ReadonlyArray<readonly Intermittenc
     const key = `${row.accountId ?? ''}\u0000${row.profile}\u0000${row.sourceRegion ?? ''}`;
     const into = merged.get(key);
     if (into === undefined) {
-      merged.set(key, { ...row, successesByRegion: { ...row.successesByRegion }, denialsByRegion: { ...row.denialsByRegion }, otherErrors: { ...row.otherErrors }, deniedBy: [...row.deniedBy] });
+      // Fields picked one by one: a daily row's `day` must not leak into the merged row.
+      merged.set(key, {
+        accountId: row.accountId, profile: row.profile, sourceRegion: row.sourceRegion, calls: row.calls, successes: row.successes, failures: row.failures, failedShare: 0,
+        successesByRegion: { ...row.successesByRegion }, denialsByRegion: { ...row.denialsByRegion }, otherErrors: { ...row.otherErrors }, deniedBy: [...row.deniedBy],
+      });
       continue;
     }
     into.calls += row.calls;
@@ -142,9 +173,7 @@ export function mergeIntermittency(...lists: ReadonlyArray<readonly Intermittenc
     add(into.otherErrors, row.otherErrors);
     into.deniedBy = [...new Set([...into.deniedBy, ...row.deniedBy])].sort();
   }
-  return [...merged.values()]
-    .map((row) => ({ ...row, failedShare: row.calls === 0 ? 0 : Math.round((row.failures / row.calls) * 10_000) / 10_000 }))
-    .sort((a, b) => b.failures - a.failures || b.calls - a.calls || (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : 0));
+  return [...merged.values()].map((row) => finish(row, row.deniedBy)).sort(byFailures);
 }
 
 function percent(share: number): string {

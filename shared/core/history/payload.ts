@@ -1,10 +1,12 @@
 import * as z from 'zod/mini';
+import type { CarriedIntermittency } from './intermittency-carry.js';
 import { LANGUAGES } from '../constants.js';
 import type { Language } from '../types.js';
 import { ACCOUNT_PATTERN, REGION_PATTERN } from '../replay/identifiers.js';
 import type { ReplayTotals } from '../replay/resume.js';
 import { MAX_QUERY_ACCOUNTS } from './query.js';
 import { decodeHistoryResumeToken, isHistoryResumeToken } from './resume.js';
+import type { SnapshotAccounts } from './accounts.js';
 
 /**
  * The replay payload with `"source": "athena"`: the organization trail through Amazon Athena, with
@@ -41,6 +43,8 @@ export interface HistoryRequest {
   /** Set when resuming: the query to continue and where its results were left. */
   continuation: { queryExecutionId: string | null; pageToken: string | null; skipInPage: number; rowsRead: number } | null;
   previousTotals: ReplayTotals | null;
+  /** Intermittency counts carried by the resume token; null for a fresh replay. */
+  previousIntermittency?: CarriedIntermittency | null;
   resumed: boolean;
   store: boolean;
   notify: boolean;
@@ -115,7 +119,17 @@ export function isHistoryPayload(payload: unknown): boolean {
  * `from` after `to`, no accounts (none given and no `HISTORY_ACCOUNTS`), malformed IDs and Regions,
  * an invalid resume token, and a window or account list that contradicts the token.
  */
-export function parseHistoryPayload(payload: unknown, context: { now: number; defaultAccounts: readonly string[] }): HistoryPayloadResult {
+export function parseHistoryPayload(
+  payload: unknown,
+  context: {
+    now: number;
+    defaultAccounts: readonly string[];
+    /** The organization snapshot's accounts, used when neither the payload nor `defaultAccounts` names any; null when no snapshot was looked at. */
+    snapshotAccounts?: SnapshotAccounts | null;
+    /** How the caller names the ways to give accounts, for the error when there are none (default: the payload's words). */
+    accountsHint?: string;
+  },
+): HistoryPayloadResult {
   if (typeof payload === 'string') {
     try {
       payload = JSON.parse(payload) as unknown;
@@ -161,6 +175,7 @@ export function parseHistoryPayload(payload: unknown, context: { now: number; de
         regions: state.regions,
         continuation: { queryExecutionId: state.queryExecutionId, pageToken: state.pageToken, skipInPage: state.skipInPage, rowsRead: state.rowsRead },
         previousTotals: state.totals ?? null,
+        previousIntermittency: state.intermittency ?? null,
         resumed: true,
         ...flags,
       },
@@ -171,9 +186,17 @@ export function parseHistoryPayload(payload: unknown, context: { now: number; de
   const fromMs = resolveTime(data.from, context.now);
   const toMs = Math.min(data.to === undefined ? context.now : resolveTime(data.to, context.now), context.now);
   if (fromMs > toMs) return refuse('from', `${data.from} is after to (${data.to ?? new Date(context.now).toISOString()}); the window must start before it ends`);
-  const accounts = [...new Set(data.accounts ?? context.defaultAccounts)].sort();
+  let accounts = [...new Set(data.accounts ?? context.defaultAccounts)].sort();
+  const hint = context.accountsHint ?? 'name them in accounts, set HISTORY_ACCOUNTS, or let the daily organization refresh store a snapshot';
   if (accounts.length === 0) {
-    return refuse('accounts', 'is required: the trail table projects account as injected, so a query must name its accounts (or set HISTORY_ACCOUNTS)');
+    const fromSnapshot = context.snapshotAccounts ?? null;
+    if (fromSnapshot === null) return refuse('accounts', `is required: the trail table projects account as injected, so a query must name its accounts; ${hint}`);
+    if (!fromSnapshot.ok) return refuse('accounts', `is required: the trail table projects account as injected, so a query must name its accounts, and none could be taken from the organization snapshot (${fromSnapshot.reason}); ${hint}`);
+    if (fromSnapshot.accounts.length === 0) return refuse('accounts', `is required: the organization snapshot (${fromSnapshot.source}) has no active account; ${hint}`);
+    if (fromSnapshot.accounts.length > MAX_QUERY_ACCOUNTS) {
+      return refuse('accounts', `the organization snapshot (${fromSnapshot.source}) has ${fromSnapshot.accounts.length} active accounts, more than the ${MAX_QUERY_ACCOUNTS} one query names: name at most ${MAX_QUERY_ACCOUNTS} accounts per replay`);
+    }
+    accounts = [...fromSnapshot.accounts];
   }
   const badDefault = accounts.find((a) => !ACCOUNT_PATTERN.test(a));
   if (badDefault !== undefined) return refuse('accounts', `${JSON.stringify(badDefault)} (from HISTORY_ACCOUNTS) is not a 12-digit account ID`);
@@ -186,6 +209,7 @@ export function parseHistoryPayload(payload: unknown, context: { now: number; de
       regions: [...new Set(data.regions ?? [])].sort(),
       continuation: null,
       previousTotals: null,
+      previousIntermittency: null,
       resumed: false,
       ...flags,
     },

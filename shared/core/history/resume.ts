@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { Result } from '../types.js';
 import { ACCOUNT_PATTERN, REGION_PATTERN } from '../replay/identifiers.js';
 import { openToken, sealToken, type ReplayTotals } from '../replay/resume.js';
+import { carriedIntermittencySchema, type CarriedIntermittency } from './intermittency-carry.js';
 
 /**
  * Resume tokens of an Athena replay: the query already running (or done) and where its results
@@ -30,6 +31,8 @@ export interface HistoryResumeState {
   /** Rows handled in all, over every invocation. */
   rowsRead: number;
   totals?: ReplayTotals;
+  /** The intermittency counts of the invocations before this one (bounded). */
+  intermittency?: CarriedIntermittency;
 }
 
 const MAX_INFLATED_BYTES = 1024 * 1024;
@@ -55,13 +58,14 @@ const stateSchema = z
         byVerdict: z.record(z.string().check(z.regex(/^[a-z-]{1,40}$/)), whole),
       }),
     ),
+    intermittency: z.optional(carriedIntermittencySchema),
   })
   .check(z.refine((s) => Date.parse(s.from) <= Date.parse(s.to), 'window starts after it ends'));
 
 /** Encodes the state as `cra1.<base64url(deflate(json))>.<sha256/16>`. */
 export function encodeHistoryResumeToken(state: HistoryResumeState): string {
-  const { totals, ...rest } = state;
-  const json = JSON.stringify({ v: 1, ...rest, ...(totals === undefined ? {} : { totals }) });
+  const { totals, intermittency, ...rest } = state;
+  const json = JSON.stringify({ v: 1, ...rest, ...(totals === undefined ? {} : { totals }), ...(intermittency === undefined ? {} : { intermittency }) });
   return sealToken(HISTORY_RESUME_PREFIX, json);
 }
 
@@ -81,6 +85,6 @@ export function decodeHistoryResumeToken(token: string): Result<HistoryResumeSta
     const path = issue?.path.join('.') ?? '';
     return { ok: false, reason: `resume token is invalid${path === '' ? '' : ` at ${path}`}: ${issue?.message ?? 'unknown problem'}` };
   }
-  const { v: _version, totals, ...state } = parsed.data;
-  return { ok: true, value: totals === undefined ? state : { ...state, totals } };
+  const { v: _version, totals, intermittency, ...state } = parsed.data;
+  return { ok: true, value: { ...state, ...(totals === undefined ? {} : { totals }), ...(intermittency === undefined ? {} : { intermittency: intermittency as CarriedIntermittency }) } };
 }

@@ -4,7 +4,8 @@ import { finishReplay, type FinishDeps } from '../replay/run-replay.js';
 import { STREAM_STOPS, type StreamStop } from '../replay/lookup-port.js';
 import { billedBytes, queryCostUsd } from './cost.js';
 import { QUERY_STATES, type HistoryEngine, type QueryStatus } from './engine-port.js';
-import { createIntermittencyAccumulator } from './intermittency.js';
+import { createIntermittencyAccumulator, mergeIntermittency } from './intermittency.js';
+import { droppedRowsWarning, packIntermittency, unpackIntermittency } from './intermittency-carry.js';
 import type { HistoryRequest } from './payload.js';
 import { buildHistoryQuery, type HistoryTable } from './query.js';
 import { encodeHistoryResumeToken } from './resume.js';
@@ -164,7 +165,11 @@ export async function runHistoryReplay(request: HistoryRequest, deps: HistoryRep
   const finished = stoppedBy === STREAM_STOPS.done && status?.state === QUERY_STATES.succeeded;
   // A failed or cancelled query cannot be resumed; a query that never started is started again.
   const queryDead = status?.state === QUERY_STATES.failed || status?.state === QUERY_STATES.cancelled;
-  const { fixes, stored, notified } = await finishReplay(accumulator.groups(), request, deps, warnings);
+  const { fixes, stored, notified, storedCalls } = await finishReplay(accumulator.groups(), request, deps, warnings, intermittency.dailyRows());
+  const cumulative = mergeIntermittency(unpackIntermittency(request.previousIntermittency), intermittency.rows());
+  const carried = packIntermittency(cumulative, request.previousIntermittency ?? null);
+  const dropped = droppedRowsWarning(carried);
+  if (dropped !== null) warnings.push(dropped);
   const totals = addTotals(request.previousTotals, rowsRead, accumulator.byVerdict());
   const resume = finished
     ? null
@@ -178,6 +183,7 @@ export async function runHistoryReplay(request: HistoryRequest, deps: HistoryRep
         skipInPage: queryDead ? 0 : skipInPage,
         rowsRead: queryDead ? 0 : position,
         totals,
+        intermittency: carried,
       });
   const scanned = status?.dataScannedBytes ?? 0;
   const state = status?.state ?? null;
@@ -199,7 +205,8 @@ export async function runHistoryReplay(request: HistoryRequest, deps: HistoryRep
     complete: finished,
     recordsScanned: rowsRead,
     extraErrors: error === null ? [] : [{ account: null, region: 'athena', message: error }],
-    intermittency: intermittency.rows(),
+    intermittency: cumulative,
+    storedCalls,
     athena: {
       queryExecutionId,
       state,

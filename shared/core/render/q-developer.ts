@@ -2,6 +2,7 @@ import { explainFinding } from '../classify/explain.js';
 import { aside, bracketed, regionNote } from './punctuation.js';
 import { severityOf } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
+import { neutralizeText } from '../text-safety.js';
 import { alertLabels, consoleLinks, findingIdentifiers, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
 import { SEVERITY_SYMBOL, chatLabels, verificationText } from './chat-text.js';
 import { codeBlock, escapeMrkdwn, inlineCode, mrkdwnProse, truncateEscaped } from './mrkdwn.js';
@@ -219,6 +220,10 @@ export interface DigestSummaryContent {
   byVerdict: Array<{ verdict: string; count: number }>;
   /** The groups to list, most denials first; each a finding with its count. */
   groups: Array<{ fingerprint: string; count: number; isNew: boolean; finding: Finding; recommendedTitle: string | null }>;
+  /** The most failing (account, profile, source Region) of the day, as `describeIntermittency` words them (unescaped). */
+  intermittency?: Array<{ accountId: string | null; sentence: string }>;
+  /** Profiles in use that the SCPs block ("will break"), most targets first. */
+  willBreak?: Array<{ profile: string; sourceRegion: string; deniedDestinations: string[]; targetsTotal: number; recommendedTitle: string | null }>;
 }
 
 /**
@@ -244,6 +249,16 @@ export function renderQDeveloperDigest(content: DigestSummaryContent): QDevelope
     lines.push(
       `• ${group.count}× ${inlineCode(finding.accountId)} ${inlineCode(profileOrModel(finding))} ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${regionNote(finding.deniedRegion, lang)}${group.isNew ? ` *${t.newBadge}*` : ''}${fix}`,
     );
+  }
+  const failing = (content.intermittency ?? []).slice(0, 5);
+  if (failing.length > 0) lines.push(`*${t.intermittencyHeading}*`);
+  // Single-lined first: a model ID from a log must not forge a line of the description.
+  for (const row of failing) lines.push(`• ${inlineCode(row.accountId)} ${escapeMrkdwn(neutralizeText(row.sentence))}`);
+  const breaks = (content.willBreak ?? []).slice(0, 5);
+  if (breaks.length > 0) lines.push(`*${t.willBreakHeading}*`);
+  for (const item of breaks) {
+    const fix = item.recommendedTitle === null ? '' : ` — ${escapeMrkdwn(neutralizeText(item.recommendedTitle))}`;
+    lines.push(`• ${inlineCode(item.profile)} ${inlineCode(item.sourceRegion)} → ${item.deniedDestinations.map((r) => inlineCode(r)).join(' ')}: ${t.blockedIn({ targets: item.targetsTotal })}${fix}`);
   }
   const summary = t.digestSummary({ count: totals.count, change: totals.change });
   return {
@@ -279,6 +294,9 @@ export const Q_DEVELOPER_TEXT: Readonly<
       digestSummary: (v: { count: number; change: number }) => string;
       digestNextStep: string;
       digestKeywords: readonly string[];
+      intermittencyHeading: string;
+      willBreakHeading: string;
+      blockedIn: (v: { targets: number }) => string;
     }
   >
 > = {
@@ -289,6 +307,9 @@ export const Q_DEVELOPER_TEXT: Readonly<
     digestSummary: ({ count, change }) => `${count} denials (${change >= 0 ? '+' : ''}${change} on the day before)`,
     digestNextStep: 'The digest email has every group with its fix',
     digestKeywords: ['digest', 'daily'],
+    intermittencyHeading: 'How often calls fail',
+    willBreakHeading: 'Will break',
+    blockedIn: ({ targets }) => `blocked in ${targets} target${targets === 1 ? '' : 's'}`,
   },
   ja: {
     digestTitle: ({ title, day, count, fingerprints, newFingerprints }) =>
@@ -298,5 +319,8 @@ export const Q_DEVELOPER_TEXT: Readonly<
     digestSummary: ({ count, change }) => `${count === 0 ? '拒否なし' : `拒否 ${count} 件`}（前日比 ${change >= 0 ? '+' : ''}${change}）`,
     digestNextStep: '全文はダイジェストのメールにあります',
     digestKeywords: ['ダイジェスト', '日次'],
+    intermittencyHeading: '呼び出しの失敗率',
+    willBreakHeading: '今後失敗する呼び出し',
+    blockedIn: ({ targets }) => (targets > 0 ? `${targets} 件の対象でブロック` : 'ブロック'),
   },
 };

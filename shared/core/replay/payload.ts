@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { CarriedIntermittency } from '../history/intermittency-carry.js';
 import { LANGUAGES } from '../constants.js';
 import type { Language } from '../types.js';
 import { ACCOUNT_PATTERN, LOOKUP_EVENTS_HISTORY_DAYS, REGION_PATTERN } from './identifiers.js';
@@ -48,6 +49,8 @@ export interface ReplayRequest {
   resumed: boolean;
   /** Totals of the earlier invocations of a resumed replay; null for a fresh one. */
   previousTotals: ReplayTotals | null;
+  /** Intermittency counts carried by the resume token; null for a fresh replay. */
+  previousIntermittency?: CarriedIntermittency | null;
   store: boolean;
   notify: boolean;
   dryRun: boolean;
@@ -185,6 +188,7 @@ export function parseReplayPayload(
         cursors: state.streams,
         resumed: true,
         previousTotals: state.totals ?? null,
+        previousIntermittency: state.intermittency ?? null,
         ...flags,
       },
     };
@@ -219,6 +223,7 @@ export function parseReplayPayload(
       cursors: initialCursors({ from, to, regions, accounts }),
       resumed: false,
       previousTotals: null,
+      previousIntermittency: null,
       ...flags,
     },
   };

@@ -130,6 +130,8 @@ export interface ReplayReport {
   errors: Array<{ account: string | null; region: string; message: string }>;
   /** Aggregates written to the alert store; null when not storing. */
   stored: { aggregates: number; failures: number } | null;
+  /** Per-day call-count items written (the digest's intermittency view); null when not storing them. */
+  storedCalls: { items: number; failures: number } | null;
   /** Alerts sent (one per distinct fingerprint); null when not notifying. */
   notified: { alerts: number; failures: number } | null;
   warnings: string[];
@@ -141,7 +143,8 @@ export interface ReplayReport {
   resume: string | null;
   /**
    * Per (account, profile, source Region): calls, successes by routed Region, denials by denied
-   * Region, failed share; most failing first, at most {@link MAX_INTERMITTENCY_ROWS}. This invocation only.
+   * Region, failed share; most failing first, at most {@link MAX_INTERMITTENCY_ROWS}. Over every
+   * invocation of a resumed replay (the token carries the counts), like `totals`.
    */
   intermittency: IntermittencyRow[];
   /** Rows there were in all (more than listed when the list was cut). */
@@ -161,6 +164,8 @@ export interface ReportInput {
   fixes: ReadonlyMap<string, Fix | null>;
   stored: ReplayReport['stored'];
   notified: ReplayReport['notified'];
+  /** Defaults to null. */
+  storedCalls?: ReplayReport['storedCalls'];
   warnings: string[];
   resume: string | null;
   totals: ReplayTotals;
@@ -251,6 +256,7 @@ export function buildReplayReport(input: ReportInput): ReplayReport {
       .map((o) => ({ account: o.cursor.account, region: o.cursor.region, message: o.error ?? '' }))
       .concat(input.extraErrors ?? []),
     stored: input.stored,
+    storedCalls: input.storedCalls ?? null,
     notified: input.notified,
     warnings: input.warnings,
     totals: input.totals,

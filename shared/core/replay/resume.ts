@@ -3,6 +3,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import type { Result } from '../types.js';
 import { ACCOUNT_PATTERN, REGION_PATTERN } from './identifiers.js';
+import { carriedIntermittencySchema, type CarriedIntermittency } from '../history/intermittency-carry.js';
 
 /**
  * Resume tokens: where a replay stopped, per (account, Region) stream, so the next invocation
@@ -47,6 +48,8 @@ export interface ResumeState {
   streams: StreamCursor[];
   /** What the invocations before this one read, so the last report can give the totals. */
   totals?: ReplayTotals;
+  /** The intermittency counts of the invocations before this one (bounded). */
+  intermittency?: CarriedIntermittency;
 }
 
 /** Counts summed over the invocations of one replay. */
@@ -98,6 +101,7 @@ const stateSchema = z
         byVerdict: z.record(z.string().check(z.regex(/^[a-z-]{1,40}$/)), wholeAtLeast(0)),
       }),
     ),
+    intermittency: z.optional(carriedIntermittencySchema),
   })
   .check(
     z.refine((s) => Date.parse(s.from) <= Date.parse(s.to), 'window starts after it ends'),
@@ -150,6 +154,7 @@ export function encodeResumeToken(state: ResumeState): string {
     to: state.to,
     streams: state.streams.filter((c) => !c.done),
     ...(state.totals === undefined ? {} : { totals: state.totals }),
+    ...(state.intermittency === undefined ? {} : { intermittency: state.intermittency }),
   });
   return sealToken(RESUME_TOKEN_PREFIX, json);
 }
@@ -198,8 +203,8 @@ export function decodeResumeToken(token: string): Result<ResumeState> {
     const path = issue?.path.join('.') ?? '';
     return { ok: false, reason: `resume token is invalid${path === '' ? '' : ` at ${path}`}: ${issue?.message ?? 'unknown problem'}` };
   }
-  const { from, to, streams, totals } = parsed.data;
-  return { ok: true, value: totals === undefined ? { from, to, streams } : { from, to, streams, totals } };
+  const { from, to, streams, totals, intermittency } = parsed.data;
+  return { ok: true, value: { from, to, streams, ...(totals === undefined ? {} : { totals }), ...(intermittency === undefined ? {} : { intermittency: intermittency as CarriedIntermittency }) } };
 }
 
 /** The minimum an event must carry for cursor bookkeeping. */

@@ -1,10 +1,11 @@
-import type { AggregateWriter, Notifier } from '../ports.js';
+import type { AggregateWriter, CallCountWriter, Notifier } from '../ports.js';
 import { VERDICTS } from '../constants.js';
 import type { Finding, Fix, Result, ScpDocument } from '../types.js';
 import type { EventLookup, LookupRecord, StreamOutcome } from './lookup-port.js';
 import type { ReplayRequest } from './payload.js';
 import { addTotals, buildReplayReport, createReplayAccumulator, type FingerprintGroup, type ReplayReport } from './report.js';
-import { createIntermittencyAccumulator } from '../history/intermittency.js';
+import { createIntermittencyAccumulator, mergeIntermittency, type DailyIntermittencyRow } from '../history/intermittency.js';
+import { droppedRowsWarning, packIntermittency, unpackIntermittency } from '../history/intermittency-carry.js';
 import { encodeResumeToken, streamKey, type StreamCursor } from './resume.js';
 
 /**
@@ -57,6 +58,8 @@ export interface ReplayDeps {
   scpsFor?: ((accountId: string) => Promise<Result<ScpDocument[][]>>) | undefined;
   /** Where `store: true` writes; null when no table is configured. */
   writer?: AggregateWriter | null | undefined;
+  /** Where `store: true` writes the per-day call counts (the digest's intermittency view); null or absent: not written. */
+  callWriter?: CallCountWriter | null | undefined;
   /** Where `notify: true` sends; null when no channel is configured. */
   notifier?: Notifier | null | undefined;
   /** Epoch milliseconds after which no new CloudTrail request starts. */
@@ -82,7 +85,7 @@ async function readScps(findings: Finding[], deps: FinishDeps, warnings: string[
 }
 
 /** What the shared tail of a replay needs: the SCP reader, the fix engine and the sinks. */
-export type FinishDeps = Pick<ReplayDeps, 'suggestFix' | 'scpsFor' | 'writer' | 'notifier'>;
+export type FinishDeps = Pick<ReplayDeps, 'suggestFix' | 'scpsFor' | 'writer' | 'notifier' | 'callWriter'>;
 
 /**
  * The tail every replay source shares (LookupEvents and Athena): fixes per fingerprint (verified
@@ -94,7 +97,8 @@ export async function finishReplay(
   request: Pick<ReplayRequest, 'store' | 'notify' | 'dryRun'>,
   deps: FinishDeps,
   warnings: string[],
-): Promise<{ fixes: Map<string, Fix | null>; stored: ReplayReport['stored']; notified: ReplayReport['notified'] }> {
+  calls: readonly DailyIntermittencyRow[] = [],
+): Promise<{ fixes: Map<string, Fix | null>; stored: ReplayReport['stored']; notified: ReplayReport['notified']; storedCalls: ReplayReport['storedCalls'] }> {
   const scpsByAccount = await readScps(groups.map((group) => group.finding), deps, warnings);
   const fixes = new Map<string, Fix | null>();
   let fixFailures = 0;
@@ -141,6 +145,19 @@ export async function finishReplay(
     }
   }
 
+  // This invocation's calls only: each invocation of a resumed replay writes its own, so the store counts every call once.
+  let storedCalls: ReplayReport['storedCalls'] = null;
+  if (request.store && !request.dryRun && deps.callWriter != null && calls.length > 0) {
+    try {
+      const result = await deps.callWriter.addCalls(calls);
+      storedCalls = { items: result.written, failures: result.failures };
+      if (result.failures > 0) warnings.push(`${result.failures} call-count writes failed; the digest's failure rates will undercount (first error: ${result.firstError ?? 'unknown'})`);
+    } catch (error) {
+      storedCalls = { items: 0, failures: calls.length };
+      warnings.push(`call counts were not stored; the digest's failure rates will undercount (${describeError(error)})`);
+    }
+  }
+
   let notified: ReplayReport['notified'] = null;
   if (request.notify && request.dryRun) warnings.push('dryRun is set: no alert was sent');
   if (request.notify && !request.dryRun) {
@@ -167,7 +184,7 @@ export async function finishReplay(
     }
   }
 
-  return { fixes, stored, notified };
+  return { fixes, stored, notified, storedCalls };
 }
 
 /** Runs one replay invocation and returns its report (with a resume token when it stopped early). */
@@ -200,7 +217,12 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
     onEvents,
   });
 
-  const { fixes, stored, notified } = await finishReplay(accumulator.groups(), request, deps, warnings);
+  const { fixes, stored, notified, storedCalls } = await finishReplay(accumulator.groups(), request, deps, warnings, intermittency.dailyRows());
+  // The view over every invocation so far: the token's carried rows plus this invocation's.
+  const cumulative = mergeIntermittency(unpackIntermittency(request.previousIntermittency), intermittency.rows());
+  const carried = packIntermittency(cumulative, request.previousIntermittency ?? null);
+  const dropped = droppedRowsWarning(carried);
+  if (dropped !== null) warnings.push(dropped);
 
   const unfinished = outcomes.filter((o) => !o.cursor.done).map((o) => o.cursor);
   let scanned = 0;
@@ -218,8 +240,9 @@ export async function runReplay(request: ReplayRequest, deps: ReplayDeps): Promi
     notified,
     warnings,
     totals,
-    resume: unfinished.length === 0 ? null : encodeResumeToken({ from: request.from, to: request.to, streams: unfinished, totals }),
+    resume: unfinished.length === 0 ? null : encodeResumeToken({ from: request.from, to: request.to, streams: unfinished, totals, intermittency: carried }),
     streamKey: (o) => streamKey(o.cursor),
-    intermittency: intermittency.rows(),
+    intermittency: cumulative,
+    storedCalls,
   });
 }

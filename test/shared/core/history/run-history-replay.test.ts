@@ -11,6 +11,8 @@ import { parseHistoryPayload, type HistoryRequest } from '../../../../shared/cor
 import { runHistoryReplay, type HistoryReplayDeps } from '../../../../shared/core/history/run-history-replay.js';
 import { describeIntermittency } from '../../../../shared/core/history/intermittency.js';
 import type { ReplayReport } from '../../../../shared/core/replay/report.js';
+import type { HistoryEngine } from '../../../../shared/core/history/engine-port.js';
+import { decodeHistoryResumeToken } from '../../../../shared/core/history/resume.js';
 import { startAthenaServer, type AthenaServer } from '../../../helpers/athena-server.js';
 import { bedrockDenial, bedrockError, bedrockSuccess, writeTrailFile } from '../../../helpers/org-trail.js';
 
@@ -163,5 +165,58 @@ describe('runHistoryReplay through the real Athena client and the DuckDB-backed 
     const again = await runHistoryReplay(request({ resume: report.resume }), deps());
     expect(again.complete).toBe(true);
     expect(again.athena?.resumedQuery).toBe(false);
+  });
+
+  it('reports the same intermittency totals when interrupted at every page boundary as in one uninterrupted run', async () => {
+    // Prepare: the uninterrupted reference, then a replay whose every invocation reads one page of 10 rows.
+    const whole = await runHistoryReplay(request(WINDOW), deps({}, 10));
+    const onePagePerInvocation = (): Partial<HistoryReplayDeps> => {
+      const base = createAthenaHistoryEngine({ client, workGroup: 'primary', database: TABLE.database, pageSize: 10 });
+      const stop = new AbortController();
+      const engine: HistoryEngine = {
+        start: (sql) => base.start(sql),
+        status: (id) => base.status(id),
+        page: async (id, token) => {
+          const page = await base.page(id, token);
+          // Ctrl-C right after a page arrives: the invocation finishes the page and stops at its boundary.
+          stop.abort();
+          return page;
+        },
+      };
+      return { engine, stop: stop.signal };
+    };
+    // Act
+    let report = await runHistoryReplay(request(WINDOW), deps(onePagePerInvocation()));
+    const boundaries: number[] = [];
+    while (report.resume !== null) {
+      const state = decodeHistoryResumeToken(report.resume);
+      expect(state.ok && state.value.skipInPage).toBe(0);
+      boundaries.push(state.ok ? state.value.rowsRead : -1);
+      report = await runHistoryReplay(request({ resume: report.resume }), deps(onePagePerInvocation()));
+      expect(boundaries.length).toBeLessThan(20);
+    }
+    // Assess: a stop after each of the 11 pages (102 rows; Athena's first page spends one of its 10 on
+    // the header row), the last invocation finishing on the last page.
+    expect(boundaries).toEqual([9, 19, 29, 39, 49, 59, 69, 79, 89, 99]);
+    expect(report.totals).toMatchObject({ invocations: 11, recordsScanned: 102, denials: 37 });
+    expect(report.intermittency).toEqual(whole.intermittency);
+    expect(report.intermittencyTotal).toBe(whole.intermittencyTotal);
+    const tokyo = report.intermittency.find((row) => row.accountId === '111122223333');
+    expect(tokyo).toMatchObject({ calls: 100, successes: 63, failures: 37, failedShare: 0.37, denialsByRegion: { 'ap-south-1': 30, 'ap-southeast-2': 7 } });
+    expect(describeIntermittency(tokyo!, 'en')).toBe(`${APAC} from ap-northeast-1: 37% of 100 calls failed; every failure was routed to ap-south-1 or ap-southeast-2, denied by p-examplescp1.`);
+  });
+
+  it('keeps the intermittency totals across stops inside pages and an expired page token', async () => {
+    const whole = await runHistoryReplay(request(WINDOW), deps());
+    let report = await runHistoryReplay(request({ ...WINDOW, maxEvents: 7 }), deps({}, 4));
+    let invocations = 1;
+    while (report.resume !== null) {
+      if (invocations === 4) server.expireTokens();
+      report = await runHistoryReplay(request({ resume: report.resume, maxEvents: 7 }), deps({}, 4));
+      invocations += 1;
+      expect(invocations).toBeLessThan(30);
+    }
+    expect(invocations).toBe(Math.ceil(102 / 7));
+    expect(report.intermittency).toEqual(whole.intermittency);
   });
 });
