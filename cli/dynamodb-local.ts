@@ -19,7 +19,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEYS } from '../shared/core/alert/store-keys.js';
@@ -35,7 +35,8 @@ const ROOT = join(__dirname, '..');
 
 /** Where the extracted `emulator/` folder lives. */
 export function dynamoDbLocalDir(): string {
-  return process.env['DYNAMODB_LOCAL_DIR'] ?? join(ROOT, '.cache', `dynamodb-local-${DYNAMODB_LOCAL_VERSION}`);
+  // Absolute: java runs with this folder as its working directory and is given paths inside it.
+  return resolve(process.env['DYNAMODB_LOCAL_DIR'] ?? join(ROOT, '.cache', `dynamodb-local-${DYNAMODB_LOCAL_VERSION}`));
 }
 
 /** Makes sure the jar is there (downloading the pinned tarball once); returns the emulator folder. */

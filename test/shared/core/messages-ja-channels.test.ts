@@ -90,8 +90,15 @@ describe('Japanese in every channel', () => {
       .replace(/<\/(?:p|tr|td|th|h\d|div|li)>/g, '\n')
       .replace(/<[^>]+>/g, '')
       .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const preflightPage = join(mkdtempSync(join(tmpdir(), 'ja-preflight-')), 'preflight.html');
+    await cli(runPreflightCommand as never, ['--lang', 'ja', '--html', preflightPage, '--scp', join(ROOT, 'events', 'scp', 'region-deny-tokyo-osaka-virginia.json'), '--profile', 'apac.anthropic.claude-3-5-sonnet-20241022-v2:0', '--profile', 'global.anthropic.claude-sonnet-4-5-20250929-v1:0']);
+    const data = /<script type="application\/json" id="preflight-data">([\s\S]*?)<\/script>/.exec(readFileSync(preflightPage, 'utf8'))?.[1];
+    expect(data).toBeDefined();
+    // The page's texts travel as JSON; the fix snippets inside are code.
+    const pageTexts = strings(JSON.parse(data!)).filter((text) => !text.trimStart().startsWith('{'));
+    expect(pageTexts).toContain('送信先リージョン');
     // The table's VERDICT and POLICY columns hold codes and IDs; the fix's policy JSON is code.
-    const rendered = [...outputs, ['digest-html', page] as const].flatMap(([path, text]) => text.split('\n').map((line) => ({ path, text: line })));
+    const rendered = [...outputs, ['digest-html', page] as const, ...pageTexts.map((text) => ['preflight-html', text] as const)].flatMap(([path, text]) => text.split('\n').map((line) => ({ path, text: line })));
     expect(violations(rendered, [...JA_RULES, ...JA_OUTPUT_RULES, ...BOTH_RULES])).toEqual([]);
     expect(outputs[0][1]).toContain('判定別の拒否:');
     expect(outputs[2][1]).toMatch(/チェック \d+ 件: 準備完了/);
