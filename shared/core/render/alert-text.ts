@@ -1,6 +1,7 @@
 import { VERDICTS } from '../constants.js';
 import type { Severity } from '../alert/severity.js';
 import type { Finding, Language, Verdict } from '../types.js';
+import { policyTypeName } from '../classify/policy-types.js';
 
 /** Every human-facing label of an alert, in one language. */
 export interface AlertLabels {
@@ -239,6 +240,29 @@ export function policyLabel(finding: Finding, labels: AlertLabels): string {
 export function policyShown(finding: Finding): string | null {
   const scpFromFix = policyLabelIsScp(finding) ? (finding.fix?.scp?.policyArn ?? null) : null;
   return finding.policyArn ?? scpFromFix ?? finding.policyType;
+}
+
+/** The denying policy as one labelled value of an alert (see {@link policyField}). */
+export interface PolicyField {
+  label: string;
+  value: string;
+  /** The value is an ARN (shown as code, to copy); otherwise it is the policy type, in words. */
+  isArn: boolean;
+}
+
+/**
+ * The denying policy as an alert shows it: its ARN under the label of its type; or, when no ARN is
+ * known (an implicit deny names only a type), the type in the reader's language under the generic
+ * label, so it is not said twice ("Identity-based policy identity-based policy").
+ */
+export function policyField(finding: Finding, labels: AlertLabels, lang: Language): PolicyField | null {
+  const shown = policyShown(finding);
+  if (shown === null) return null;
+  if (shown === finding.policyType && shown !== finding.policyArn) {
+    const name = policyTypeName(shown, lang) ?? shown;
+    return { label: labels.policy, value: lang === 'en' ? `${name.charAt(0).toUpperCase()}${name.slice(1)}` : name, isArn: false };
+  }
+  return { label: policyLabel(finding, labels), value: shown, isArn: true };
 }
 
 function policyLabelIsScp(finding: Finding): boolean {

@@ -3,7 +3,7 @@ import { aside, bracketed, regionNote } from './punctuation.js';
 import { severityOf } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
 import { neutralizeText } from '../text-safety.js';
-import { alertLabels, consoleLinks, findingIdentifiers, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
+import { alertLabels, consoleLinks, findingIdentifiers, policyField, policyShown, profileOrModel, statementLabel } from './alert-text.js';
 import { SEVERITY_SYMBOL, chatLabels, verificationText } from './chat-text.js';
 import { codeBlock, escapeMrkdwn, inlineCode, mrkdwnProse, truncateEscaped } from './mrkdwn.js';
 import type { AlertContent } from './slack.js';
@@ -121,10 +121,10 @@ function describeAlert(content: AlertContent): string {
     `*${labels.profile}* ${inlineCode(profileOrModel(finding))}`,
     `*${labels.route}* ${inlineCode(finding.sourceRegion)} → ${inlineCode(finding.deniedRegion)}${regionNote(finding.deniedRegion, lang)}   *${labels.action}* ${action}`,
   ];
-  const policy = policyShown(finding);
+  const policy = policyField(finding, labels, lang);
   if (policy !== null) {
     const statement = statementLabel(finding);
-    lines.push(`*${policyLabel(finding, labels)}* ${inlineCode(policy)}${statement === null ? '' : `   *${labels.statement}* ${inlineCode(statement)}`}`);
+    lines.push(`*${policy.label}* ${policy.isArn ? inlineCode(policy.value) : escapeMrkdwn(policy.value)}${statement === null ? '' : `   *${labels.statement}* ${inlineCode(statement)}`}`);
   }
   lines.push(`*${labels.reason}* ${mrkdwnProse(explainFinding(finding, lang), identifiers)}`);
   const head = truncateEscaped(lines.join('\n'), Q_DEVELOPER_LIMITS.description - 200);

@@ -4,7 +4,7 @@ import { budgetFinding } from '../alert/budget.js';
 import { severityOf, type Severity } from '../alert/severity.js';
 import type { Finding, Language } from '../types.js';
 import type { AlertLabels } from './alert-text.js';
-import { alertLabels, consoleLinks, findingIdentifiers, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
+import { alertLabels, consoleLinks, findingIdentifiers, policyField, profileOrModel, statementLabel } from './alert-text.js';
 import { codeBlock, escapeMrkdwn, inlineCode, mrkdwnProse, truncateEscaped, truncatePlain } from './mrkdwn.js';
 import { verificationText } from '../fix/render-text.js';
 
@@ -103,11 +103,11 @@ export function renderSlackMessage(content: AlertContent): SlackMessage {
     ].slice(0, SLACK_LIMITS.fields),
   });
 
-  const policy = policyShown(finding);
+  const policy = policyField(finding, labels, content.lang);
   const identifiers = findingIdentifiers(finding);
   if (policy !== null) {
     const statement = statementLabel(finding);
-    const lines = [`*${policyLabel(finding, labels)}* ${inlineCode(policy)}`];
+    const lines = [`*${policy.label}* ${policy.isArn ? inlineCode(policy.value) : escapeMrkdwn(policy.value)}`];
     if (statement !== null) lines.push(`*${labels.statement}* ${inlineCode(statement)}`);
     if (links.organizationsPolicy !== null) lines.push(`<${links.organizationsPolicy}|${labels.organizationsPolicy}>`);
     blocks.push({ type: 'section', text: mrkdwn(lines.join('\n')) });

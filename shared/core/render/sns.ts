@@ -4,7 +4,7 @@ import { explainFinding } from '../classify/explain.js';
 import { severityOf } from '../alert/severity.js';
 import { budgetFinding, cutMarker } from '../alert/budget.js';
 import type { Finding, Fix } from '../types.js';
-import { alertLabels, consoleLinks, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
+import { alertLabels, consoleLinks, policyField, profileOrModel, statementLabel } from './alert-text.js';
 import type { AlertContent } from './slack.js';
 import { verificationText } from '../fix/render-text.js';
 
@@ -90,8 +90,8 @@ export function renderAlertText(content: AlertContent): string {
     line(labels.action, [finding.action, finding.eventName === null ? null : `(${finding.eventName})`].filter((part) => part !== null).join(' ') || null),
     line(labels.eventTime, finding.eventTime),
   ];
-  const policy = policyShown(finding);
-  lines.push(line(policyLabel(finding, labels), policy));
+  const policy = policyField(finding, labels, content.lang);
+  lines.push(line(policy?.label ?? labels.policy, policy?.value ?? null));
   if (statement !== null) lines.push(line(labels.statement, statement));
   lines.push(line(labels.reason, explainFinding(finding, content.lang)), '');
   if (recommended === null) {

@@ -2,7 +2,7 @@ import { explainFinding } from '../classify/explain.js';
 import { aside, regionNote } from './punctuation.js';
 import { severityOf, type Severity } from '../alert/severity.js';
 import { truncateText } from '../text-safety.js';
-import { alertLabels, consoleLinks, policyLabel, policyShown, profileOrModel, statementLabel } from './alert-text.js';
+import { alertLabels, consoleLinks, policyField, profileOrModel, statementLabel } from './alert-text.js';
 import { SEVERITY_SYMBOL, chatLabels, inertText, verificationText } from './chat-text.js';
 import type { AlertContent } from './slack.js';
 
@@ -128,8 +128,8 @@ function buildCard(content: AlertContent, allowance: Allowance): AdaptiveCard {
     fact(labels.verdict, `${finding.verdict} · ${labels.severity[severity] ?? severity}`),
   ];
   // Labelled by its type, as in Slack: an identity-policy ARN is never called an SCP.
-  const policy = policyShown(finding);
-  if (policy !== null) facts.push(fact(policyLabel(finding, labels), policy));
+  const policy = policyField(finding, labels, lang);
+  if (policy !== null) facts.push(fact(policy.label, policy.value));
   const statement = statementLabel(finding);
   if (statement !== null) facts.push(fact(labels.statement, statement));
   body.push({ type: 'Container', spacing: 'Medium', items: facts });

@@ -151,7 +151,8 @@ describe('renderSlackMessage identifiers and labels', () => {
   it.each([
     ['identity-based policy', 'arn:aws:iam::111122223333:policy/BedrockDeny', '*Identity-based policy* `arn:aws:iam::111122223333:policy/BedrockDeny`'],
     ['permissions boundary', 'arn:aws:iam::111122223333:policy/Boundary', '*Permissions boundary* `arn:aws:iam::111122223333:policy/Boundary`'],
-    ['resource control policy', null, '*RCP* `resource control policy`'],
+    // No ARN in the message: the type is the value, said once, under the generic label.
+    ['resource control policy', null, '*Policy* Resource control policy'],
     ['service control policy', null, '*SCP* `arn:aws:organizations::999988887777:policy/o-a1b2c3d4e5/service_control_policy/p-examplescp1`'],
   ])('labels a %s by its type, not as an SCP', (policyType, policyArn, expected) => {
     // Prepare
