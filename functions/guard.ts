@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { createDynamoDbAggregateReader } from '../shared/adapters/dynamodb-aggregate-reader.js';
+import { createDynamoDbCallCountReader } from '../shared/adapters/dynamodb-call-count-reader.js';
 import { createDynamoDbGuardClaims } from '../shared/adapters/dynamodb-guard-claims.js';
 import { createDynamoDbOrgSnapshotStore } from '../shared/adapters/dynamodb-org-snapshot-store.js';
 import { createOrganizationsClient } from '../shared/adapters/organizations-scp-source.js';
@@ -13,7 +14,7 @@ import { hourBucketsBetween } from '../shared/core/alert/store-keys.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import { listHours } from '../shared/core/digest/read-window.js';
 import { processGuardEvent, renderGuardSlack, renderGuardSubject, renderGuardText, type GuardChannel, type GuardDependencies, type GuardOutcome } from '../shared/core/guard/index.js';
-import { routesInUse } from '../shared/core/preflight/index.js';
+import { callCountsSeen, routesInUse } from '../shared/core/preflight/index.js';
 import { loadGuardConfig } from '../shared/runtime/config.js';
 import { METRIC_NAMES, countMetric, logger, withRuntime } from '../shared/runtime/middleware.js';
 
@@ -25,6 +26,11 @@ export function buildGuardDependencies(env: Record<string, string | undefined> =
     client: dynamo,
     tableName: config.tableName,
     onInvalidItem: (item) => logger.warn('Stored aggregate skipped', { ...item }),
+  });
+  const calls = createDynamoDbCallCountReader({
+    client: dynamo,
+    tableName: config.tableName,
+    onInvalidItem: (item) => logger.warn('Stored call count skipped', { ...item }),
   });
   const channels: Record<string, GuardChannel> = {};
   if (config.slack !== null) {
@@ -44,13 +50,24 @@ export function buildGuardDependencies(env: Record<string, string | undefined> =
     routes: async () => {
       const now = clock();
       const hours = hourBucketsBetween(new Date(now.getTime() - config.lookbackHours * 3_600_000), now);
-      const aggregates = await listHours(reader, hours);
-      return routesInUse(aggregates, config.profiles);
+      // Denials (hourly aggregates) and, from replays with `store`, every call: a profile whose
+      // calls all succeed so far is exactly the one a change can break first.
+      const [aggregates, counted] = await Promise.all([listHours(reader, hours), Promise.all(utcDaysBetween(new Date(now.getTime() - config.lookbackHours * 3_600_000), now).map((day) => calls.listDay(day)))]);
+      return routesInUse([...aggregates, ...callCountsSeen(counted.flat())], config.profiles);
     },
     channels,
     catalog: loadBundledCatalog(),
     lang: config.locale,
   };
+}
+
+/** Every UTC day (`yyyy-mm-dd`) from `from` to `to`, both included. */
+export function utcDaysBetween(from: Date, to: Date): string[] {
+  const days: string[] = [];
+  for (let day = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); day <= to.getTime(); day += 86_400_000) {
+    days.push(new Date(day).toISOString().slice(0, 10));
+  }
+  return days;
 }
 
 /** Logs and counts one outcome; the CloudTrail event ID is already on every line. */

@@ -3,7 +3,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildGuardDependencies, createGuardHandler } from '../../functions/guard.js';
+import { buildGuardDependencies, createGuardHandler, utcDaysBetween } from '../../functions/guard.js';
+import { createDynamoDbCallCountWriter } from '../../shared/adapters/dynamodb-call-counts.js';
 import { createDynamoDbGuardClaims } from '../../shared/adapters/dynamodb-guard-claims.js';
 import { createDynamoDbOrgSnapshotStore } from '../../shared/adapters/dynamodb-org-snapshot-store.js';
 import { createPolicyDescriber } from '../../shared/adapters/organizations-tree.js';
@@ -342,5 +343,42 @@ describe('guard function (dynalite, loopback Slack, SNS and Organizations)', () 
     expect(slackText()).toContain('SCP 変更により使用中のクロスリージョン推論ルート 5 件がブロックされます');
     expect(slackText()).not.toContain('jp.anthropic');
     expect(organizations.requests.map((r) => r.operation)).toContain('DescribePolicy');
+  });
+
+  it('counts as in use a profile that never failed when a replay stored its calls', async () => {
+    // Prepare: the APAC profile seen denied; the jp. profile only in a replay's call counts (all successes)
+    await putAggregateItem(doc, tableName, {
+      finding: makeFinding({ profile: { id: APAC, scope: 'apac' }, sourceRegion: 'ap-northeast-1' }),
+      count: 3,
+      firstSeen: '2026-11-30T10:00:00.000Z',
+      lastSeen: '2026-11-30T10:05:00.000Z',
+    });
+    const JP = 'jp.anthropic.claude-sonnet-4-5-20250929-v1:0';
+    const written = await createDynamoDbCallCountWriter({ client: db.client, tableName }).addCalls([
+      { day: '2026-11-29', accountId: '111122223333', profile: JP, sourceRegion: 'ap-northeast-1', calls: 40, successes: 40, failures: 0, failedShare: 0, successesByRegion: { 'ap-northeast-3': 40 }, denialsByRegion: {}, otherErrors: {}, deniedBy: [] },
+    ]);
+    expect(written).toMatchObject({ written: 1, failures: 0 });
+    vi.stubEnv('TABLE_NAME', tableName);
+    vi.stubEnv('ALERT_TOPIC_ARN', TOPIC_ARN);
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+
+    // Act
+    const routes = await buildGuardDependencies(process.env, () => NOW).routes();
+
+    // Assess: both routes, most seen first (40 calls, then 3 denials)
+    expect(routes.map((route) => [route.profile, route.sourceRegion])).toEqual([
+      [JP, 'ap-northeast-1'],
+      [APAC, 'ap-northeast-1'],
+    ]);
+  });
+
+  it('reads every UTC day of the look-back window, both ends included', () => {
+    expect(utcDaysBetween(new Date('2026-11-24T08:16:00Z'), new Date('2026-12-01T08:16:00Z'))).toEqual([
+      '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01',
+    ]);
+    expect(utcDaysBetween(new Date('2026-12-01T23:59:59Z'), new Date('2026-12-02T00:00:01Z'))).toEqual(['2026-12-01', '2026-12-02']);
   });
 });

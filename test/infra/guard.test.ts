@@ -75,11 +75,18 @@ describe('infra/guard.yml', () => {
   });
 
   it('scopes each role\'s DynamoDB access to the partitions it owns (LeadingKeys)', () => {
-    const keys = (role: string) => {
+    // Each DynamoDB statement of the role: its actions and the partitions it may touch.
+    const access = (role: string) => {
       const statements = (template.Resources[role]?.Properties?.['Policies'] as { PolicyDocument: { Statement: Array<Record<string, any>> } }[])[0]?.PolicyDocument.Statement ?? [];
-      return statements.find((s) => typeof s === 'object' && String(s['Action']).includes('dynamodb:'))?.['Condition']?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+      return statements
+        .filter((s) => typeof s === 'object' && String(s['Action']).includes('dynamodb:'))
+        .map((s) => ({ actions: ([] as string[]).concat(s['Action']), keys: s['Condition']?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] }));
     };
-    expect(keys('GuardRole')).toEqual(['ORGSNAP*', 'ORGCHANGE#*', 'HOUR#*']);
-    expect(keys('RefreshRole')).toEqual(['ORGSNAP*']);
+    // The guard writes only its snapshot and change claims; the profiles in use are read-only.
+    expect(access('GuardRole')).toEqual([
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], keys: ['ORGSNAP*', 'ORGCHANGE#*'] },
+      { actions: ['dynamodb:Query'], keys: ['HOUR#*', 'CALLS#*'] },
+    ]);
+    expect(access('RefreshRole').map((statement) => statement.keys)).toEqual([['ORGSNAP*']]);
   });
 });

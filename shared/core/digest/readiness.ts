@@ -2,7 +2,7 @@ import type { ProfileCatalog } from '../classify/profile-catalog.js';
 import { suggestFix } from '../fix/suggest-fix.js';
 import type { IntermittencyRow } from '../history/intermittency.js';
 import type { HourlyAggregate } from '../ports.js';
-import { chainKey, routeFinding, routeLegs, routesInUse, runPreflight, snapshotTargets, type DeniedBy, type OrgSnapshot, type PreflightTarget } from '../preflight/index.js';
+import { callCountsSeen, chainKey, routeFinding, routeLegs, routesInUse, runPreflight, snapshotTargets, type DeniedBy, type OrgSnapshot, type PreflightTarget } from '../preflight/index.js';
 import type { Fix, Language } from '../types.js';
 
 /**
@@ -67,8 +67,7 @@ export type DigestReadiness =
  * every row of the call counts (profiles that never fail leave no finding). Most seen first.
  */
 export function profilesInUse(input: { aggregates: readonly HourlyAggregate[]; calls?: readonly IntermittencyRow[] }): RouteInUse[] {
-  const fromCalls = (input.calls ?? []).map((row) => ({ finding: { profile: { id: row.profile, scope: row.profile.split('.')[0] ?? '' }, sourceRegion: row.sourceRegion }, count: row.calls }));
-  return routesInUse([...input.aggregates.map((aggregate) => ({ finding: aggregate.finding, count: aggregate.count })), ...fromCalls]).map(({ profile, sourceRegion }) => ({ profile, sourceRegion }));
+  return routesInUse([...input.aggregates.map((aggregate) => ({ finding: aggregate.finding, count: aggregate.count })), ...callCountsSeen(input.calls ?? [])]).map(({ profile, sourceRegion }) => ({ profile, sourceRegion }));
 }
 
 function deniersKey(deniedBy: readonly DeniedBy[]): string {

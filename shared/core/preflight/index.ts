@@ -22,4 +22,4 @@ export { renderPreflightText, cellText, type RenderPreflightTextOptions } from '
 export { PREFLIGHT_MESSAGES, type PreflightMessages } from './messages.js';
 export { renderPreflightHtml, scriptJson, type RenderPreflightHtmlOptions } from './render-html.js';
 export { serializePreflightRow } from './serialize.js';
-export { routesInUse, parseRouteList, type RouteInUse } from './routes-in-use.js';
+export { callCountsSeen, routesInUse, parseRouteList, type RouteInUse } from './routes-in-use.js';

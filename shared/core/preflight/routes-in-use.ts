@@ -39,6 +39,16 @@ export function routesInUse(
 }
 
 /**
+ * Daily call counts (stored by replays with `store`: successes included) as {@link routesInUse}
+ * input, weighted by calls: a profile that never failed leaves no finding but is in use all the same.
+ */
+export function callCountsSeen(
+  rows: readonly { profile: string; sourceRegion: string | null; calls: number }[],
+): { finding: Pick<Finding, 'profile' | 'sourceRegion'>; count: number }[] {
+  return rows.map((row) => ({ finding: { profile: { id: row.profile, scope: row.profile.split('.')[0] ?? '' }, sourceRegion: row.sourceRegion }, count: row.calls }));
+}
+
+/**
  * Parses `GUARD_PROFILES`-style text: `profile@region` pairs separated by commas or whitespace.
  * Returns the pairs, or the first entry that is not a pair.
  */
