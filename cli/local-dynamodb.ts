@@ -3,9 +3,9 @@
  * the alert benchmark and the tests run the real store against, with no AWS account.
  */
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { TABLE_KEYS } from '../shared/core/alert/store-keys.js';
+import { createProjectTable } from './dynamodb-local.js';
 
 /** A running dynalite and a client bound to it. */
 export interface LocalDynamoDb {
@@ -42,26 +42,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   return {
     endpoint,
     client,
-    async createTable(tableName) {
-      try {
-        await client.send(
-          new CreateTableCommand({
-            TableName: tableName,
-            BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: [
-              { AttributeName: TABLE_KEYS.partition, AttributeType: 'S' },
-              { AttributeName: TABLE_KEYS.sort, AttributeType: 'S' },
-            ],
-            KeySchema: [
-              { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
-              { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
-            ],
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ResourceInUseException)) throw error;
-      }
-    },
+    createTable: (tableName) => createProjectTable(client, tableName),
     async stop() {
       client.destroy();
       server.closeAllConnections();
