@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryItems } from './dynamodb-query.js';
 import { parseStoredFinding } from '../core/digest/stored-finding.js';
 import { CrisAuditorError } from '../core/errors.js';
 import type { AggregateReader, HourlyAggregate } from '../core/ports.js';
@@ -67,34 +68,25 @@ export function createDynamoDbAggregateReader(options: DynamoDbAggregateReaderOp
       if (!HOUR_PATTERN.test(hour)) throw new AggregateReadError(`hour bucket "${hour}" is not yyyy-mm-ddThh`);
       const pk = `HOUR#${hour}`;
       const aggregates: HourlyAggregate[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        let page;
-        try {
-          page = await doc.send(
-            new QueryCommand({
-              TableName: options.tableName,
-              KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :fp)',
-              ExpressionAttributeNames: { '#pk': TABLE_KEYS.partition, '#sk': TABLE_KEYS.sort },
-              ExpressionAttributeValues: { ':pk': pk, ':fp': SORT_PREFIX },
-              ExclusiveStartKey: startKey,
-              Limit: options.pageSize,
-            }),
-          );
-        } catch (error) {
-          const name = error instanceof Error ? error.name : 'Error';
-          throw new AggregateReadError(`Query of ${pk} in table ${options.tableName} failed: ${name}`, { cause: error });
+      const items = queryItems(
+        doc,
+        {
+          TableName: options.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :fp)',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.partition, '#sk': TABLE_KEYS.sort },
+          ExpressionAttributeValues: { ':pk': pk, ':fp': SORT_PREFIX },
+          Limit: options.pageSize,
+        },
+        (error) => new AggregateReadError(`Query of ${pk} in table ${options.tableName} failed: ${error instanceof Error ? error.name : 'Error'}`, { cause: error }),
+      );
+      for await (const item of items) {
+        const aggregate = toAggregate(hour, item);
+        if (typeof aggregate === 'string') {
+          options.onInvalidItem({ pk, sk: String(item[TABLE_KEYS.sort]), reason: aggregate });
+        } else {
+          aggregates.push(aggregate);
         }
-        for (const item of page.Items ?? []) {
-          const aggregate = toAggregate(hour, item);
-          if (typeof aggregate === 'string') {
-            options.onInvalidItem({ pk, sk: String(item[TABLE_KEYS.sort]), reason: aggregate });
-          } else {
-            aggregates.push(aggregate);
-          }
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      }
       return aggregates;
     },
   };

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryItems } from './dynamodb-query.js';
 import { CALL_COUNT_PREFIX as PREFIX, TABLE_KEYS } from '../core/alert/store-keys.js';
 import { CrisAuditorError } from '../core/errors.js';
 import type { IntermittencyRow } from '../core/history/intermittency.js';
@@ -72,29 +73,16 @@ export function createDynamoDbCallCountReader(options: DynamoDbCallCountReaderOp
       if (!DAY.test(day)) throw new CallCountReadError(`day "${day}" is not yyyy-mm-dd`);
       const pk = `CALLS#${day}`;
       const rows: IntermittencyRow[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        let page;
-        try {
-          page = await doc.send(
-            new QueryCommand({
-              TableName,
-              KeyConditionExpression: '#pk = :pk',
-              ExpressionAttributeNames: { '#pk': TABLE_KEYS.partition },
-              ExpressionAttributeValues: { ':pk': pk },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-        } catch (error) {
-          throw new CallCountReadError(`Query of ${pk} in table ${TableName} failed: ${error instanceof Error ? error.name : 'Error'}`, { cause: error });
-        }
-        for (const item of page.Items ?? []) {
-          const row = toRow(item);
-          if (typeof row === 'string') options.onInvalidItem?.({ pk, sk: String(item[TABLE_KEYS.sort]), reason: row });
-          else rows.push(row);
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      const items = queryItems(
+        doc,
+        { TableName, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': TABLE_KEYS.partition }, ExpressionAttributeValues: { ':pk': pk } },
+        (error) => new CallCountReadError(`Query of ${pk} in table ${TableName} failed: ${error instanceof Error ? error.name : 'Error'}`, { cause: error }),
+      );
+      for await (const item of items) {
+        const row = toRow(item);
+        if (typeof row === 'string') options.onInvalidItem?.({ pk, sk: String(item[TABLE_KEYS.sort]), reason: row });
+        else rows.push(row);
+      }
       return rows;
     },
   };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { queryItems } from './dynamodb-query.js';
 import { TABLE_KEYS, orgSnapshotChunkPartition, orgSnapshotHeadKey } from '../core/alert/store-keys.js';
 import { CrisAuditorError } from '../core/errors.js';
 import type { StoredOrgSnapshot } from '../core/ports.js';
@@ -59,25 +60,18 @@ export function orgSnapshotReads(doc: DynamoDBDocumentClient, TableName: string,
 
   async function readChunks(writeId: string): Promise<Buffer[]> {
     const parts: Buffer[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE_KEYS.partition },
-          ExpressionAttributeValues: { ':pk': orgSnapshotChunkPartition(writeId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const data = item['data'];
-        if (!(data instanceof Uint8Array)) throw new OrgSnapshotStoreError(`chunk ${String(item[TABLE_KEYS.sort])} of snapshot write ${writeId} has no binary data`);
-        parts.push(Buffer.from(data));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const items = queryItems(doc, {
+      TableName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_KEYS.partition },
+      ExpressionAttributeValues: { ':pk': orgSnapshotChunkPartition(writeId) },
+      ConsistentRead: true,
+    });
+    for await (const item of items) {
+      const data = item['data'];
+      if (!(data instanceof Uint8Array)) throw new OrgSnapshotStoreError(`chunk ${String(item[TABLE_KEYS.sort])} of snapshot write ${writeId} has no binary data`);
+      parts.push(Buffer.from(data));
+    }
     return parts;
   }
 
