@@ -20,16 +20,7 @@
 
 const NO_VALUE = { Ref: 'AWS::NoValue' };
 
-const text = async (resolveVariable, name) => {
-  const value = await resolveVariable(`param:${name}`);
-  return value === undefined || value === null ? '' : String(value).trim();
-};
-
-const list = (value) =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
+const { text, list } = require('./params.cjs');
 
 /** Athena's smallest per-query cutoff (10 MB). */
 const MIN_CUTOFF = 10_000_000;

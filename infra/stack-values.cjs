@@ -14,16 +14,7 @@
  * this stack are CloudFormation references.
  */
 
-const text = async (resolveVariable, name) => {
-  const value = await resolveVariable(`param:${name}`);
-  return value === undefined || value === null ? '' : String(value).trim();
-};
-
-const list = (value) =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
+const { text, list } = require('./params.cjs');
 
 const isLocal = async (resolveVariable) => (await text(resolveVariable, 'invokeLocal')) === 'true';
 
