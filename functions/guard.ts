@@ -10,7 +10,7 @@ import { createPolicyDescriber } from '../shared/adapters/organizations-tree.js'
 import { createSlackWebhookSender } from '../shared/adapters/slack-webhook.js';
 import { createSnsTextPublisher } from '../shared/adapters/sns-text-publisher.js';
 import { createWebhookUrlSource } from '../shared/adapters/webhook-secret.js';
-import { hourBucketsBetween } from '../shared/core/alert/store-keys.js';
+import { dayBucketsBetween, hourBucketsBetween } from '../shared/core/alert/store-keys.js';
 import { loadBundledCatalog } from '../shared/core/classify/profile-catalog.js';
 import { listHours } from '../shared/core/digest/read-window.js';
 import { processGuardEvent, renderGuardSlack, renderGuardSubject, renderGuardText, type GuardChannel, type GuardDependencies, type GuardOutcome } from '../shared/core/guard/index.js';
@@ -49,25 +49,19 @@ export function buildGuardDependencies(env: Record<string, string | undefined> =
     describePolicy: config.orgReadRoleArn === null ? null : createPolicyDescriber(createOrganizationsClient({ roleArn: config.orgReadRoleArn, sessionName: 'cris-auditor-guard' })),
     routes: async () => {
       const now = clock();
-      const hours = hourBucketsBetween(new Date(now.getTime() - config.lookbackHours * 3_600_000), now);
+      const since = new Date(now.getTime() - config.lookbackHours * 3_600_000);
       // Denials (hourly aggregates) and, from replays with `store`, every call: a profile whose
       // calls all succeed so far is exactly the one a change can break first.
-      const [aggregates, counted] = await Promise.all([listHours(reader, hours), Promise.all(utcDaysBetween(new Date(now.getTime() - config.lookbackHours * 3_600_000), now).map((day) => calls.listDay(day)))]);
+      const [aggregates, counted] = await Promise.all([
+        listHours(reader, hourBucketsBetween(since, now)),
+        Promise.all(dayBucketsBetween(since, now).map((day) => calls.listDay(day))),
+      ]);
       return routesInUse([...aggregates, ...callCountsSeen(counted.flat())], config.profiles);
     },
     channels,
     catalog: loadBundledCatalog(),
     lang: config.locale,
   };
-}
-
-/** Every UTC day (`yyyy-mm-dd`) from `from` to `to`, both included. */
-export function utcDaysBetween(from: Date, to: Date): string[] {
-  const days: string[] = [];
-  for (let day = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); day <= to.getTime(); day += 86_400_000) {
-    days.push(new Date(day).toISOString().slice(0, 10));
-  }
-  return days;
 }
 
 /** Logs and counts one outcome; the CloudTrail event ID is already on every line. */

@@ -3,14 +3,14 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildGuardDependencies, createGuardHandler, utcDaysBetween } from '../../functions/guard.js';
+import { buildGuardDependencies, createGuardHandler } from '../../functions/guard.js';
 import { createDynamoDbCallCountWriter } from '../../shared/adapters/dynamodb-call-counts.js';
 import { createDynamoDbGuardClaims } from '../../shared/adapters/dynamodb-guard-claims.js';
 import { createDynamoDbOrgSnapshotStore } from '../../shared/adapters/dynamodb-org-snapshot-store.js';
 import { createPolicyDescriber } from '../../shared/adapters/organizations-tree.js';
 import { createSlackWebhookSender } from '../../shared/adapters/slack-webhook.js';
 import { createSnsTextPublisher } from '../../shared/adapters/sns-text-publisher.js';
-import { orgChangeKey } from '../../shared/core/alert/store-keys.js';
+import { dayBucketsBetween, orgChangeKey } from '../../shared/core/alert/store-keys.js';
 import { loadBundledCatalog } from '../../shared/core/classify/profile-catalog.js';
 import { renderGuardSlack, renderGuardSubject, renderGuardText, type GuardDependencies } from '../../shared/core/guard/index.js';
 import type { OrgSnapshotStore } from '../../shared/core/ports.js';
@@ -376,9 +376,9 @@ describe('guard function (dynalite, loopback Slack, SNS and Organizations)', () 
   });
 
   it('reads every UTC day of the look-back window, both ends included', () => {
-    expect(utcDaysBetween(new Date('2026-11-24T08:16:00Z'), new Date('2026-12-01T08:16:00Z'))).toEqual([
+    expect(dayBucketsBetween(new Date('2026-11-24T08:16:00Z'), new Date('2026-12-01T08:16:00Z'))).toEqual([
       '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01',
     ]);
-    expect(utcDaysBetween(new Date('2026-12-01T23:59:59Z'), new Date('2026-12-02T00:00:01Z'))).toEqual(['2026-12-01', '2026-12-02']);
+    expect(dayBucketsBetween(new Date('2026-12-01T23:59:59Z'), new Date('2026-12-02T00:00:01Z'))).toEqual(['2026-12-01', '2026-12-02']);
   });
 });

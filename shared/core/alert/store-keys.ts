@@ -109,6 +109,15 @@ export function hourBucketsBetween(from: Date, to: Date): string[] {
   return buckets;
 }
 
+/** Every UTC day bucket (`yyyy-mm-dd`, the `CALLS#` partitions) from `from` to `to`, both included. */
+export function dayBucketsBetween(from: Date, to: Date): string[] {
+  const days: string[] = [];
+  for (let day = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); day <= to.getTime(); day += 86_400_000) {
+    days.push(new Date(day).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
 /**
  * Attribute names of the items, shared by the writers (alert, replay) and the reader (digest).
  * `finding` holds the finding as a JSON string.
