@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -54,8 +55,11 @@ export async function openPage(binary: string, url: string, viewport = { width: 
       '--remote-debugging-pipe',
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
+    // Its own process group, so close() can stop the renderer, zygote and crashpad helpers too: they
+    // outlive the browser process and keep writing into the profile directory.
+    { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], detached: true },
   );
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const input = child.stdio[3] as Writable;
   const output = child.stdio[4] as Readable;
   let stderr = '';
@@ -127,9 +131,40 @@ export async function openPage(binary: string, url: string, viewport = { width: 
       } catch {
         // Already gone.
       }
-      if (child.exitCode === null) child.kill('SIGKILL');
-      // A killed Chromium may still be writing its profile for a moment (ENOTEMPTY): retry the removal.
-      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      killGroup(child);
+      await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await removeProfile(profile);
     },
   };
+}
+
+/** SIGKILLs every process of the browser's group; a group already gone is fine. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing left in the group.
+  }
+}
+
+/**
+ * Removes the throwaway profile. A helper that was still flushing may recreate a file while the tree is
+ * being removed (ENOTEMPTY), so it retries for a few seconds; a temp directory left behind after that is
+ * reported on stderr, never a test failure: it says nothing about the page under test.
+ */
+async function removeProfile(profile: string): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await rm(profile, { recursive: true, force: true });
+      return;
+    } catch (error) {
+      if (attempt >= 20) {
+        process.stderr.write(`chromium helper: left ${profile} behind (${(error as Error).message})\n`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
