@@ -2,7 +2,7 @@ import { closeSync, constants as fsConstants, createReadStream, fstat, openSync,
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { JSON_STREAM_DEFAULTS, JsonSplitter, type SplitItem } from '../core/json-stream.js';
 import {
   detectShape,
@@ -14,7 +14,8 @@ import {
 } from '../core/classify/record-shapes.js';
 import { InputError } from '../core/errors.js';
 import { isBedrockDenial } from '../core/classify/classify.js';
-import { hasControlBytes, isPlainNonDenialRecord, wrongFieldTypes } from '../core/records/index.js';
+import { WholeGunzip } from './whole-gunzip.js';
+import { DenialNeedleFilter, wrongFieldTypes } from '../core/records/index.js';
 import type { CloudTrailRecord, Result } from '../core/types.js';
 
 /**
@@ -80,10 +81,11 @@ const DEFAULT_READ_CHUNK_BYTES = 1024 * 1024;
 // Larger than zlib's 16 KiB default: fewer round trips, and zlib inflates ahead while we parse.
 const GUNZIP_CHUNK_BYTES = 256 * 1024;
 const DEFAULT_WHOLE_FILE_BYTES = 4 * 1024 * 1024;
-// A whole file whose gzip trailer announces at most this much data is inflated in one call into a
-// single output buffer that small (below malloc's mmap threshold, so from reused heap memory): on
-// ~20,000 small files a stream per file costs more than the inflate. Larger outputs are streamed.
-const WHOLE_GUNZIP_MAX_BYTES = 128 * 1024;
+// A whole file whose gzip trailer announces at most this much data is inflated in one call into
+// this thread's reused output buffer (see whole-gunzip.ts); larger outputs are streamed. Two worker
+// threads hold at most this much each.
+const WHOLE_GUNZIP_MAX_BYTES = 16 * 1024 * 1024;
+const wholeGunzip = new WholeGunzip(WHOLE_GUNZIP_MAX_BYTES);
 
 /**
  * Reads CloudTrail records from files, directories (recursively, in sorted order) and `-` (stdin),
@@ -259,15 +261,15 @@ async function* readOne(
   open: () => AsyncIterable<Uint8Array | string> | Iterable<Buffer>,
   options: ReadCloudTrailInputsOptions,
 ): AsyncGenerator<CloudTrailBatchItem[], void, undefined> {
-  const splitter = new JsonSplitter({ maxValueBytes: options.maxValueBytes ?? JSON_STREAM_DEFAULTS.maxValueBytes });
+  const splitter = new JsonSplitter({
+    maxValueBytes: options.maxValueBytes ?? JSON_STREAM_DEFAULTS.maxValueBytes,
+    ...(options.prefilter === true ? { elementFilter: new DenialNeedleFilter() } : {}),
+  });
   const tally: Tally = { records: 0, stopped: false, digest: false, items: 0, prefilter: options.prefilter === true, skipped: 0 };
   const bytes: ByteTally = { raw: 0, gzip: false, data: 0 };
   let batch: CloudTrailBatchItem[] = [];
   try {
     for await (const chunk of decompressed(open(), bytes)) {
-      // A control byte (pretty-printing, or a broken record) turns the prefilter off for the rest
-      // of the input: every later value, and any value still open, takes the full path.
-      if (tally.prefilter && hasControlBytes(chunk)) tally.prefilter = false;
       for (const item of splitter.push(chunk)) itemsOf(file, item, tally, batch);
       flushSkipped(file, tally, batch);
       if (batch.length > 0) {
@@ -330,17 +332,17 @@ function whereOf(item: Extract<SplitItem, { kind: 'value' }>): string {
 
 function itemsOf(file: string, item: SplitItem, tally: Tally, out: CloudTrailBatchItem[]): void {
   tally.items++;
+  if (item.kind === 'skipped') {
+    tally.records += item.count;
+    tally.skipped += item.count;
+    return;
+  }
   if (item.kind === 'problem') {
     if (item.fatal) tally.stopped = true;
     flushSkipped(file, tally, out);
     // The size limit: say how far the input got, so a user knows what was counted.
     const reason = item.reason.includes(' is larger than ') || item.reason.includes('value is larger than') ? `${item.reason} (${tally.records} records of this input read before it)` : item.reason;
     out.push({ kind: 'problem', file, reason, line: item.line });
-    return;
-  }
-  if (tally.prefilter && item.container === 'Records' && item.invalidUtf8 !== true && isPlainNonDenialRecord(item.text, true)) {
-    tally.records++;
-    tally.skipped++;
     return;
   }
   flushSkipped(file, tally, out);
@@ -377,33 +379,29 @@ function itemsOf(file: string, item: SplitItem, tally: Tally, out: CloudTrailBat
 /**
  * The bytes of a source, gunzipped when they start with the gzip magic bytes. Multi-member gzip
  * (concatenated `.gz` files) is read whole. Source and zlib errors surface as rejections.
- * A whole small file is inflated in the same streamed pieces as a large one, never with one
- * `gunzipSync`: its result is the concatenation of fresh output buffers, and on a trail of
- * thousands of ~1 MB files those fresh pages cost more (page faults, 3× the minor faults, a
- * copy as long as the inflate itself) than the inflate.
+ * A whole small file is inflated in one call into this thread's reused buffer ({@link WholeGunzip}:
+ * fresh output buffers per file cost more in page faults than the inflate itself); anything that
+ * path cannot do is streamed, as a large file is.
  * @see https://www.rfc-editor.org/rfc/rfc1952#section-2.3.1
  */
 async function* decompressed(source: AsyncIterable<Uint8Array | string> | Iterable<Buffer>, bytes: ByteTally): AsyncGenerator<Buffer, void, undefined> {
   if (Array.isArray(source) && source.length === 1) {
     const whole = source[0] as Buffer;
     const announced = isGzip(whole) && whole.length >= 18 ? whole.readUInt32LE(whole.length - 4) : Number.POSITIVE_INFINITY;
-    if (announced <= WHOLE_GUNZIP_MAX_BYTES) {
-      let data: Buffer | null = null;
+    // The trailer is only a hint (it is the size modulo 2^32, and any file may lie): the output
+    // limit holds whatever it says, and any failure reads the file again on the streaming path,
+    // which reports exactly as for any other file (records before a cut are kept).
+    const data = announced <= WHOLE_GUNZIP_MAX_BYTES ? wholeGunzip.inflate(whole, announced) : null;
+    if (data !== null) {
+      bytes.raw = whole.length;
+      bytes.gzip = true;
+      bytes.data = data.length;
       try {
-        // The trailer is only a hint (it is the size modulo 2^32, and any file may lie): the output
-        // limit holds whatever it says, and any failure reads the file again on the streaming path,
-        // which reports exactly as for any other file (records before a cut are kept).
-        data = gunzipSync(whole, { maxOutputLength: WHOLE_GUNZIP_MAX_BYTES, chunkSize: Math.max(announced, 1024) + 64 });
-      } catch {
-        data = null;
-      }
-      if (data !== null) {
-        bytes.raw = whole.length;
-        bytes.gzip = true;
-        bytes.data = data.length;
         if (data.length > 0) yield data;
-        return;
+      } finally {
+        wholeGunzip.release(data);
       }
+      return;
     }
   }
   const iterator = (Symbol.asyncIterator in source ? source : (async function* () { yield* source as Iterable<Buffer>; })())[Symbol.asyncIterator]();

@@ -1,4 +1,4 @@
-import { Buffer, isUtf8 } from 'node:buffer';
+import { Buffer, isAscii, isUtf8 } from 'node:buffer';
 
 /** Defaults of {@link JsonSplitter}. */
 export const JSON_STREAM_DEFAULTS = {
@@ -37,12 +37,30 @@ export type SplitItem =
        * in place of each invalid sequence. */
       invalidUtf8?: true;
     }
-  | { kind: 'problem'; reason: string; line: number; fatal: boolean };
+  | { kind: 'problem'; reason: string; line: number; fatal: boolean }
+  /** `count` elements of the `Records` array that the {@link ElementFilter} left out, in place. */
+  | { kind: 'skipped'; count: number };
+
+/**
+ * Decides from its bytes alone whether an element of a streamed `Records` array may be left out (counted,
+ * never decoded nor emitted). The splitter asks only about an element that it has checked to be
+ * exactly one valid JSON object (the grammar `JSON.parse` accepts), valid UTF-8, with no byte below
+ * 0x20 and no `\u` escape, lying whole in `chunk[start, end)`, and followed by `,` or `]`. In such
+ * bytes every character of every string other than `"`, `\` and `/` is written literally. Anything
+ * else is emitted as a `value`, as without a filter.
+ */
+export interface ElementFilter {
+  /** A new chunk begins: positions remembered in the previous one are void (a caller may reuse a buffer). */
+  newChunk(): void;
+  skip(chunk: Buffer, start: number, end: number): boolean;
+}
 
 /** Options of {@link JsonSplitter}. */
 export interface JsonSplitterOptions {
   /** See {@link JSON_STREAM_DEFAULTS.maxValueBytes}. */
   maxValueBytes?: number;
+  /** Leaves out the `Records` elements it accepts (see {@link ElementFilter}). */
+  elementFilter?: ElementFilter;
 }
 
 const QUOTE = 0x22;
@@ -83,6 +101,7 @@ type LineMode = 'first' | 'lines' | 'document';
  */
 export class JsonSplitter {
   private readonly maxValueBytes: number;
+  private readonly filter: ElementFilter | null;
   private out: SplitItem[] = [];
   private fatal = false;
   private bomBytes = 0;
@@ -111,6 +130,18 @@ export class JsonSplitter {
   private elementIndex = 0;
   private elementActive = false;
   private elementLine = 0;
+  /** In a streamed array, where the next element may start (after `[` or `,`). */
+  private expectElement = false;
+  /** The last element was left out by the filter (so a `,` after it is not an empty element). */
+  private elementSkipped = false;
+  /** Elements left out since the last emitted item. */
+  private skipped = 0;
+  // Per chunk, for the filter: where the next backslash and the next byte below 0x20 are (-1: not
+  // looked for yet), and whether the chunk is all ASCII (null: not checked yet).
+  private plainChunk: Buffer | null = null;
+  private readonly plainScan: PlainScan = { backslash: -1 };
+  private nextControl = -1;
+  private chunkAscii: boolean | null = null;
   // Bytes of the value being captured (a whole top-level value or one element).
   private capturing = false;
   private captureStart = 0;
@@ -122,6 +153,7 @@ export class JsonSplitter {
 
   public constructor(options: JsonSplitterOptions = {}) {
     this.maxValueBytes = options.maxValueBytes ?? JSON_STREAM_DEFAULTS.maxValueBytes;
+    this.filter = options.elementFilter ?? null;
   }
 
   /** How many top-level values have started so far (0 at the end: the input held no JSON value). */
@@ -144,7 +176,10 @@ export class JsonSplitter {
       if (k < chunk.length) this.bomBytes = UTF8_BOM.length;
       chunk = chunk.subarray(k);
     }
+    this.plainChunk = null;
+    this.filter?.newChunk();
     this.scan(chunk);
+    this.flushSkipped();
     return this.out;
   }
 
@@ -159,7 +194,14 @@ export class JsonSplitter {
       this.endTop(null, 0);
     }
     this.resetValue();
+    this.flushSkipped();
     return this.out;
+  }
+
+  private flushSkipped(): void {
+    if (this.skipped === 0) return;
+    this.out.push({ kind: 'skipped', count: this.skipped });
+    this.skipped = 0;
   }
 
   private scan(chunk: Buffer): void {
@@ -234,6 +276,17 @@ export class JsonSplitter {
           break;
         case OPEN_OBJECT:
         case OPEN_ARRAY:
+          if (c === OPEN_OBJECT && this.expectElement && this.filter !== null && this.container === 'Records' && this.depth === this.containerDepth) {
+            const end = this.plainElementEnd(chunk, i);
+            if (end > 0 && this.filter.skip(chunk, i, end)) {
+              this.skipped++;
+              this.elementIndex++;
+              this.expectElement = false;
+              this.elementSkipped = true;
+              i = end - 1;
+              break;
+            }
+          }
           this.valueByteAt(chunk, i);
           this.stack.push(c);
           this.depth++;
@@ -258,6 +311,8 @@ export class JsonSplitter {
           if (this.container !== null && this.depth === this.containerDepth) {
             if (this.elementActive) this.endElement(chunk, i);
             this.container = null;
+            this.expectElement = false;
+            this.elementSkipped = false;
           }
           this.depth--;
           if (this.depth === 0) this.endTop(chunk, i + 1);
@@ -271,7 +326,9 @@ export class JsonSplitter {
           }
           if (this.container !== null && this.depth === this.containerDepth) {
             if (this.elementActive) this.endElement(chunk, i);
-            else this.problem(this.line, `${this.where()}: empty array element`, false);
+            else if (!this.elementSkipped) this.problem(this.line, `${this.where()}: empty array element`, false);
+            this.elementSkipped = false;
+            this.expectElement = true;
           }
           if (this.depth === 1 && this.topIsObject) {
             this.expectKey = true;
@@ -316,6 +373,8 @@ export class JsonSplitter {
       if (!this.topActive) this.startTop(chunk, i);
     } else if (this.container !== null && this.depth === this.containerDepth && !this.elementActive) {
       this.elementActive = true;
+      this.expectElement = false;
+      this.elementSkipped = false;
       this.elementLine = this.line;
       this.beginCapture(i);
     }
@@ -335,7 +394,7 @@ export class JsonSplitter {
   private endTop(chunk: Buffer | null, end: number): void {
     if (this.capturing) {
       const text = this.finishCapture(chunk, end);
-      if (text !== null) this.out.push(this.valueItem(text, this.topStartLine, null, 0));
+      if (text !== null) this.emit(this.valueItem(text, this.topStartLine, null, 0));
     }
     if (this.mode === 'first') this.mode = 'lines';
     this.topActive = false;
@@ -350,6 +409,8 @@ export class JsonSplitter {
     this.containerDepth = this.depth;
     this.elementIndex = 0;
     this.elementActive = false;
+    this.expectElement = true;
+    this.elementSkipped = false;
     // The top-level value is streamed, not buffered.
     this.capturing = false;
     this.pieces = [];
@@ -358,7 +419,7 @@ export class JsonSplitter {
 
   private endElement(chunk: Buffer, end: number): void {
     const text = this.finishCapture(chunk, end);
-    if (text !== null) this.out.push(this.valueItem(text, this.elementLine, this.container, this.elementIndex));
+    if (text !== null) this.emit(this.valueItem(text, this.elementLine, this.container, this.elementIndex));
     this.elementIndex++;
     this.elementActive = false;
   }
@@ -461,8 +522,14 @@ export class JsonSplitter {
     return chunk.length;
   }
 
+  /** Emits `item` after the count of the elements left out before it, so the order holds. */
+  private emit(item: SplitItem): void {
+    this.flushSkipped();
+    this.out.push(item);
+  }
+
   private problem(line: number, reason: string, fatal: boolean): void {
-    this.out.push({ kind: 'problem', reason, line, fatal });
+    this.emit({ kind: 'problem', reason, line, fatal });
     if (fatal) {
       this.fatal = true;
       this.resetValue();
@@ -483,10 +550,37 @@ export class JsonSplitter {
     this.lastKey = null;
     this.container = null;
     this.elementActive = false;
+    this.expectElement = false;
+    this.elementSkipped = false;
     this.capturing = false;
     this.pieces = [];
     this.captureBytes = 0;
     this.captureOverflow = false;
+  }
+
+  /**
+   * The end (exclusive) of the object that starts at `chunk[start]`, when it can be offered to the
+   * filter (see {@link ElementFilter}), else -1. No byte below 0x20 before its end, so it stays on
+   * one line and its strings hold no raw control character.
+   */
+  private plainElementEnd(chunk: Buffer, start: number): number {
+    if (this.plainChunk !== chunk) {
+      // The first element of this push (push() voids the positions of the previous chunk).
+      this.plainChunk = chunk;
+      this.plainScan.backslash = -1;
+      this.nextControl = -1;
+      this.chunkAscii = null;
+    }
+    if (this.nextControl < start) this.nextControl = firstControlByte(chunk, start);
+    const limit = this.nextControl;
+    const end = plainObjectEnd(chunk, start, limit, this.plainScan);
+    if (end < 0 || end - start > this.maxValueBytes) return -1;
+    let after = end;
+    while (after < limit && chunk[after] === SPACE) after++;
+    if (after >= limit || (chunk[after] !== COMMA && chunk[after] !== CLOSE_ARRAY)) return -1;
+    this.chunkAscii ??= isAscii(chunk);
+    if (!this.chunkAscii && !isUtf8(chunk.subarray(start, end))) return -1;
+    return end;
   }
 
   private where(): string {
@@ -508,4 +602,181 @@ function streamedKey(bytes: Buffer): string | null {
     }
   }
   return (STREAMED_KEYS as readonly string[]).includes(key) ? key : null;
+}
+
+/** Position of the first byte below 0x20 in `bytes` from `from`, or `bytes.length` when there is none. */
+export function firstControlByte(bytes: Uint8Array, from = 0): number {
+  const length = bytes.length;
+  let i = from;
+  // Byte by byte up to a 4-byte boundary, then four at a time: `(x - 0x20202020) & ~x & 0x80808080`
+  // is non-zero exactly when one of the four bytes of `x` is below 0x20.
+  for (; i < length && ((bytes.byteOffset + i) & 3) !== 0; i++) if (bytes[i]! < 0x20) return i;
+  const words = (length - i) >>> 2;
+  if (words > 0) {
+    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+    for (let w = 0; w < words; w++) {
+      const x = view[w]!;
+      if (((x - 0x20202020) & ~x & 0x80808080) !== 0) {
+        i += w * 4;
+        for (let k = 0; k < 4; k++) if (bytes[i + k]! < 0x20) return i + k;
+      }
+    }
+    i += words * 4;
+  }
+  for (; i < length; i++) if (bytes[i]! < 0x20) return i;
+  return length;
+}
+
+const PLAIN_VALUE = 0;
+const PLAIN_VALUE_OR_CLOSE = 1;
+const PLAIN_KEY = 2;
+const PLAIN_KEY_OR_CLOSE = 3;
+const PLAIN_COLON = 4;
+const PLAIN_COMMA_OR_CLOSE = 5;
+/** Nesting deeper than this is left to the full path (the open containers are bits of one integer). */
+const PLAIN_MAX_DEPTH = 31;
+
+/** Cursor of {@link plainObjectEnd} over one buffer: where its next backslash is (-1: not looked for yet). */
+export interface PlainScan {
+  backslash: number;
+}
+
+/**
+ * End (exclusive) of the JSON object starting at `bytes[start]` when the bytes before `limit` hold
+ * exactly one complete, valid one (RFC 8259 grammar, as `JSON.parse` reads it) whose strings use no
+ * `\u` escape, else -1. The caller guarantees no byte below 0x20 before `limit`, so the only
+ * whitespace is a space. One pass: strings are skipped with `indexOf`, and only a string that holds
+ * a backslash (found with `indexOf` too, the position kept in `scan` across calls) is walked.
+ * Without `\u`, every character of a string other than `"`, `\`, `/` and control characters is its
+ * literal bytes (see {@link ElementFilter}).
+ */
+export function plainObjectEnd(bytes: Buffer, start: number, limit: number, scan: PlainScan = { backslash: -1 }): number {
+  let depth = 0;
+  let objects = 0; // bit d: the container at depth d is an object
+  let state = PLAIN_VALUE;
+  let i = start;
+  while (i < limit) {
+    const c = bytes[i]!;
+    switch (c) {
+      case QUOTE: {
+        let close = bytes.indexOf(QUOTE, i + 1);
+        if (close === -1 || close >= limit) return -1;
+        if (scan.backslash < i) {
+          scan.backslash = bytes.indexOf(BACKSLASH, i);
+          if (scan.backslash === -1) scan.backslash = bytes.length;
+        }
+        if (scan.backslash < close) {
+          close = escapedStringEnd(bytes, i + 1, limit);
+          if (close < 0) return -1;
+          scan.backslash = -1;
+        }
+        i = close + 1;
+        if (state === PLAIN_KEY || state === PLAIN_KEY_OR_CLOSE) state = PLAIN_COLON;
+        else if (state === PLAIN_VALUE || state === PLAIN_VALUE_OR_CLOSE) state = PLAIN_COMMA_OR_CLOSE;
+        else return -1;
+        continue;
+      }
+      case OPEN_OBJECT:
+      case OPEN_ARRAY:
+        if ((state !== PLAIN_VALUE && state !== PLAIN_VALUE_OR_CLOSE) || depth >= PLAIN_MAX_DEPTH) return -1;
+        if (c === OPEN_OBJECT) {
+          objects |= 1 << depth;
+          state = PLAIN_KEY_OR_CLOSE;
+        } else {
+          objects &= ~(1 << depth);
+          state = PLAIN_VALUE_OR_CLOSE;
+        }
+        depth++;
+        break;
+      case CLOSE_OBJECT:
+      case CLOSE_ARRAY: {
+        const inObject = depth > 0 && ((objects >>> (depth - 1)) & 1) === 1;
+        if (depth === 0 || inObject !== (c === CLOSE_OBJECT)) return -1;
+        const closable = inObject ? state === PLAIN_KEY_OR_CLOSE || state === PLAIN_COMMA_OR_CLOSE : state === PLAIN_VALUE_OR_CLOSE || state === PLAIN_COMMA_OR_CLOSE;
+        if (!closable) return -1;
+        depth--;
+        if (depth === 0) return c === CLOSE_OBJECT ? i + 1 : -1;
+        state = PLAIN_COMMA_OR_CLOSE;
+        break;
+      }
+      case COLON:
+        if (state !== PLAIN_COLON) return -1;
+        state = PLAIN_VALUE;
+        break;
+      case COMMA:
+        if (state !== PLAIN_COMMA_OR_CLOSE) return -1;
+        state = ((objects >>> (depth - 1)) & 1) === 1 ? PLAIN_KEY : PLAIN_VALUE;
+        break;
+      case SPACE:
+        break;
+      default: {
+        if ((state !== PLAIN_VALUE && state !== PLAIN_VALUE_OR_CLOSE) || depth === 0) return -1;
+        const end = literalOrNumberEnd(bytes, i, limit);
+        if (end < 0) return -1;
+        i = end;
+        state = PLAIN_COMMA_OR_CLOSE;
+        continue;
+      }
+    }
+    i++;
+  }
+  return -1;
+}
+
+/** Escapes a plain string may hold: `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t` (not `\u`). */
+const SHORT_ESCAPES = new Set([QUOTE, BACKSLASH, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
+
+/** Position of the quote that ends the string whose text starts at `from`, or -1 (a `\u` escape included). */
+function escapedStringEnd(bytes: Buffer, from: number, limit: number): number {
+  for (let j = from; j < limit; j++) {
+    const byte = bytes[j]!;
+    if (byte === QUOTE) return j;
+    if (byte === BACKSLASH) {
+      j++;
+      if (j >= limit || !SHORT_ESCAPES.has(bytes[j]!)) return -1;
+    }
+  }
+  return -1;
+}
+
+/** Whether `bytes[k]`, before `limit`, is an ASCII digit. */
+function digitAt(bytes: Buffer, k: number, limit: number): boolean {
+  if (k >= limit) return false;
+  const byte = bytes[k]!;
+  return byte >= 0x30 && byte <= 0x39;
+}
+
+/** `bytes[k]` before `limit`, else -1. */
+function byteAt(bytes: Buffer, k: number, limit: number): number {
+  return k < limit ? bytes[k]! : -1;
+}
+
+/** End of the `true`, `false`, `null` or number (RFC 8259 section 6) at `bytes[i]`, or -1. */
+function literalOrNumberEnd(bytes: Buffer, i: number, limit: number): number {
+  const c = bytes[i]!;
+  if (c === 0x74) return byteAt(bytes, i + 1, limit) === 0x72 && byteAt(bytes, i + 2, limit) === 0x75 && byteAt(bytes, i + 3, limit) === 0x65 ? i + 4 : -1; // true
+  if (c === 0x6e) return byteAt(bytes, i + 1, limit) === 0x75 && byteAt(bytes, i + 2, limit) === 0x6c && byteAt(bytes, i + 3, limit) === 0x6c ? i + 4 : -1; // null
+  if (c === 0x66) {
+    const rest = byteAt(bytes, i + 1, limit) === 0x61 && byteAt(bytes, i + 2, limit) === 0x6c && byteAt(bytes, i + 3, limit) === 0x73 && byteAt(bytes, i + 4, limit) === 0x65;
+    return rest ? i + 5 : -1; // false
+  }
+  let j = i;
+  if (c === 0x2d) j++;
+  if (byteAt(bytes, j, limit) === 0x30) j++;
+  else if (digitAt(bytes, j, limit)) while (digitAt(bytes, j, limit)) j++;
+  else return -1;
+  if (byteAt(bytes, j, limit) === 0x2e) {
+    j++;
+    if (!digitAt(bytes, j, limit)) return -1;
+    while (digitAt(bytes, j, limit)) j++;
+  }
+  const e = byteAt(bytes, j, limit);
+  if (e === 0x65 || e === 0x45) {
+    j++;
+    const sign = byteAt(bytes, j, limit);
+    if (sign === 0x2b || sign === 0x2d) j++;
+    if (!digitAt(bytes, j, limit)) return -1;
+    while (digitAt(bytes, j, limit)) j++;
+  }
+  return j;
 }

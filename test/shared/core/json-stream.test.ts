@@ -17,7 +17,9 @@ function summary(items: SplitItem[]) {
   return items.map((item) =>
     item.kind === 'value'
       ? { value: JSON.parse(item.text) as unknown, container: item.container, index: item.index, line: item.line }
-      : { problem: item.reason, line: item.line, fatal: item.fatal },
+      : item.kind === 'problem'
+        ? { problem: item.reason, line: item.line, fatal: item.fatal }
+        : { skipped: item.count },
   );
 }
 

@@ -6,7 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readCloudTrailBatches, type CloudTrailBatchItem } from '../../../../shared/adapters/cloudtrail-files.js';
 import { isBedrockDenial } from '../../../../shared/core/classify/index.js';
-import { hasControlBytes, isPlainJsonObject, isPlainNonDenialRecord } from '../../../../shared/core/records/index.js';
+import { firstControlByte, JsonSplitter, plainObjectEnd, type SplitItem } from '../../../../shared/core/json-stream.js';
+import { DenialNeedleFilter } from '../../../../shared/core/records/index.js';
 
 /**
  * The prefilter may skip JSON.parse only for a record that provably is not a Bedrock denial and is
@@ -76,69 +77,117 @@ function parses(text: string): { ok: true; value: unknown } | { ok: false } {
 
 const hasControl = (text: string) => /[\u0000-\u001f]/.test(text);
 
-describe('isPlainNonDenialRecord', () => {
-  it('never skips a record that isBedrockDenial accepts, however its text is written', () => {
-    fc.assert(
-      fc.property(recordObject, escapes, fc.boolean(), (record, escapeAt, escaped) => {
-        // Prepare
-        const text = escaped ? stringifyEscaped(record, escapeAt) : JSON.stringify(record);
-        const parsed = JSON.parse(text) as unknown;
+/** What the splitter with the prefilter does with `element` as the only record of a log file. */
+function filtered(element: string, chunkBytes = 1 << 20): 'skipped' | 'emitted' | 'problem' {
+  const splitter = new JsonSplitter({ elementFilter: new DenialNeedleFilter() });
+  const bytes = Buffer.from(`{"Records":[${element}]}`, 'utf8');
+  const items = [];
+  for (let at = 0; at < bytes.length; at += chunkBytes) items.push(...splitter.push(bytes.subarray(at, at + chunkBytes)));
+  items.push(...splitter.end());
+  if (items.some((item) => item.kind === 'skipped')) return 'skipped';
+  return items.some((item) => item.kind === 'value') ? 'emitted' : 'problem';
+}
 
+/** `text` with some `/` written `\/` and some non-ASCII characters as `\u` escapes, as JSON writers may. */
+const shortEscaped = fc.tuple(recordObject, fc.boolean()).map(([record, slashes]) => {
+  const text = JSON.stringify(record);
+  return slashes ? text.replace(/\//g, '\\/') : text;
+});
+
+describe('the prefilter (DenialNeedleFilter in the splitter)', () => {
+  it('never leaves out a record that isBedrockDenial accepts, however its text is written', () => {
+    fc.assert(
+      fc.property(fc.oneof(shortEscaped, fc.tuple(recordObject, escapes).map(([record, escapeAt]) => stringifyEscaped(record, escapeAt))), (text) => {
         // Act
-        const skipped = isPlainNonDenialRecord(text) || (!hasControl(text) && isPlainNonDenialRecord(text, true));
+        const outcome = filtered(text);
 
         // Assess
-        if (isBedrockDenial(parsed)) expect(skipped).toBe(false);
+        if (isBedrockDenial(JSON.parse(text))) expect(outcome).toBe('emitted');
       }),
       { numRuns: 3_000 },
     );
   });
 
-  it('skips only texts that JSON.parse reads as one object', () => {
+  it('leaves out only values that JSON.parse reads as objects that are not denials, and changes nothing else', () => {
     fc.assert(
-      fc.property(mutatedJson, (text) => {
-        if (!isPlainNonDenialRecord(text) && !(hasControl(text) ? false : isPlainNonDenialRecord(text, true))) return;
-        const parsed = parses(text);
-        expect(parsed.ok).toBe(true);
-        const value = parsed.ok ? parsed.value : null;
-        expect(typeof value === 'object' && value !== null && !Array.isArray(value)).toBe(true);
-        expect(isBedrockDenial(value)).toBe(false);
+      fc.property(fc.array(mutatedJson, { maxLength: 4 }), fc.constantFrom(1, 7, 1 << 20), (elements, chunkBytes) => {
+        // Prepare
+        const bytes = Buffer.from(`{"Records":[${elements.join(',')}]}`, 'utf8');
+        const split = (splitter: JsonSplitter) => {
+          const items: SplitItem[] = [];
+          for (let at = 0; at < bytes.length; at += chunkBytes) items.push(...splitter.push(bytes.subarray(at, at + chunkBytes)));
+          return [...items, ...splitter.end()];
+        };
+
+        // Act
+        const full = split(new JsonSplitter());
+        const withFilter = split(new JsonSplitter({ elementFilter: new DenialNeedleFilter() }));
+
+        // Assess: each left-out element stands for the next value of the full split, which is a
+        // plain non-denial object; every other item is the same, in the same order.
+        let k = 0;
+        for (const item of withFilter) {
+          if (item.kind !== 'skipped') {
+            expect(item).toEqual(full[k++]);
+            continue;
+          }
+          for (let n = 0; n < item.count; n++) {
+            const value = full[k++]!;
+            expect(value.kind).toBe('value');
+            const parsed = value.kind === 'value' ? parses(value.text) : { ok: false as const };
+            expect(parsed.ok).toBe(true);
+            const object = parsed.ok ? parsed.value : null;
+            expect(typeof object === 'object' && object !== null && !Array.isArray(object)).toBe(true);
+            expect(isBedrockDenial(object)).toBe(false);
+          }
+        }
+        expect(k).toBe(full.length);
       }),
       { numRuns: 5_000 },
     );
   });
 
-  it('skips the plain records of other services and successful Bedrock calls', () => {
-    expect(isPlainNonDenialRecord(JSON.stringify({ eventSource: 'bedrock.amazonaws.com', eventName: 'Converse' }))).toBe(true);
-    expect(isPlainNonDenialRecord(JSON.stringify({ eventSource: 's3.amazonaws.com', errorCode: 'AccessDenied' }))).toBe(true);
-    expect(isPlainNonDenialRecord(JSON.stringify({ eventSource: 'bedrock.amazonaws.com', errorCode: 'AccessDeniedException' }))).toBe(false);
-    expect(isPlainNonDenialRecord('{"eventSource":"\\u0062edrock.amazonaws.com","errorCode":"AccessDenied"}')).toBe(false);
-    expect(isPlainNonDenialRecord('{"eventSource":"s3.amazonaws.com","n":01}')).toBe(false);
+  it('leaves out the plain records of other services and successful Bedrock calls, and nothing else', () => {
+    expect(filtered(JSON.stringify({ eventSource: 'bedrock.amazonaws.com', eventName: 'Converse' }))).toBe('skipped');
+    expect(filtered(JSON.stringify({ eventSource: 's3.amazonaws.com', errorCode: 'AccessDenied' }))).toBe('skipped');
+    expect(filtered(JSON.stringify({ eventSource: 'iam.amazonaws.com', requestParameters: { policyDocument: '{"Version":"2012-10-17"}' } }))).toBe('skipped');
+    expect(filtered(JSON.stringify({ eventSource: 'bedrock.amazonaws.com', errorCode: 'AccessDeniedException' }))).toBe('emitted');
+    expect(filtered('{"eventSource":"\\u0062edrock.amazonaws.com","errorCode":"AccessDenied"}')).toBe('emitted');
+    expect(filtered('{"eventSource":"s3.amazonaws.com","n":01}')).toBe('emitted');
+    expect(filtered('{"eventSource":"s3.amazonaws.com"}\n')).toBe('emitted');
   });
 });
 
-describe('isPlainJsonObject', () => {
-  it('agrees with JSON.parse on texts without escapes or control characters', () => {
+describe('plainObjectEnd', () => {
+  it('agrees with JSON.parse on texts without \\u escapes or control characters', () => {
     fc.assert(
-      fc.property(mutatedJson, (text) => {
-        fc.pre(!text.includes('\\') && !hasControl(text));
+      fc.property(fc.oneof(mutatedJson, shortEscaped), (text) => {
+        fc.pre(!text.includes('\\u') && !hasControl(text));
+        const bytes = Buffer.from(text, 'utf8');
         const parsed = parses(text);
         const object = parsed.ok && typeof parsed.value === 'object' && parsed.value !== null && !Array.isArray(parsed.value);
-        expect(isPlainJsonObject(text)).toBe(object);
+        // Act
+        const end = plainObjectEnd(bytes, 0, bytes.length);
+        // Assess: the whole text when it is one object (spaces after it are not part of it)
+        if (object) expect(end).toBe(Buffer.byteLength(text.trimEnd()));
+        else expect(end === -1 || end < Buffer.byteLength(text.trimEnd())).toBe(true);
+        if (end > 0) expect(parses(bytes.subarray(0, end).toString('utf8')).ok).toBe(true);
       }),
       { numRuns: 5_000 },
     );
   });
 });
 
-describe('hasControlBytes', () => {
-  it('finds a byte below 0x20 anywhere, at any alignment', () => {
+describe('firstControlByte', () => {
+  it('finds the first byte below 0x20 from any position, at any alignment', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 70 }), fc.nat({ max: 7 }), (bytes, offset) => {
+      fc.property(fc.uint8Array({ maxLength: 70 }), fc.nat({ max: 7 }), fc.nat({ max: 70 }), (bytes, offset, from) => {
         const backing = new Uint8Array(bytes.length + offset);
         backing.set(bytes, offset);
         const view = backing.subarray(offset);
-        expect(hasControlBytes(view)).toBe(bytes.some((byte) => byte < 0x20));
+        const start = Math.min(from, bytes.length);
+        const expected = bytes.findIndex((byte, i) => i >= start && byte < 0x20);
+        expect(firstControlByte(view, start)).toBe(expected === -1 ? bytes.length : expected);
       }),
       { numRuns: 3_000 },
     );
@@ -149,9 +198,10 @@ describe('the reader with the prefilter', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cris-prefilter-'));
   let run = 0;
 
-  async function read(path: string, prefilter: boolean) {
+  /** Whole: read and inflated in one piece (the org-trail path); else streamed in 61-byte reads. */
+  async function read(path: string, prefilter: boolean, whole: boolean) {
     const items: CloudTrailBatchItem[] = [];
-    for await (const batch of readCloudTrailBatches([path], { prefilter, readChunkBytes: 61 })) items.push(...batch);
+    for await (const batch of readCloudTrailBatches([path], { prefilter, readChunkBytes: 61, ...(whole ? {} : { wholeFileBytes: 0 }) })) items.push(...batch);
     return items;
   }
 
@@ -161,14 +211,14 @@ describe('the reader with the prefilter', () => {
       mutatedJson,
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(element, { maxLength: 25 }), fc.boolean(), async (elements, compressed) => {
+      fc.asyncProperty(fc.array(element, { maxLength: 25 }), fc.boolean(), fc.boolean(), async (elements, compressed, whole) => {
         // Prepare
         const text = `{"Records":[${elements.join(',')}]}`;
         const path = join(dir, `${run++}.json`);
         writeFileSync(path, compressed ? gzipSync(text) : text);
 
         // Act
-        const [full, filtered] = [await read(path, false), await read(path, true)];
+        const [full, filtered] = [await read(path, false, whole), await read(path, true, whole)];
 
         // Assess
         const denialsOf = (items: CloudTrailBatchItem[]) => items.filter((item) => item.kind !== 'other' && (item.kind !== 'record' || isBedrockDenial(item.record)));
