@@ -4,11 +4,14 @@
  * ahead of the file being printed stops instead of filling memory.
  */
 import { parentPort } from 'node:worker_threads';
-import { classifiedBatches } from './analyze-items.js';
+import { classifiedBatches, type AnalyzeItem } from './analyze-items.js';
 import type { CloudTrailInput } from '../shared/adapters/cloudtrail-files.js';
 
 /** Batches a worker may post before the main thread acknowledges one. */
 export const IN_FLIGHT = 4;
+
+/** Items of one file held back before they are posted (the file's end posts them anyway). */
+const POST_AFTER_ITEMS = 256;
 
 /** Main → worker. */
 export type ToWorker = { type: 'task'; seq: number; input: Extract<CloudTrailInput, { kind: 'read' }> } | { type: 'ack' } | { type: 'stop' };
@@ -27,9 +30,14 @@ if (port !== null) {
     running = true;
     while (tasks.length > 0) {
       const task = tasks.shift()!;
+      let held: AnalyzeItem[] = [];
       for await (const items of classifiedBatches(task.input)) {
         const last = items.length > 0 && items[items.length - 1]!.kind === 'file';
-        port.postMessage({ type: 'batch', seq: task.seq, items, last } satisfies FromWorker);
+        held = held.length === 0 ? items : held.concat(items);
+        // One message per small file (its records, then its `file` item), not one per chunk.
+        if (!last && held.length < POST_AFTER_ITEMS) continue;
+        port.postMessage({ type: 'batch', seq: task.seq, items: held, last } satisfies FromWorker);
+        held = [];
         outstanding++;
         while (outstanding >= IN_FLIGHT) await new Promise<void>((done) => (wake = done));
       }

@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { defaultCacheDir, TSX_WORKER_ENTRY, workerEntry } from '../../cli/worker-bundle.js';
+import { buildBundle, currentBundle, defaultCacheDir } from '../../bin/bundle-cache.mjs';
+import { TSX_WORKER_ENTRY, workerEntry } from '../../cli/worker-bundle.js';
 import type { FromWorker } from '../../cli/analyze-worker.js';
 import { ROOT } from '../helpers/load-event.js';
 
@@ -80,5 +82,35 @@ describe('the analyze worker bundle', () => {
     expect(defaultCacheDir({ CRIS_AUDIT_CACHE_DIR: '/tmp/x' })).toBe('/tmp/x');
     expect(defaultCacheDir({ XDG_CACHE_HOME: '/home/u/.xdg' })).toBe('/home/u/.xdg/cris-audit');
     expect(defaultCacheDir({})).toMatch(/\.cache\/cris-audit$/);
+  });
+});
+
+describe('the CLI bundle', () => {
+  const run = (args: string[], env: Record<string, string>) => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'cris-audit.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it('is built on first use and then reused, and prints exactly what the sources under tsx print', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cris-cli-'));
+    const args = ['analyze', '--json', SAMPLE];
+    const first = run(args, { CRIS_AUDIT_CACHE_DIR: cacheDir });
+    const bundle = currentBundle('cli', cacheDir);
+    expect(bundle).not.toBeNull();
+    const builtAt = statSync(bundle!).mtimeMs;
+    const second = run(args, { CRIS_AUDIT_CACHE_DIR: cacheDir });
+    const underTsx = run(args, { CRIS_AUDIT_CACHE_DIR: cacheDir, CRIS_AUDIT_NO_BUNDLE: '1' });
+    expect(first.stdout).toContain('"verdict":"cross-region-scp"');
+    expect(second).toEqual(first);
+    expect(underTsx).toEqual(first);
+    expect(statSync(bundle!).mtimeMs).toBe(builtAt);
+  });
+
+  it('is refused when a module outside the entry directory uses its own location', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cris-cli-'));
+    expect(() => buildBundle('fixture', join('test', 'fixtures', 'bundle', 'entry', 'main.ts'), cacheDir)).toThrow(
+      'test/fixtures/bundle/elsewhere/where.ts uses its own location (__dirname, __filename or import.meta) outside test/fixtures/bundle/entry/',
+    );
+    expect(currentBundle('fixture', cacheDir)).toBeNull();
   });
 });
