@@ -45,14 +45,20 @@ export type SplitItem =
  * Decides from its bytes alone whether an element of a streamed `Records` array may be left out (counted,
  * never decoded nor emitted). The splitter asks only about an element that it has checked to be
  * exactly one valid JSON object (the grammar `JSON.parse` accepts), valid UTF-8, with no byte below
- * 0x20 and no `\u` escape, lying whole in `chunk[start, end)`, and followed by `,` or `]`. In such
- * bytes every character of every string other than `"`, `\` and `/` is written literally. Anything
- * else is emitted as a `value`, as without a filter.
+ * 0x20 and no `\u` escape, lying whole in one chunk and followed by `,` or `]`; while checking it, it
+ * notes which of {@link strings} occur in it. Anything else is emitted as a `value`, as without a filter.
  */
 export interface ElementFilter {
-  /** A new chunk begins: positions remembered in the previous one are void (a caller may reuse a buffer). */
-  newChunk(): void;
-  skip(chunk: Buffer, start: number, end: number): boolean;
+  /**
+   * Strings to look for (at most 31), each matched against every string of the element, keys
+   * included: `prefix` when a string starting with `text` counts, else the whole string must be
+   * `text`. `text` may not hold `"`, `\`, `/` or a control character: those are the only characters a
+   * short escape (`\"`, `\/`, `\n`, …) can stand for, so without `\u` escapes every decoded string
+   * that matches has bytes that match, and a string the splitter reports absent is absent.
+   */
+  readonly strings: readonly { text: string; prefix: boolean }[];
+  /** Whether to leave the element out; bit `i` of `found` is set when `strings[i]` occurs in it. */
+  skip(found: number): boolean;
 }
 
 /** Options of {@link JsonSplitter}. */
@@ -139,7 +145,7 @@ export class JsonSplitter {
   // Per chunk, for the filter: where the next backslash and the next byte below 0x20 are (-1: not
   // looked for yet), and whether the chunk is all ASCII (null: not checked yet).
   private plainChunk: Buffer | null = null;
-  private readonly plainScan: PlainScan = { backslash: -1 };
+  private readonly plainScan: PlainScan;
   private nextControl = -1;
   private chunkAscii: boolean | null = null;
   // Bytes of the value being captured (a whole top-level value or one element).
@@ -154,6 +160,7 @@ export class JsonSplitter {
   public constructor(options: JsonSplitterOptions = {}) {
     this.maxValueBytes = options.maxValueBytes ?? JSON_STREAM_DEFAULTS.maxValueBytes;
     this.filter = options.elementFilter ?? null;
+    this.plainScan = { backslash: -1, probes: this.filter === null ? null : stringProbes(this.filter.strings), found: 0 };
   }
 
   /** How many top-level values have started so far (0 at the end: the input held no JSON value). */
@@ -177,7 +184,6 @@ export class JsonSplitter {
       chunk = chunk.subarray(k);
     }
     this.plainChunk = null;
-    this.filter?.newChunk();
     this.scan(chunk);
     this.flushSkipped();
     return this.out;
@@ -278,7 +284,7 @@ export class JsonSplitter {
         case OPEN_ARRAY:
           if (c === OPEN_OBJECT && this.expectElement && this.filter !== null && this.container === 'Records' && this.depth === this.containerDepth) {
             const end = this.plainElementEnd(chunk, i);
-            if (end > 0 && this.filter.skip(chunk, i, end)) {
+            if (end > 0 && this.filter.skip(this.plainScan.found)) {
               this.skipped++;
               this.elementIndex++;
               this.expectElement = false;
@@ -573,6 +579,7 @@ export class JsonSplitter {
     }
     if (this.nextControl < start) this.nextControl = firstControlByte(chunk, start);
     const limit = this.nextControl;
+    this.plainScan.found = 0;
     const end = plainObjectEnd(chunk, start, limit, this.plainScan);
     if (end < 0 || end - start > this.maxValueBytes) return -1;
     let after = end;
@@ -608,20 +615,23 @@ function streamedKey(bytes: Buffer): string | null {
 export function firstControlByte(bytes: Uint8Array, from = 0): number {
   const length = bytes.length;
   let i = from;
-  // Byte by byte up to a 4-byte boundary, then four at a time: `(x - 0x20202020) & ~x & 0x80808080`
-  // is non-zero exactly when one of the four bytes of `x` is below 0x20.
+  // Byte by byte up to a 4-byte boundary, then 16 bytes at a time: `(x - 0x20202020) & ~x &
+  // 0x80808080` is non-zero exactly when one of the four bytes of `x` is below 0x20. The 16 bytes
+  // holding the first such byte, and the tail, are searched byte by byte (~6 GB/s here, 3x the
+  // one-word loop).
   for (; i < length && ((bytes.byteOffset + i) & 3) !== 0; i++) if (bytes[i]! < 0x20) return i;
   const words = (length - i) >>> 2;
   if (words > 0) {
     const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
-    for (let w = 0; w < words; w++) {
-      const x = view[w]!;
-      if (((x - 0x20202020) & ~x & 0x80808080) !== 0) {
-        i += w * 4;
-        for (let k = 0; k < 4; k++) if (bytes[i + k]! < 0x20) return i + k;
-      }
+    let w = 0;
+    for (; w + 4 <= words; w += 4) {
+      const a = view[w]!;
+      const b = view[w + 1]!;
+      const c = view[w + 2]!;
+      const d = view[w + 3]!;
+      if ((((a - 0x20202020) & ~a) | ((b - 0x20202020) & ~b) | ((c - 0x20202020) & ~c) | ((d - 0x20202020) & ~d)) & 0x80808080) break;
     }
-    i += words * 4;
+    i += w * 4;
   }
   for (; i < length; i++) if (bytes[i]! < 0x20) return i;
   return length;
@@ -636,9 +646,50 @@ const PLAIN_COMMA_OR_CLOSE = 5;
 /** Nesting deeper than this is left to the full path (the open containers are bits of one integer). */
 const PLAIN_MAX_DEPTH = 31;
 
-/** Cursor of {@link plainObjectEnd} over one buffer: where its next backslash is (-1: not looked for yet). */
+/** Strings {@link plainObjectEnd} looks for, compiled: by first byte, the bits of the probes that start with it. */
+export interface StringProbes {
+  byFirstByte: Uint32Array;
+  texts: Buffer[];
+  prefix: boolean[];
+}
+
+/** Compiles {@link ElementFilter.strings}; throws on a text it could not match soundly. */
+export function stringProbes(strings: readonly { text: string; prefix: boolean }[]): StringProbes {
+  if (strings.length > 31) throw new RangeError('at most 31 strings can be looked for');
+  const probes: StringProbes = { byFirstByte: new Uint32Array(256), texts: [], prefix: [] };
+  strings.forEach(({ text, prefix }, index) => {
+    if (text === '' || /["\\/\u0000-\u001f]/.test(text)) throw new RangeError(`cannot look for ${JSON.stringify(text)}: it is empty or holds a character an escape can stand for`);
+    const bytes = Buffer.from(text, 'utf8');
+    probes.byFirstByte[bytes[0]!]! |= 1 << index;
+    probes.texts.push(bytes);
+    probes.prefix.push(prefix);
+  });
+  return probes;
+}
+
+/** Bits of the probes in `candidates` that the string whose text spans `bytes[from, close)` matches. */
+function matchedProbes(probes: StringProbes, candidates: number, bytes: Buffer, from: number, close: number): number {
+  let found = 0;
+  for (let index = 0; candidates !== 0; index++, candidates >>>= 1) {
+    if ((candidates & 1) === 0) continue;
+    const text = probes.texts[index]!;
+    const end = from + text.length;
+    if (end > close || (!probes.prefix[index] && end !== close)) continue;
+    let k = 1; // the first byte matched already (byFirstByte)
+    while (k < text.length && bytes[from + k] === text[k]) k++;
+    if (k === text.length) found |= 1 << index;
+  }
+  return found;
+}
+
+/**
+ * State of {@link plainObjectEnd} over one buffer: where its next backslash is (-1: not looked for
+ * yet), the strings to look for, and (out) which of them the last object held.
+ */
 export interface PlainScan {
   backslash: number;
+  probes: StringProbes | null;
+  found: number;
 }
 
 /**
@@ -650,7 +701,8 @@ export interface PlainScan {
  * Without `\u`, every character of a string other than `"`, `\`, `/` and control characters is its
  * literal bytes (see {@link ElementFilter}).
  */
-export function plainObjectEnd(bytes: Buffer, start: number, limit: number, scan: PlainScan = { backslash: -1 }): number {
+export function plainObjectEnd(bytes: Buffer, start: number, limit: number, scan: PlainScan = { backslash: -1, probes: null, found: 0 }): number {
+  const probes = scan.probes;
   let depth = 0;
   let objects = 0; // bit d: the container at depth d is an object
   let state = PLAIN_VALUE;
@@ -669,6 +721,10 @@ export function plainObjectEnd(bytes: Buffer, start: number, limit: number, scan
           close = escapedStringEnd(bytes, i + 1, limit);
           if (close < 0) return -1;
           scan.backslash = -1;
+        }
+        if (probes !== null) {
+          const candidates = probes.byFirstByte[bytes[i + 1]!]!;
+          if (candidates !== 0) scan.found |= matchedProbes(probes, candidates, bytes, i + 1, close);
         }
         i = close + 1;
         if (state === PLAIN_KEY || state === PLAIN_KEY_OR_CLOSE) state = PLAIN_COLON;

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readCloudTrailBatches, type CloudTrailBatchItem } from '../../../../shared/adapters/cloudtrail-files.js';
 import { isBedrockDenial } from '../../../../shared/core/classify/index.js';
-import { firstControlByte, JsonSplitter, plainObjectEnd, type SplitItem } from '../../../../shared/core/json-stream.js';
+import { firstControlByte, JsonSplitter, plainObjectEnd, stringProbes, type SplitItem } from '../../../../shared/core/json-stream.js';
 import { DenialNeedleFilter } from '../../../../shared/core/records/index.js';
 
 /**
@@ -175,6 +175,32 @@ describe('plainObjectEnd', () => {
       }),
       { numRuns: 5_000 },
     );
+  });
+});
+
+describe('stringProbes', () => {
+  const found = (text: string, strings: { text: string; prefix: boolean }[]) => {
+    const scan = { backslash: -1, probes: stringProbes(strings), found: 0 };
+    const bytes = Buffer.from(text, 'utf8');
+    expect(plainObjectEnd(bytes, 0, bytes.length, scan)).toBe(bytes.length);
+    return scan.found;
+  };
+
+  it('finds strings by prefix or whole, keys and escaped strings included', () => {
+    const strings = [
+      { text: 'AccessDenied', prefix: true },
+      { text: 'bedrock.amazonaws.com', prefix: false },
+    ];
+    expect(found('{"errorCode":"AccessDeniedException","eventSource":"bedrock.amazonaws.com"}', strings)).toBe(0b11);
+    expect(found('{"eventSource":"bedrock.amazonaws.com.evil","x":["AccessDenied"]}', strings)).toBe(0b01);
+    expect(found('{"AccessDenied":1,"a":{"b":"bedrock.amazonaws.com"}}', strings)).toBe(0b11);
+    expect(found('{"errorCode":"Access\\"Denied","e":"bedrock.amazonaws.co"}', strings)).toBe(0);
+    expect(found('{"m":"AccessDenied: \\"quoted\\"","e":""}', strings)).toBe(0b01);
+  });
+
+  it('refuses a text that an escape could stand for, which it could not find soundly', () => {
+    for (const text of ['', 'a"b', 'a/b', 'a\\b', 'a\nb']) expect(() => stringProbes([{ text, prefix: true }])).toThrow(RangeError);
+    expect(() => stringProbes(Array.from({ length: 32 }, (_, i) => ({ text: `s${i}`, prefix: false })))).toThrow('at most 31');
   });
 });
 
