@@ -13,15 +13,25 @@ import { workerEntry } from './worker-bundle.js';
 const WORKER_YOUNG_GENERATION_MB = 8;
 
 /**
- * Files handed to a worker ahead of the one it reads: it starts the next file at once instead of
- * waiting for this thread (busy printing, or not even scheduled on a 2-core machine) to assign it.
+ * Tasks handed to a worker ahead of the one it reads: it starts the next at once instead of waiting
+ * for this thread (busy printing, or not even scheduled on a 2-core machine) to assign it.
  */
-const QUEUED_FILES_PER_WORKER = 3;
+const QUEUED_TASKS_PER_WORKER = 3;
+
+/**
+ * A task is consecutive files up to this many compressed bytes or {@link TASK_MAX_FILES} files: on
+ * ~20,000 small files, three messages per file (task, batch, acknowledgement) cost more than reading
+ * them, while large files still go one per task, spread over the workers.
+ */
+const TASK_MAX_BYTES = 1024 * 1024;
+const TASK_MAX_FILES = 64;
 
 interface Slot {
   batches: AnalyzeItem[][];
   done: boolean;
   worker: Worker | null;
+  /** Inputs the slot covers, from its key on. */
+  inputs: number;
 }
 
 function instant(input: Exclude<CloudTrailInput, { kind: 'read' }>): AnalyzeItem[] {
@@ -54,16 +64,27 @@ export async function* parallelBatches(inputs: readonly CloudTrailInput[], threa
     while (next < inputs.length) {
       const input = inputs[next]!;
       if (input.kind !== 'read') {
-        slots.set(next++, { batches: [instant(input)], done: true, worker: null });
+        slots.set(next++, { batches: [instant(input)], done: true, worker: null, inputs: 1 });
         continue;
       }
       // The least loaded worker, if any has room.
       let worker: Worker | null = null;
-      for (const candidate of workers) if (queued.get(candidate)! < QUEUED_FILES_PER_WORKER && (worker === null || queued.get(candidate)! < queued.get(worker)!)) worker = candidate;
+      for (const candidate of workers) if (queued.get(candidate)! < QUEUED_TASKS_PER_WORKER && (worker === null || queued.get(candidate)! < queued.get(worker)!)) worker = candidate;
       if (worker === null) return;
+      const files: Array<Extract<CloudTrailInput, { kind: 'read' }>> = [];
+      let bytes = 0;
+      for (let k = next; k < inputs.length && files.length < TASK_MAX_FILES; k++) {
+        const candidate = inputs[k]!;
+        if (candidate.kind !== 'read') break;
+        const size = candidate.size ?? TASK_MAX_BYTES;
+        if (files.length > 0 && bytes + size > TASK_MAX_BYTES) break;
+        files.push(candidate);
+        bytes += size;
+      }
       queued.set(worker, queued.get(worker)! + 1);
-      slots.set(next, { batches: [], done: false, worker });
-      worker.postMessage({ type: 'task', seq: next++, input } satisfies ToWorker);
+      slots.set(next, { batches: [], done: false, worker, inputs: files.length });
+      worker.postMessage({ type: 'task', seq: next, inputs: files } satisfies ToWorker);
+      next += files.length;
     }
   };
 
@@ -101,7 +122,8 @@ export async function* parallelBatches(inputs: readonly CloudTrailInput[], threa
         continue;
       }
       if (slot !== undefined && slot.done) {
-        slots.delete(head++);
+        slots.delete(head);
+        head += slot.inputs;
         continue;
       }
       await new Promise<void>((done) => (wake = done));

@@ -10,13 +10,13 @@ import type { CloudTrailInput } from '../shared/adapters/cloudtrail-files.js';
 /** Batches a worker may post before the main thread acknowledges one. */
 export const IN_FLIGHT = 4;
 
-/** Items of one file held back before they are posted (the file's end posts them anyway). */
+/** Items held back before they are posted (a task's end posts them anyway). */
 const POST_AFTER_ITEMS = 256;
 
-/** Main → worker. */
-export type ToWorker = { type: 'task'; seq: number; input: Extract<CloudTrailInput, { kind: 'read' }> } | { type: 'ack' } | { type: 'stop' };
+/** Main → worker: a task is a few consecutive files (see analyze-parallel.ts). */
+export type ToWorker = { type: 'task'; seq: number; inputs: Array<Extract<CloudTrailInput, { kind: 'read' }>> } | { type: 'ack' } | { type: 'stop' };
 
-/** Worker → main. */
+/** Worker → main: items of a task's files in order; `last` on the task's final batch. */
 export type FromWorker = { type: 'batch'; seq: number; items: unknown[]; last: boolean };
 
 const port = parentPort;
@@ -26,21 +26,27 @@ if (port !== null) {
   const tasks: Array<Extract<ToWorker, { type: 'task' }>> = [];
   let running = false;
 
+  const post = async (seq: number, items: AnalyzeItem[], last: boolean): Promise<void> => {
+    port.postMessage({ type: 'batch', seq, items, last } satisfies FromWorker);
+    outstanding++;
+    while (outstanding >= IN_FLIGHT) await new Promise<void>((done) => (wake = done));
+  };
+
   const run = async (): Promise<void> => {
     running = true;
     while (tasks.length > 0) {
       const task = tasks.shift()!;
+      // One message per task of small files (their records and `file` items), not one per chunk.
       let held: AnalyzeItem[] = [];
-      for await (const items of classifiedBatches(task.input)) {
-        const last = items.length > 0 && items[items.length - 1]!.kind === 'file';
-        held = held.length === 0 ? items : held.concat(items);
-        // One message per small file (its records, then its `file` item), not one per chunk.
-        if (!last && held.length < POST_AFTER_ITEMS) continue;
-        port.postMessage({ type: 'batch', seq: task.seq, items: held, last } satisfies FromWorker);
-        held = [];
-        outstanding++;
-        while (outstanding >= IN_FLIGHT) await new Promise<void>((done) => (wake = done));
+      for (const input of task.inputs) {
+        for await (const items of classifiedBatches(input)) {
+          held = held.length === 0 ? items : held.concat(items);
+          if (held.length < POST_AFTER_ITEMS) continue;
+          await post(task.seq, held, false);
+          held = [];
+        }
       }
+      await post(task.seq, held, true);
     }
     running = false;
   };

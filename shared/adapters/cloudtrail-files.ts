@@ -1,5 +1,5 @@
-import { closeSync, constants as fsConstants, createReadStream, fstat, openSync, readFileSync, type Stats } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { closeSync, constants as fsConstants, createReadStream, fstat, openSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -195,38 +195,42 @@ async function stdinIsDirectory(): Promise<boolean> {
   });
 }
 
-async function* walk(directory: string, visited: Set<string>): AsyncGenerator<CloudTrailInput, void, undefined> {
+function walk(directory: string, visited: Set<string>, out: CloudTrailInput[] = []): CloudTrailInput[] {
+  // Synchronous calls on purpose: an asynchronous stat is a thread-pool round trip, and on an
+  // organization trail of ~20,000 files those cost 1.1 s (2 s of CPU) before the first file is read;
+  // synchronous ones take ~0.1 s. Nothing else runs while the inputs are listed. Appends to `out`.
   let names: string[];
   try {
     // Symbolic links may loop back to an ancestor; each real directory is walked once.
-    const real = await realpath(directory);
-    if (visited.has(real)) return;
+    const real = realpathSync(directory);
+    if (visited.has(real)) return out;
     visited.add(real);
-    names = (await readdir(directory)).sort(compareCodeUnits);
+    names = readdirSync(directory).sort(compareCodeUnits);
   } catch (error) {
-    yield { kind: 'error', path: directory, reason: ioReason(error) };
-    return;
+    out.push({ kind: 'error', path: directory, reason: ioReason(error) });
+    return out;
   }
   for (const name of names) {
     const path = join(directory, name);
     if (name.startsWith('.')) {
-      yield { kind: 'skip', path };
+      out.push({ kind: 'skip', path });
       continue;
     }
     let info: Stats;
     try {
-      info = await stat(path);
+      info = statSync(path);
     } catch (error) {
-      yield { kind: 'error', path, reason: ioReason(error) };
+      out.push({ kind: 'error', path, reason: ioReason(error) });
       continue;
     }
-    if (info.isDirectory()) yield* walk(path, visited);
-    else if (!hasInputExtension(name)) yield { kind: 'skip', path };
+    if (info.isDirectory()) walk(path, visited, out);
+    else if (!hasInputExtension(name)) out.push({ kind: 'skip', path });
     // Opening a FIFO blocks until a writer comes; a device may never end. Named on the command
     // line (process substitution, /dev/stdin) they are read; found in a directory they are not.
-    else if (!info.isFile()) yield { kind: 'skip', path, reason: `not a regular file (${specialKind(info)}), so it is not read` };
-    else yield { kind: 'read', path, size: info.size };
+    else if (!info.isFile()) out.push({ kind: 'skip', path, reason: `not a regular file (${specialKind(info)}), so it is not read` });
+    else out.push({ kind: 'read', path, size: info.size });
   }
+  return out;
 }
 
 function specialKind(info: Stats): string {

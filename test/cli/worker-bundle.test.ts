@@ -23,7 +23,7 @@ async function itemsFrom(entry: string, path: string): Promise<unknown[]> {
         worker.postMessage({ type: 'ack' });
         if (message.last) done();
       });
-      worker.postMessage({ type: 'task', seq: 0, input: { kind: 'read', path, size: statSync(path).size } });
+      worker.postMessage({ type: 'task', seq: 0, inputs: [{ kind: 'read', path, size: statSync(path).size }] });
     });
   } finally {
     await worker.terminate();
