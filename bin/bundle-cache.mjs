@@ -24,8 +24,10 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 /** Bumped when the way bundles are built changes, so older cached bundles are not reused. */
 const FORMAT = 2;
 
-/** Identifiers only the entry's own directory may use: the bundle does not live beside its sources. */
-const LOCATION_DEPENDENT = /\b__dirname\b|\b__filename\b|\bimport\.meta\b/;
+// The bundle does not live beside its sources: `__dirname` is defined as the entry's directory, so
+// only modules in that directory may use it, and none may use `__filename` or `import.meta`.
+const DIRNAME = /\b__dirname\b/;
+const OWN_FILE = /\b__filename\b|\bimport\.meta\b/;
 
 /**
  * The per-user cache directory: `$CRIS_AUDIT_CACHE_DIR`, else `$XDG_CACHE_HOME/cris-audit`, else
@@ -54,12 +56,13 @@ const manifestPath = (dir, name) => join(dir, `${name}.json`);
 export function currentBundle(name, dir = defaultCacheDir()) {
   try {
     const manifest = JSON.parse(readFileSync(manifestPath(dir, name), 'utf8'));
-    if (manifest.format !== FORMAT || manifest.node !== process.version || typeof manifest.bundle !== 'string') return null;
+    if (manifest.format !== FORMAT || manifest.node !== process.version || typeof manifest.bundle !== 'string' || typeof manifest.sha256 !== 'string') return null;
     const inputs = Object.entries(manifest.inputs ?? {});
     if (inputs.length === 0) return null;
     for (const [path, hash] of inputs) if (sha256(readFileSync(join(PACKAGE_ROOT, path))) !== hash) return null;
+    // The bundle itself is checked too: it is code this process is about to run.
     const bundle = join(dir, manifest.bundle);
-    return statSync(bundle).isFile() ? bundle : null;
+    return statSync(bundle).isFile() && sha256(readFileSync(bundle)) === manifest.sha256 ? bundle : null;
   } catch {
     return null;
   }
@@ -105,8 +108,9 @@ export function buildBundle(name, entry, dir = defaultCacheDir()) {
   for (const path of Object.keys(result.metafile.inputs)) {
     const absolute = resolve(PACKAGE_ROOT, path);
     const source = readFileSync(absolute);
-    if (dirname(absolute) !== entryDir && LOCATION_DEPENDENT.test(source.toString('utf8'))) {
-      throw new Error(`${relative(PACKAGE_ROOT, absolute)} uses its own location (__dirname, __filename or import.meta) outside ${relative(PACKAGE_ROOT, entryDir)}${sep}`);
+    const code = source.toString('utf8');
+    if (OWN_FILE.test(code) || (dirname(absolute) !== entryDir && DIRNAME.test(code))) {
+      throw new Error(`${relative(PACKAGE_ROOT, absolute)} uses its own location (__filename or import.meta anywhere, __dirname outside ${relative(PACKAGE_ROOT, entryDir)}${sep}), which a bundle in the cache cannot honour`);
     }
     inputs[relative(PACKAGE_ROOT, absolute)] = sha256(source);
   }
@@ -114,8 +118,9 @@ export function buildBundle(name, entry, dir = defaultCacheDir()) {
   const file = `${name}-${sha256(output.contents).slice(0, 16)}.cjs`;
   // `packages: 'external'` leaves require('…') of node_modules: point them at this package's.
   const prologue = `module.paths.unshift(${JSON.stringify(join(PACKAGE_ROOT, 'node_modules'))});\n`;
-  writeAtomically(join(dir, file), prologue + output.text);
-  writeAtomically(manifestPath(dir, name), JSON.stringify({ format: FORMAT, node: process.version, bundle: file, inputs }));
+  const content = prologue + output.text;
+  writeAtomically(join(dir, file), content);
+  writeAtomically(manifestPath(dir, name), JSON.stringify({ format: FORMAT, node: process.version, bundle: file, sha256: sha256(content), inputs }));
   return join(dir, file);
 }
 

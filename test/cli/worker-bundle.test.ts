@@ -60,6 +60,16 @@ describe('the analyze worker bundle', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).inputs['shared/core/classify/classify.ts']).not.toBe('0'.repeat(64));
   });
 
+  it('is never run when its own bytes changed since it was built: it is rebuilt', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cris-worker-'));
+    const first = await workerEntry({ cacheDir });
+    writeFileSync(first, 'throw new Error("tampered bundle")');
+    expect(currentBundle('analyze-worker', cacheDir)).toBeNull();
+    const rebuilt = await workerEntry({ cacheDir });
+    expect(readFileSync(rebuilt, 'utf8')).not.toContain('tampered bundle');
+    expect(currentBundle('analyze-worker', cacheDir)).toBe(rebuilt);
+  });
+
   it('falls back to the tsx entry, with the reason, when the cache cannot be written', async () => {
     const blocker = join(mkdtempSync(join(tmpdir(), 'cris-worker-')), 'not-a-directory');
     writeFileSync(blocker, '');
@@ -109,7 +119,7 @@ describe('the CLI bundle', () => {
   it('is refused when a module outside the entry directory uses its own location', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'cris-cli-'));
     expect(() => buildBundle('fixture', join('test', 'fixtures', 'bundle', 'entry', 'main.ts'), cacheDir)).toThrow(
-      'test/fixtures/bundle/elsewhere/where.ts uses its own location (__dirname, __filename or import.meta) outside test/fixtures/bundle/entry/',
+      'test/fixtures/bundle/elsewhere/where.ts uses its own location (__filename or import.meta anywhere, __dirname outside test/fixtures/bundle/entry/), which a bundle in the cache cannot honour',
     );
     expect(currentBundle('fixture', cacheDir)).toBeNull();
   });
