@@ -11,8 +11,8 @@
  * `gunzipSync` drives (`_handle.writeSync`, `_writeState`; see `processChunkSync` in Node's
  * lib/zlib.js), feature-detected once. Anything unexpected (another Node without those members, a
  * zlib error, output over the limit) returns null and the caller takes its ordinary path, which
- * reports exactly what it always did. Multi-member files are read whole, as by `gunzipSync`: the
- * native side continues into the next member itself.
+ * reports exactly what it always did, and so does a file whose inflated size is not the one its
+ * trailer states (every file of several members, too).
  * @see https://github.com/nodejs/node/blob/v20.x/lib/zlib.js
  */
 import { Buffer } from 'node:buffer';
@@ -50,7 +50,7 @@ export class WholeGunzip {
   /**
    * The inflated bytes of `input`, or null when this path cannot inflate it: the caller then reads
    * the file its ordinary way. Call {@link release} when done with the bytes.
-   * @param sizeHint expected output size (the gzip trailer's ISIZE; only a hint)
+   * @param sizeHint the gzip trailer's ISIZE: the buffer is sized from it, and the output must match it
    */
   public inflate(input: Buffer, sizeHint: number): Buffer | null {
     if (this.unsupported) return null;
@@ -80,6 +80,10 @@ export class WholeGunzip {
       }
       // Input left over (not another member): the ordinary path says what is wrong with it.
       if (inOffset !== input.length) return discard(stream);
+      // Defence in depth against a Node whose internals moved: the byte count must be the one the
+      // trailer states (ISIZE, modulo 2^32; zlib has checked the CRC). A file of several members
+      // states only its last one's and is streamed instead.
+      if (outOffset % 2 ** 32 !== sizeHint) return discard(stream);
       // Node's Gunzip has reset() (every zlib stream does) though its type does not say so.
       (stream as unknown as ZlibReset).reset();
       this.stream = stream;
