@@ -9,7 +9,7 @@ import { parallelBatches } from './analyze-parallel.js';
 import { createProblemLines } from './problem-lines.js';
 import { classifyRecord } from '../shared/core/classify/classify.js';
 import { LANGUAGES, VERDICT_ORDER, VERDICTS } from '../shared/core/constants.js';
-import { renderFixText, suggestFix } from '../shared/core/fix/index.js';
+import { fixCacheKey, renderFixText, suggestFix } from '../shared/core/fix/index.js';
 import { readScpFiles } from '../shared/adapters/scp-files.js';
 import { createIamToolboxSource } from '../shared/adapters/iam-toolbox.js';
 import type { AuthorizationDetailsSource } from '../shared/core/authoritative/details.js';
@@ -163,7 +163,8 @@ function createFixCache(options: {
         const fix = suggestFix(finding, { catalog, lang: options.lang, scps });
         return withAuthoritativeNote(fix, result.lookup, result.scps !== null ? 'none' : options.scps === undefined ? 'none' : 'scp-files');
       }
-      const key = JSON.stringify([finding.verdict, finding.accountId, finding.principalArn, finding.sourceRegion, finding.action, finding.eventName, finding.modelId, finding.deniedResource, finding.policyArn, finding.policyType]);
+      const key = fixCacheKey(finding);
+      if (key === null) return suggestFix(finding, { catalog, lang: options.lang, scps: options.scps });
       let fix = cache.get(key);
       if (fix === undefined) {
         fix = suggestFix(finding, { catalog, lang: options.lang, scps: options.scps });

@@ -7,3 +7,4 @@ export { patchStatement, ADDED_SIDS, type PatchStrategy, type StatementPatch } f
 export { buildFixContext, buildVerificationRequests, type FixContext, type VerificationRequests } from './fix-context.js';
 export { identityPolicyDocument } from './options/identity-policy.js';
 export { renderFixText, verificationText, type RenderFixTextOptions } from './render-text.js';
+export { fixCacheKey, FIX_INPUTS, isCrossRegionFix } from './fix-key.js';

@@ -587,7 +587,8 @@ function crossRegionScpFix(finding: Finding, context: FixContext, options: Sugge
 }
 
 /** Whether the message says an identity-based policy explicitly denied the call. */
-function explicitIdentityDeny(finding: Finding): boolean {
+/** Whether the message states an explicit deny in an identity-based policy (see fix-key.ts). */
+export function explicitIdentityDeny(finding: Finding): boolean {
   return /with an explicit deny in an? identity-based policy/i.test(finding.errorMessage ?? '');
 }
 
@@ -659,6 +660,7 @@ function nextStepFix(finding: Finding, options: SuggestFixOptions, lang: Languag
 export function suggestFix(finding: Finding, options: SuggestFixOptions): Fix {
   const lang = languageOf(options.lang);
   const context = buildFixContext(finding, options.catalog);
+  // context.profileId is finding.profile's: isCrossRegionFix (fix-key.ts) must follow this choice.
   if (finding.verdict === VERDICTS.crossRegionScp && context.profileId !== null) {
     return crossRegionScpFix(finding, context, options, lang);
   }
