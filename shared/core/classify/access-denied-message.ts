@@ -99,6 +99,7 @@ function authorizationOf(fields: {
 }): ParsedDenialMessage {
   const rawArn = fields.arnText === null || fields.arnText === '' ? null : fields.arnText.replace(/[.,;]+$/, '');
   const complete = rawArn !== null && isCompletePolicyArn(rawArn);
+  const references = fields.trailing === undefined ? NO_REFERENCES : authorizationReferences(fields.trailing);
   return {
     kind: 'authorization',
     principal: fields.principal,
@@ -109,7 +110,8 @@ function authorizationOf(fields: {
     transitivePolicyType: fields.transitivePolicyType,
     policyArn: complete ? rawArn : null,
     policyArnTruncated: rawArn !== null && !complete,
-    ...(fields.trailing === undefined ? NO_REFERENCES : authorizationReferences(fields.trailing)),
+    authorizationId: references.authorizationId,
+    authorizationDetailsUrl: references.authorizationDetailsUrl,
   };
 }
 
