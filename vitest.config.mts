@@ -7,6 +7,8 @@ export default defineConfig({
     // Powertools logs are part of what the tests assert on; print them only for failing tests.
     silent: 'passed-only',
     reporters: ['default', './test/helpers/summary-reporter.ts'],
+    // Handler logs are held back and shown only after a failing test (test/helpers/quiet-logs.ts).
+    setupFiles: ['./test/helpers/quiet-logs.ts'],
     // One DynamoDB Local (AWS's, with transactions) per run, for the alert store and the handlers on it.
     globalSetup: ['./test/helpers/dynamodb-local-setup.ts'],
     testTimeout: 20_000,
