@@ -12,7 +12,7 @@
 // Plain JavaScript on purpose: bin/cris-audit.mjs checks the cache before tsx is loaded.
 // Types: bundle-cache.d.mts.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -121,7 +121,28 @@ export function buildBundle(name, entry, dir = defaultCacheDir()) {
   const content = prologue + output.text;
   writeAtomically(join(dir, file), content);
   writeAtomically(manifestPath(dir, name), JSON.stringify({ format: FORMAT, node: process.version, bundle: file, sha256: sha256(content), inputs }));
+  removeStale(dir, name, file);
   return join(dir, file);
+}
+
+/** Bundles of `name` older than this are removed when a new one is built. */
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the bundles of `name` (and left-over temporary files) other than `keep` that are older
+ * than a day: every rebuild writes a new file, and an edited checkout would otherwise fill the cache.
+ * Younger ones stay, as another process may have just chosen one and not yet loaded it.
+ */
+function removeStale(dir, name, keep) {
+  const now = Date.now();
+  for (const entry of readdirSync(dir)) {
+    if (entry === keep || !entry.startsWith(`${name}-`) || !(entry.endsWith('.cjs') || entry.endsWith('.tmp'))) continue;
+    try {
+      if (now - statSync(join(dir, entry)).mtimeMs > STALE_AFTER_MS) rmSync(join(dir, entry), { force: true });
+    } catch {
+      // Removed by another process meanwhile.
+    }
+  }
 }
 
 /**

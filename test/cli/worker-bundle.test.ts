@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { buildBundle, currentBundle, defaultCacheDir } from '../../bin/bundle-cache.mjs';
@@ -68,6 +68,19 @@ describe('the analyze worker bundle', () => {
     const rebuilt = await workerEntry({ cacheDir });
     expect(readFileSync(rebuilt, 'utf8')).not.toContain('tampered bundle');
     expect(currentBundle('analyze-worker', cacheDir)).toBe(rebuilt);
+  });
+
+  it('removes its bundles older than a day when it builds a new one, and keeps younger ones', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cris-worker-'));
+    const old = join(cacheDir, 'analyze-worker-0000000000000000.cjs');
+    const young = join(cacheDir, 'analyze-worker-1111111111111111.cjs');
+    const other = join(cacheDir, 'cli-0000000000000000.cjs');
+    for (const path of [old, young, other]) writeFileSync(path, '');
+    const twoDaysAgo = (Date.now() - 2 * 24 * 60 * 60 * 1000) / 1000;
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
+    utimesSync(other, twoDaysAgo, twoDaysAgo);
+    const built = buildBundle('analyze-worker', join('cli', 'analyze-worker.ts'), cacheDir);
+    expect(readdirSync(cacheDir).sort()).toEqual(['analyze-worker-1111111111111111.cjs', 'analyze-worker.json', basename(built), 'cli-0000000000000000.cjs'].sort());
   });
 
   it('falls back to the tsx entry, with the reason, when the cache cannot be written', async () => {
