@@ -32,7 +32,7 @@ export interface DigestDependencies {
   /** The per-day call counts replays store (the failure-rate section); absent or null: no such section. */
   callReader?: CallCountReader | null;
   /** The "will break" section: the stored organization snapshot (null: the stack keeps none) and the catalog; absent: no section. */
-  readiness?: { snapshots: DigestSnapshotSource | null; catalog: ProfileCatalog } | null;
+  readiness?: { snapshots: DigestSnapshotSource | null; catalog: ProfileCatalog; configured?: readonly { profile: string; sourceRegion: string }[] } | null;
 }
 
 /** `{"force": true}` in the payload re-sends a window whose digest already went out. */
@@ -94,7 +94,7 @@ export function dependenciesFromEnvironment(env: Record<string, string | undefin
   const callReader = createDynamoDbCallCountReader({ client: dynamodb, tableName: config.tableName, onInvalidItem: (item) => logger.warn('skipped invalid call-count item', { ...item }) });
   // The snapshot the daily refresh and the guard keep in the same table (read-only here).
   const snapshotReader = createDynamoDbOrgSnapshotReader({ client: dynamodb, tableName: config.tableName });
-  const readiness = { snapshots: { load: async () => (await snapshotReader.load())?.snapshot ?? null }, catalog: loadBundledCatalog() };
+  const readiness = { snapshots: { load: async () => (await snapshotReader.load())?.snapshot ?? null }, catalog: loadBundledCatalog(), configured: config.profilesInUse };
   return { config, reader, mailer, publisher, summaryPublisher, ledger, now: () => new Date(), callReader, readiness };
 }
 

@@ -90,6 +90,8 @@ module.exports.digestEnvironment = async ({ resolveVariable }) => {
   optional(env, 'DIGEST_SENDER', await text(resolveVariable, 'digestSender'));
   env.DIGEST_TIME_ZONE = (await text(resolveVariable, 'digestTimeZone')) || 'UTC';
   env.DIGEST_EMPTY_DAY = (await text(resolveVariable, 'digestEmptyDay')) || 'send';
+  // The "will break" section counts the guard's pinned profiles as in use, as the guard does.
+  optional(env, 'GUARD_PROFILES', list(await text(resolveVariable, 'guardProfiles')).join(','));
   if ((await text(resolveVariable, 'digestTopic')) === 'true') {
     env.DIGEST_TOPIC_ARN = local
       ? await text(resolveVariable, 'localDigestTopicArn')

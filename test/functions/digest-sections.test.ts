@@ -127,7 +127,7 @@ describe('digest sections: failure rates from stored replays, and "will break" f
   });
 
   function deps(snapshots: DigestSnapshotSource | null, lang: 'en' | 'ja' = 'en'): DigestDependencies {
-    const config: DigestConfig = { tableName: table, recipients: ['ccoe@example.com'], sender: 'noreply@example.com', timeZone: 'Asia/Tokyo', emptyDay: 'send', topicArn: null, lang };
+    const config: DigestConfig = { tableName: table, recipients: ['ccoe@example.com'], sender: 'noreply@example.com', timeZone: 'Asia/Tokyo', emptyDay: 'send', topicArn: null, lang, profilesInUse: [] };
     return {
       config,
       reader: createDynamoDbAggregateReader({ client: db.client, tableName: table, onInvalidItem: () => undefined }),

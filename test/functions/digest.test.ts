@@ -65,6 +65,7 @@ describe('digest function', () => {
       emptyDay: 'send',
       topicArn: TOPIC,
       lang: 'en',
+      profilesInUse: [],
       ...overrides,
     };
   }

@@ -1,5 +1,6 @@
 import { LANGUAGES } from '../constants.js';
 import type { Language, Result } from '../types.js';
+import { parseRouteList } from '../preflight/routes-in-use.js';
 import { isValidTimeZone } from './schedule.js';
 
 /** What an empty window produces: a one-line "no denials" mail, or nothing. */
@@ -16,6 +17,8 @@ export interface DigestConfig {
   emptyDay: (typeof EMPTY_DAY_MODES)[number];
   topicArn: string | null;
   lang: Language;
+  /** `GUARD_PROFILES`: pairs the "will break" section always counts as in use, as the guard does. */
+  profilesInUse: { profile: string; sourceRegion: string }[];
 }
 
 /** SES accepts at most 50 recipients per message. @see https://docs.aws.amazon.com/ses/latest/dg/quotas.html */
@@ -30,7 +33,8 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.
  * Fails with a reason that names the variable: `TABLE_NAME`, `DIGEST_RECIPIENTS` (comma list),
  * `DIGEST_SENDER` (an address or `Name <address>`; required with recipients), `DIGEST_TIME_ZONE` (IANA, default `UTC`),
  * `DIGEST_EMPTY_DAY` (`send`|`skip`, default `send`), `DIGEST_TOPIC_ARN` (optional), `LOCALE`
- * (`en`|`ja`, default `en`). At least one of `DIGEST_RECIPIENTS` and `DIGEST_TOPIC_ARN` is needed.
+ * (`en`|`ja`, default `en`), `GUARD_PROFILES` (optional `profile@region` pairs, as for the guard).
+ * At least one of `DIGEST_RECIPIENTS` and `DIGEST_TOPIC_ARN` is needed.
  */
 export function parseDigestConfig(env: Readonly<Record<string, string | undefined>>): Result<DigestConfig> {
   const tableName = env.TABLE_NAME?.trim() ?? '';
@@ -63,7 +67,10 @@ export function parseDigestConfig(env: Readonly<Record<string, string | undefine
   const lang = env.LOCALE?.trim() || 'en';
   if (!isOneOf(lang, LANGUAGES)) return { ok: false, reason: `LOCALE must be en or ja, not "${lang}"` };
 
-  return { ok: true, value: { tableName, recipients, sender, timeZone, emptyDay, topicArn, lang } };
+  const profiles = parseRouteList(env.GUARD_PROFILES ?? '');
+  if (!profiles.ok) return { ok: false, reason: `GUARD_PROFILES ${profiles.reason}` };
+
+  return { ok: true, value: { tableName, recipients, sender, timeZone, emptyDay, topicArn, lang, profilesInUse: profiles.value } };
 }
 
 function isOneOf<T extends string>(value: string, options: readonly T[]): value is T {

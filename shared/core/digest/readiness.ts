@@ -64,10 +64,16 @@ export type DigestReadiness =
 /**
  * The (profile, source Region) pairs in use: the guard's own rule (`routesInUse`: system profiles
  * named by stored findings, application profiles left out) over the aggregates the digest read, plus
- * every row of the call counts (profiles that never fail leave no finding). Most seen first.
+ * every row of the call counts (profiles that never fail leave no finding), plus the pairs configured
+ * for the guard (`GUARD_PROFILES`). Most seen first.
  */
-export function profilesInUse(input: { aggregates: readonly HourlyAggregate[]; calls?: readonly IntermittencyRow[] }): RouteInUse[] {
-  return routesInUse([...input.aggregates.map((aggregate) => ({ finding: aggregate.finding, count: aggregate.count })), ...callCountsSeen(input.calls ?? [])]).map(({ profile, sourceRegion }) => ({ profile, sourceRegion }));
+export function profilesInUse(input: {
+  aggregates: readonly HourlyAggregate[];
+  calls?: readonly IntermittencyRow[];
+  configured?: readonly { profile: string; sourceRegion: string }[];
+}): RouteInUse[] {
+  const seen = [...input.aggregates.map((aggregate) => ({ finding: aggregate.finding, count: aggregate.count })), ...callCountsSeen(input.calls ?? [])];
+  return routesInUse(seen, input.configured ?? []).map(({ profile, sourceRegion }) => ({ profile, sourceRegion }));
 }
 
 function deniersKey(deniedBy: readonly DeniedBy[]): string {

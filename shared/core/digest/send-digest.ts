@@ -83,7 +83,7 @@ export async function sendDigest(input: {
    * The "will break" section: the organization snapshot (null source: the stack keeps none, and the
    * digest says readiness was not computed) and the profile catalog; absent: no such section.
    */
-  readiness?: { snapshots: DigestSnapshotSource | null; catalog: ProfileCatalog } | null;
+  readiness?: { snapshots: DigestSnapshotSource | null; catalog: ProfileCatalog; configured?: readonly { profile: string; sourceRegion: string }[] } | null;
 }): Promise<DigestOutcome> {
   const { window, lang } = input;
   const day = intermittencyDay(window);
@@ -95,7 +95,7 @@ export async function sendDigest(input: {
   const digest = {
     ...buildDigest({ window, current, previous }),
     intermittency: buildDigestIntermittency(day, calls),
-    readiness: input.readiness == null ? null : await readinessOf(input.readiness, profilesInUse({ aggregates: [...current, ...previous], calls }), lang),
+    readiness: input.readiness == null ? null : await readinessOf(input.readiness, profilesInUse({ aggregates: [...current, ...previous], calls, configured: input.readiness.configured ?? [] }), lang),
   };
   const base = {
     window: { from: window.from, to: window.to, timeZone: window.timeZone },

@@ -23,6 +23,7 @@ describe('parseDigestConfig', () => {
         emptyDay: 'send',
         topicArn: null,
         lang: 'en',
+        profilesInUse: [],
       },
     });
   });
@@ -35,10 +36,20 @@ describe('parseDigestConfig', () => {
       DIGEST_EMPTY_DAY: 'skip',
       DIGEST_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:111122223333:cris-digest',
       LOCALE: 'ja',
+      GUARD_PROFILES: 'apac.anthropic.claude-sonnet-4-5-20250929-v1:0@ap-northeast-1, jp.amazon.nova-lite-v1:0@ap-northeast-3',
     });
 
     // Assess
-    expect(result.ok && result.value).toMatchObject({ timeZone: 'Asia/Tokyo', emptyDay: 'skip', topicArn: 'arn:aws:sns:ap-northeast-1:111122223333:cris-digest', lang: 'ja' });
+    expect(result.ok && result.value).toMatchObject({
+      timeZone: 'Asia/Tokyo',
+      emptyDay: 'skip',
+      topicArn: 'arn:aws:sns:ap-northeast-1:111122223333:cris-digest',
+      lang: 'ja',
+      profilesInUse: [
+        { profile: 'apac.anthropic.claude-sonnet-4-5-20250929-v1:0', sourceRegion: 'ap-northeast-1' },
+        { profile: 'jp.amazon.nova-lite-v1:0', sourceRegion: 'ap-northeast-3' },
+      ],
+    });
   });
 
   it('accepts a topic without recipients (SNS only)', () => {
@@ -58,6 +69,7 @@ describe('parseDigestConfig', () => {
     { name: 'a sender with a line break', env: { ...BASE, DIGEST_SENDER: 'x\r\nBcc: a@example.com' }, reason: /DIGEST_SENDER is not an email address/ },
     { name: 'an unknown time zone', env: { ...BASE, DIGEST_TIME_ZONE: 'Asia/Nowhere' }, reason: /DIGEST_TIME_ZONE "Asia\/Nowhere"/ },
     { name: 'an unknown empty-day mode', env: { ...BASE, DIGEST_EMPTY_DAY: 'never' }, reason: /DIGEST_EMPTY_DAY/ },
+    { name: 'a pinned profile without its Region', env: { ...BASE, GUARD_PROFILES: 'apac.anthropic.claude-sonnet-4-5-20250929-v1:0' }, reason: /^GUARD_PROFILES / },
     { name: 'a topic that is not an ARN', env: { ...BASE, DIGEST_TOPIC_ARN: 'cris-digest' }, reason: /DIGEST_TOPIC_ARN/ },
     { name: 'an unknown language', env: { ...BASE, LOCALE: 'fr' }, reason: /LOCALE must be en or ja, not "fr"/ },
   ])('refuses $name with a reason naming the variable', ({ env, reason }) => {

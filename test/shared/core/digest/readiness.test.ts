@@ -26,6 +26,22 @@ describe('digest readiness ("will break")', () => {
     ]);
   });
 
+  it('counts the pairs configured for the guard (GUARD_PROFILES) as in use, as the guard does, even when nothing was seen', () => {
+    const aggregates = [makeAggregate({ time: '2026-11-27T10:00:00Z', finding: makeFinding() })];
+    const configured = [
+      { profile: JP, sourceRegion: 'ap-northeast-3' },
+      { profile: APAC, sourceRegion: 'ap-northeast-1' },
+    ];
+    expect(profilesInUse({ aggregates, configured })).toEqual([
+      { profile: APAC, sourceRegion: 'ap-northeast-1' },
+      { profile: JP, sourceRegion: 'ap-northeast-3' },
+    ]);
+    expect(profilesInUse({ aggregates: [], configured })).toEqual([
+      { profile: APAC, sourceRegion: 'ap-northeast-1' },
+      { profile: JP, sourceRegion: 'ap-northeast-3' },
+    ]);
+  });
+
   it('lists the targets preflight says are blocked, grouped, with the denied Regions, the statement and the verified fix', () => {
     // Act
     const readiness = computeDigestReadiness({ snapshot: snapshotOf(japanOrganization()), routes: [{ profile: APAC, sourceRegion: 'ap-northeast-1' }, { profile: JP, sourceRegion: 'ap-northeast-1' }], catalog, lang: 'en' });
