@@ -41,7 +41,7 @@ const SECTIONS: Section[] = [
   },
   {
     name: 'alert',
-    goal: 'alert handler throughput against dynalite; bundle size and module load time vs an empty handler bundle (figures only)',
+    goal: 'alert handler throughput against DynamoDB Local; bundle size and module load time vs an empty handler bundle (figures only)',
     run: async () => ({ ...(await (await import('./alert.js')).benchAlert()) }),
     verdict: () => true,
   },
