@@ -57,8 +57,8 @@ export interface ReadCloudTrailInputsOptions {
   readChunkBytes?: number;
   /**
    * {@link readCloudTrailBatches} only: count log-file records that provably are not denied
-   * Bedrock calls as {@link OtherRecordsItem}s instead of parsing them (see
-   * `isPlainNonDenialRecord` in shared/core/records/). Off by default: such records carry no
+   * Bedrock calls as {@link OtherRecordsItem}s instead of decoding and parsing them (see
+   * `DenialNeedleFilter` in shared/core/records/). Off by default: such records carry no
    * content, so only consumers that look at denials alone may turn it on.
    */
   prefilter?: boolean;

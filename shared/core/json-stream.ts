@@ -142,8 +142,9 @@ export class JsonSplitter {
   private elementSkipped = false;
   /** Elements left out since the last emitted item. */
   private skipped = 0;
-  // Per chunk, for the filter: where the next backslash and the next byte below 0x20 are (-1: not
-  // looked for yet), and whether the chunk is all ASCII (null: not checked yet).
+  // Per chunk, for the filter: the scanner's state (its backslash cursor, the strings it looks for),
+  // where the next byte below 0x20 is (-1: not looked for yet), and whether the chunk is all ASCII
+  // (null: not checked yet).
   private plainChunk: Buffer | null = null;
   private readonly plainScan: PlainScan;
   private nextControl = -1;
