@@ -22,7 +22,7 @@ export interface WorkerEntryOptions {
 }
 
 /** bin/bundle-cache.mjs, loaded by its path at run time (it must not be bundled into the CLI: it finds the package from its own location). */
-export async function bundleCache(): Promise<typeof import('../bin/bundle-cache.mjs')> {
+async function bundleCache(): Promise<typeof import('../bin/bundle-cache.mjs')> {
   return (await import(pathToFileURL(join(__dirname, '..', 'bin', 'bundle-cache.mjs')).href)) as typeof import('../bin/bundle-cache.mjs');
 }
 

@@ -269,7 +269,7 @@ async function* readOne(
     maxValueBytes: options.maxValueBytes ?? JSON_STREAM_DEFAULTS.maxValueBytes,
     ...(options.prefilter === true ? { elementFilter: new DenialNeedleFilter() } : {}),
   });
-  const tally: Tally = { records: 0, stopped: false, digest: false, items: 0, prefilter: options.prefilter === true, skipped: 0 };
+  const tally: Tally = { records: 0, stopped: false, digest: false, items: 0, skipped: 0 };
   const bytes: ByteTally = { raw: 0, gzip: false, data: 0 };
   let batch: CloudTrailBatchItem[] = [];
   try {
@@ -305,7 +305,6 @@ interface Tally {
   digest: boolean;
   /** Values and problems the splitter emitted: 0 at the end means the input held no JSON at all. */
   items: number;
-  prefilter: boolean;
   /** Records the prefilter counted since the last `other` item. */
   skipped: number;
 }

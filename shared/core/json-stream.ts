@@ -142,10 +142,9 @@ export class JsonSplitter {
   private elementSkipped = false;
   /** Elements left out since the last emitted item. */
   private skipped = 0;
-  // Per chunk, for the filter: the scanner's state (its backslash cursor, the strings it looks for),
-  // where the next byte below 0x20 is (-1: not looked for yet), and whether the chunk is all ASCII
-  // (null: not checked yet).
-  private plainChunk: Buffer | null = null;
+  // Per chunk (push() voids them), for the filter: the scanner's state (its backslash cursor, the
+  // strings it looks for), where the next byte below 0x20 is (-1: not looked for yet), and whether
+  // the chunk is all ASCII (null: not checked yet).
   private readonly plainScan: PlainScan;
   private nextControl = -1;
   private chunkAscii: boolean | null = null;
@@ -184,7 +183,9 @@ export class JsonSplitter {
       if (k < chunk.length) this.bomBytes = UTF8_BOM.length;
       chunk = chunk.subarray(k);
     }
-    this.plainChunk = null;
+    this.plainScan.backslash = -1;
+    this.nextControl = -1;
+    this.chunkAscii = null;
     this.scan(chunk);
     this.flushSkipped();
     return this.out;
@@ -571,13 +572,6 @@ export class JsonSplitter {
    * one line and its strings hold no raw control character.
    */
   private plainElementEnd(chunk: Buffer, start: number): number {
-    if (this.plainChunk !== chunk) {
-      // The first element of this push (push() voids the positions of the previous chunk).
-      this.plainChunk = chunk;
-      this.plainScan.backslash = -1;
-      this.nextControl = -1;
-      this.chunkAscii = null;
-    }
     if (this.nextControl < start) this.nextControl = firstControlByte(chunk, start);
     const limit = this.nextControl;
     this.plainScan.found = 0;

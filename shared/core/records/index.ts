@@ -4,4 +4,4 @@
  * `shared/adapters/cloudtrail-files.ts`.
  */
 export { wrongFieldTypes } from './field-types.js';
-export { DENIAL_NEEDLES, DenialNeedleFilter } from './prefilter.js';
+export { DenialNeedleFilter } from './prefilter.js';

@@ -7,7 +7,8 @@
  * only records it has checked to be one valid JSON object with no `\u` escape and no control byte
  * (see `ElementFilter` in json-stream.ts). In such bytes the two strings are written literally
  * (they hold no `"`, `\` or `/`, the only characters a short escape can stand for), so a denial
- * contains both {@link DENIAL_NEEDLES}, quotes included. A record lacking either is left out;
+ * holds a string starting with `AccessDenied` and one equal to `bedrock.amazonaws.com`. A record
+ * lacking either is left out;
  * everything else (escaped with `\u`, as every LookupEvents `CloudTrailEvent` is, malformed, cut by
  * a chunk boundary) takes the full path and gets its problem there.
  * The property tests in test/shared/core/records/ hold this against `isBedrockDenial` itself.
@@ -16,17 +17,14 @@
 import { BEDROCK_EVENT_SOURCE } from '../constants.js';
 import type { ElementFilter } from '../json-stream.js';
 
-/** Literal texts that the JSON of every Bedrock denial written without `\u` escapes contains. */
-export const DENIAL_NEEDLES = [`"AccessDenied`, `"${BEDROCK_EVENT_SOURCE}"`] as const;
-
 /**
  * The prefilter as the splitter's {@link ElementFilter}: leaves out a record in which the splitter
  * found no string starting with `AccessDenied` or no string equal to {@link BEDROCK_EVENT_SOURCE}
- * (the {@link DENIAL_NEEDLES}, looked for while the record is validated, at no extra pass).
+ * (looked for while the record is validated, at no extra pass).
  */
 export class DenialNeedleFilter implements ElementFilter {
   public readonly strings = [
-    { text: DENIAL_NEEDLES[0].slice(1), prefix: true },
+    { text: 'AccessDenied', prefix: true },
     { text: BEDROCK_EVENT_SOURCE, prefix: false },
   ] as const;
 
